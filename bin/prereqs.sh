@@ -1,0 +1,22 @@
+# shellcheck shell=bash
+# Sourced by bin/demo and .ci/run: installs the Debian packages the local stack needs when they
+# are missing (PostgreSQL >= 15 and Redis 7; util-linux for setpriv). Kafka and Elasticsearch come
+# from Maven Central during the build; the JDK is found by bin/java-env.sh.
+tcdc_install_prereqs() {
+  local need=()
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql postgresql-contrib)
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+  command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+  command -v curl >/dev/null 2>&1 || need+=(curl)
+  [ ${#need[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+      echo "temporal-cdc needs these Debian packages and cannot install them without root or passwordless sudo: ${need[*]}" >&2
+      return 1
+    fi
+  fi
+  echo "Installing missing packages: ${need[*]}" >&2
+  $sudo apt-get update -qq >&2 || return 1
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >&2 || return 1
+}
