@@ -1,0 +1,21 @@
+package io.temporalcdc.runtime;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/** What a running app may use of its runtime: metrics, readiness and the way to fail. */
+public interface AppContext {
+    /** The app's name, as given to {@link App#run}. */
+    String appName();
+
+    /** The registry served at {@code /metrics}. */
+    PrometheusMeterRegistry registry();
+
+    /** Sets the readiness reported by {@code /health}. */
+    void ready(boolean ready);
+
+    /** Fatal failure: logs it, closes the app and exits 1. Safe from any thread; returns at once. */
+    void fail(String reason, Throwable cause);
+
+    /** The port the HTTP endpoints are bound to. */
+    int httpPort();
+}

@@ -1,0 +1,43 @@
+package io.temporalcdc.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+
+/** Validates every key of a {@link ConfigDef} at once, so all problems are reported together. */
+public final class ConfigValidation {
+    private ConfigValidation() {}
+
+    /**
+     * Validates {@code settings} against {@code def}.
+     *
+     * @throws InvalidConfigException naming every invalid or missing setting
+     */
+    public static void validateAll(ConfigDef def, Map<String, String> settings) {
+        List<String> problems = new ArrayList<>();
+        for (ConfigValue value : def.validateAll(settings).values()) {
+            for (String message : value.errorMessages()) {
+                problems.add(value.name() + ": " + message);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+    }
+
+    /** A copy of {@code appDef} with the keys every app has: {@code http.port} and {@code http.host}. */
+    static ConfigDef withCommonKeys(ConfigDef appDef, int defaultHttpPort) {
+        ConfigDef def = new ConfigDef(appDef);
+        if (!def.names().contains(App.HTTP_PORT)) {
+            def.define(App.HTTP_PORT, ConfigDef.Type.INT, defaultHttpPort, ConfigDef.Range.between(0, 65535),
+                    ConfigDef.Importance.MEDIUM, "Port of the /health and /metrics HTTP endpoints; 0 picks a free port.");
+        }
+        if (!def.names().contains(App.HTTP_HOST)) {
+            def.define(App.HTTP_HOST, ConfigDef.Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(),
+                    ConfigDef.Importance.LOW, "Address the /health and /metrics HTTP endpoints bind to.");
+        }
+        return def;
+    }
+}
