@@ -49,6 +49,11 @@ public final class App implements AppContext {
         this.appName = appName;
     }
 
+    /** An instance whose {@link #execute} returns the exit code instead of exiting: for tests. */
+    static App forTest(String appName) {
+        return new App(appName);
+    }
+
     /** Runs the app until it is stopped, then exits the JVM with 0 (stopped), 1 (failed) or 2 (bad configuration). */
     public static void run(String appName, String[] args, ConfigDef appDef, int defaultHttpPort, Starter starter) {
         System.exit(new App(appName).execute(args, appDef, defaultHttpPort, starter));

@@ -1,0 +1,65 @@
+package io.temporalcdc.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class JsonChangeEventDecoderTest {
+    private static final String TOPIC = "temporal.temporal_visibility.executions";
+    private static final String SOURCE = "\"source\":{\"connector\":\"postgresql\",\"db\":\"temporal\","
+            + "\"schema\":\"temporal_visibility\",\"table\":\"executions\",\"lsn\":23456,\"txId\":771,"
+            + "\"ts_ms\":1700000000123,\"snapshot\":\"false\"}";
+    private final JsonChangeEventDecoder decoder = new JsonChangeEventDecoder();
+
+    @Test
+    void shouldDecodeEnvelopeWithoutEmbeddedSchema() {
+        ChangeEvent event = decoder.decode(TOPIC, bytes("{\"run_id\":\"r1  \"}"),
+                bytes("{\"before\":null,\"after\":{\"run_id\":\"r1  \",\"status\":1},\"op\":\"c\"," + SOURCE + "}"));
+
+        assertThat(event.op()).isEqualTo(ChangeEvent.Op.CREATE);
+        assertThat(event.key().get("run_id").asText()).isEqualTo("r1  ");
+        assertThat(event.row().get("status").asInt()).isEqualTo(1);
+        assertThat(event.before()).isNull();
+        assertThat(event.source()).isEqualTo(new ChangeEvent.Source(
+                "postgresql", "temporal", "temporal_visibility", "executions", 23456L, 771L, 1700000000123L, false));
+    }
+
+    @Test
+    void shouldUnwrapEmbeddedSchemaAndUseBeforeForDeletes() {
+        String value = "{\"schema\":{\"type\":\"struct\"},\"payload\":{\"before\":{\"run_id\":\"r1\"},\"after\":null,"
+                + "\"op\":\"d\"," + SOURCE.replace("\"false\"", "\"last\"") + "}}";
+
+        ChangeEvent event = decoder.decode(TOPIC, bytes("{\"schema\":{},\"payload\":{\"run_id\":\"r1\"}}"), bytes(value));
+
+        assertThat(event.op()).isEqualTo(ChangeEvent.Op.DELETE);
+        assertThat(event.row().get("run_id").asText()).isEqualTo("r1");
+        assertThat(event.key().get("run_id").asText()).isEqualTo("r1");
+        assertThat(event.source().snapshot()).isTrue();
+    }
+
+    @Test
+    void shouldTreatNullValueAsTombstone() {
+        ChangeEvent event = decoder.decode(TOPIC, bytes("{\"run_id\":\"r1\"}"), null);
+
+        assertThat(event.isTombstone()).isTrue();
+        assertThat(event.row()).isNull();
+    }
+
+    @Test
+    void shouldExplainWhyARecordIsUnreadable() {
+        assertThatThrownBy(() -> decoder.decode(TOPIC, null, bytes("{not json")))
+                .isInstanceOf(DecodingException.class).hasMessageContaining("value is not JSON");
+        assertThatThrownBy(() -> decoder.decode(TOPIC, null, bytes("{\"op\":\"u\",\"after\":null," + SOURCE + "}")))
+                .isInstanceOf(DecodingException.class).hasMessageContaining("without the row it needs (after)");
+        assertThatThrownBy(() -> decoder.decode(TOPIC, null, bytes("{\"op\":\"x\"," + SOURCE + "}")))
+                .isInstanceOf(DecodingException.class).hasMessageContaining("unknown op \"x\"");
+        assertThatThrownBy(() -> decoder.decode(TOPIC, null, bytes("{\"op\":\"c\",\"after\":{}}")))
+                .isInstanceOf(DecodingException.class).hasMessageContaining("no \"source\"");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
