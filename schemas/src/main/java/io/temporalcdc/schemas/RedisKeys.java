@@ -1,0 +1,55 @@
+package io.temporalcdc.schemas;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The seed's Redis cache key patterns and TTLs, as code.
+ *
+ * <p>Identifiers that come from {@code CHAR(n)} columns (such as {@code namespace_id}) arrive space-padded; the
+ * builders strip trailing spaces so a key is the same whichever way the value was read, as PostgreSQL compares them.
+ */
+public final class RedisKeys {
+    /** Workflow metadata cache: {@code wf_meta:{namespace_id}:{workflow_id}}. */
+    public static final String WF_META_PREFIX = "wf_meta:";
+    /** TTL of {@link #WF_META_PREFIX} keys (seed: 600 s). */
+    public static final Duration WF_META_TTL = Duration.ofSeconds(600);
+    /**
+     * Task queue information cache: {@code tq_info:{namespace_id}:{task_queue_name}:{task_type}}. The seed names only
+     * the {@code tq_info:} namespace; the suffix is this project's choice (see schemas/README.md).
+     */
+    public static final String TQ_INFO_PREFIX = "tq_info:";
+    /** TTL of {@link #TQ_INFO_PREFIX} keys (seed: 300 s). */
+    public static final Duration TQ_INFO_TTL = Duration.ofSeconds(300);
+    /** User sessions, owned by the Web UI: {@code session:{session_id}}. This project never writes them. */
+    public static final String SESSION_PREFIX = "session:";
+    /** TTL of {@link #SESSION_PREFIX} keys (seed: 3600 s). */
+    public static final Duration SESSION_TTL = Duration.ofSeconds(3600);
+
+    private RedisKeys() {
+    }
+
+    /** @return {@code wf_meta:{namespaceId}:{workflowId}} */
+    public static String workflowMeta(String namespaceId, String workflowId) {
+        return WF_META_PREFIX + part(namespaceId, "namespaceId") + ":" + part(workflowId, "workflowId");
+    }
+
+    /**
+     * @param taskType Temporal's {@code TaskQueueType} number (1 = workflow, 2 = activity, 3 = Nexus)
+     * @return {@code tq_info:{namespaceId}:{taskQueueName}:{taskType}}
+     */
+    public static String taskQueueInfo(String namespaceId, String taskQueueName, int taskType) {
+        return TQ_INFO_PREFIX + part(namespaceId, "namespaceId") + ":" + part(taskQueueName, "taskQueueName") + ":"
+                + taskType;
+    }
+
+    /** @return {@code session:{sessionId}} (the Web UI's key; here so every pattern of the seed lives in one place) */
+    public static String session(String sessionId) {
+        return SESSION_PREFIX + part(sessionId, "sessionId");
+    }
+
+    private static String part(String value, String what) {
+        Objects.requireNonNull(value, what);
+        return value.stripTrailing();
+    }
+}

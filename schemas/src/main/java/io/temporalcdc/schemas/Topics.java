@@ -1,0 +1,53 @@
+package io.temporalcdc.schemas;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Kafka topic names, in one place. Change topics are named exactly as Debezium (embedded or in Kafka Connect) names
+ * them for the same {@code topic.prefix}: {@code <prefix>.<schema>.<table>}.
+ */
+public final class Topics {
+    /** The default {@code topic.prefix}. */
+    public static final String DEFAULT_PREFIX = "temporal";
+    /** Temporal's default store schema. */
+    public static final String TEMPORAL_SCHEMA = "temporal";
+    /** Temporal's visibility store schema. */
+    public static final String VISIBILITY_SCHEMA = "temporal_visibility";
+    /** The schemas captured by the CDC source, in this order. */
+    public static final List<String> CAPTURED_SCHEMAS = List.of(TEMPORAL_SCHEMA, VISIBILITY_SCHEMA);
+    /** The visibility table the pipeline indexes. */
+    public static final String VISIBILITY_EXECUTIONS_TABLE = "executions";
+
+    private Topics() {
+    }
+
+    /**
+     * @return the change topic of one table: {@code prefix.schema.table}
+     */
+    public static String table(String prefix, String schema, String table) {
+        return requireName(prefix, "prefix") + "." + requireName(schema, "schema") + "." + requireName(table, "table");
+    }
+
+    /**
+     * @return {@code prefix.temporal_visibility.executions}, the topic the visibility indexer reads
+     */
+    public static String visibilityExecutions(String prefix) {
+        return table(prefix, VISIBILITY_SCHEMA, VISIBILITY_EXECUTIONS_TABLE);
+    }
+
+    /**
+     * @return {@code prefix.visibility-indexer.dlq}, the visibility indexer's dead-letter topic
+     */
+    public static String visibilityIndexerDlq(String prefix) {
+        return requireName(prefix, "prefix") + ".visibility-indexer.dlq";
+    }
+
+    private static String requireName(String value, String what) {
+        Objects.requireNonNull(value, what);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be blank");
+        }
+        return value;
+    }
+}
