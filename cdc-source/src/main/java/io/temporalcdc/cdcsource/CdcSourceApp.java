@@ -1,0 +1,90 @@
+package io.temporalcdc.cdcsource;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.temporalcdc.runtime.App;
+import io.temporalcdc.runtime.AppContext;
+import io.temporalcdc.runtime.ConfigSources;
+import io.temporalcdc.runtime.Preflight;
+
+/**
+ * The cdc-source deployable: preflight checks (Kafka, PostgreSQL, wal_level, replication role),
+ * the publication, then the Debezium embedded engine writing every change of the temporal and
+ * temporal_visibility schemas to {@code <topic.prefix>.<schema>.<table>} through an idempotent producer.
+ */
+public final class CdcSourceApp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CdcSourceApp.class);
+    /** Default port of /health and /metrics. */
+    public static final int DEFAULT_HTTP_PORT = 8081;
+    private static final Duration KAFKA_PREFLIGHT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private CdcSourceApp() {
+    }
+
+    public static void main(String[] args) {
+        App.run("cdc-source", args, CdcSourceConfig.DEF, DEFAULT_HTTP_PORT, CdcSourceApp::start);
+    }
+
+    /** Checks the environment, then starts the engine; the result stops engine and producer, in that order. */
+    public static AutoCloseable start(Map<String, String> settings, AppContext ctx) {
+        final CdcSourceConfig config = new CdcSourceConfig(settings);
+        Preflight.kafka(CdcSourceConfig.KAFKA_BOOTSTRAP_SERVERS, config.kafkaClientProps(), KAFKA_PREFLIGHT_TIMEOUT);
+        new PostgresPreflight(config).run();
+        final Producer<byte[], byte[]> producer =
+                new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer());
+        final KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+        final ConnectRecordSerializer serializer = serializer(config);
+        try {
+            producerMetrics.bindTo(ctx.registry());
+            final KafkaChangeConsumer consumer = new KafkaChangeConsumer(producer, serializer, new CdcSourceMetrics(ctx.registry()));
+            final CdcEngine engine = CdcEngine.start(DebeziumProperties.of(config), consumer, ctx);
+            return () -> stop(engine, producer, producerMetrics, serializer);
+        } catch (RuntimeException e) {
+            producerMetrics.close();
+            producer.close(PRODUCER_CLOSE_TIMEOUT);
+            throw e;
+        }
+    }
+
+    private static void stop(CdcEngine engine, Producer<byte[], byte[]> producer, KafkaClientMetrics metrics,
+                             ConnectRecordSerializer serializer) {
+        LOG.info("Stopping cdc-source: engine first (offsets flushed), then the producer");
+        try {
+            engine.close();
+        } finally {
+            metrics.close();
+            producer.close(PRODUCER_CLOSE_TIMEOUT);
+            serializer.close();
+        }
+    }
+
+    /** Producer settings: kafka.*, then producer.*, then what at-least-once needs (idempotence, acks=all). */
+    static Map<String, Object> producerProps(CdcSourceConfig config) {
+        final Map<String, Object> props = new HashMap<>(config.kafkaClientProps());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "cdc-source");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.putAll(config.producerOverrides());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return props;
+    }
+
+    /** The key/value converters, configured from debezium.key.converter.* / debezium.value.converter.*. */
+    static ConnectRecordSerializer serializer(CdcSourceConfig config) {
+        final Map<String, Object> debezium = config.debeziumOverrides();
+        return new ConnectRecordSerializer(ConfigSources.withPrefix(debezium, "key.converter."),
+                ConfigSources.withPrefix(debezium, "value.converter."));
+    }
+}

@@ -1,0 +1,183 @@
+package io.temporalcdc.cdcsource;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+import io.temporalcdc.schemas.Topics;
+
+/**
+ * The configuration of cdc-source, declared once: every key with its doc, default and validator.
+ *
+ * <p>Besides the keys below, three prefixes pass straight through: {@code debezium.*} to the
+ * Debezium engine (which wins over what this app derives), {@code producer.*} to the Kafka
+ * producer and {@code kafka.*} to every Kafka client (producer, offset store, preflight admin).
+ */
+public final class CdcSourceConfig extends AbstractConfig {
+
+    /** Kafka bootstrap servers (host:port,...) of the cluster the change topics and offsets live in. Required. */
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    /** Host name or address of the PostgreSQL server that holds Temporal's schemas. Required. */
+    public static final String DATABASE_HOSTNAME = "database.hostname";
+    /** TCP port of the PostgreSQL server. */
+    public static final String DATABASE_PORT = "database.port";
+    /** PostgreSQL user: needs REPLICATION (or superuser) and CREATE on the database for the publication. Required. */
+    public static final String DATABASE_USER = "database.user";
+    /** Password of {@link #DATABASE_USER}; empty for trust authentication. */
+    public static final String DATABASE_PASSWORD = "database.password";
+    /** Name of the PostgreSQL database with the temporal and temporal_visibility schemas. Required. */
+    public static final String DATABASE_DBNAME = "database.dbname";
+    /** Prefix of every change topic: {@code <topic.prefix>.<schema>.<table>}; also Debezium's logical server name. */
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    /** Logical replication slot: created when missing, never dropped; it is the durable read position. */
+    public static final String SLOT_NAME = "slot.name";
+    /** Publication over the temporal and temporal_visibility schemas: created when missing, reused when present. */
+    public static final String PUBLICATION_NAME = "publication.name";
+    /** Kafka topic of the engine's source offsets; empty means {@code <topic.prefix>.cdc-source.offsets}. */
+    public static final String OFFSET_STORAGE_TOPIC = "offset.storage.topic";
+
+    /** Prefix of the settings passed to the Debezium engine as they are. */
+    public static final String DEBEZIUM_PREFIX = "debezium.";
+    /** Prefix of the settings passed to the Kafka producer. */
+    public static final String PRODUCER_PREFIX = "producer.";
+    /** Prefix of the settings passed to every Kafka client. */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    /** The schemas captured, comma separated; fixed by the product. */
+    public static final String CAPTURED_SCHEMAS = String.join(",", Topics.CAPTURED_SCHEMAS);
+
+    private static final Pattern TOPIC_PREFIX_PATTERN = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
+    private static final Pattern PG_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    /** The definition of every key. */
+    public static final ConfigDef DEF = new ConfigDef()
+            .define(KAFKA_BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
+                    nonEmptyList(), Importance.HIGH,
+                    "Kafka bootstrap servers (host:port,...) of the cluster that receives the change topics and the offsets.")
+            .define(DATABASE_HOSTNAME, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyStringWithoutControlChars(), Importance.HIGH,
+                    "Host name or address of the PostgreSQL server (wal_level=logical) that holds Temporal's schemas.")
+            .define(DATABASE_PORT, Type.INT, 5432, ConfigDef.Range.between(1, 65535), Importance.HIGH,
+                    "TCP port of the PostgreSQL server.")
+            .define(DATABASE_USER, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyStringWithoutControlChars(), Importance.HIGH,
+                    "PostgreSQL user with REPLICATION (or superuser), allowed to create the publication.")
+            .define(DATABASE_PASSWORD, Type.PASSWORD, "", Importance.HIGH,
+                    "Password of database.user; empty when the server trusts the user.")
+            .define(DATABASE_DBNAME, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyStringWithoutControlChars(), Importance.HIGH,
+                    "PostgreSQL database with the temporal and temporal_visibility schemas.")
+            .define(TOPIC_PREFIX, Type.STRING, "temporal", matching(TOPIC_PREFIX_PATTERN, "letters, digits, '.', '_' or '-'"),
+                    Importance.HIGH,
+                    "Prefix of the change topics <topic.prefix>.<schema>.<table>, as Debezium in Kafka Connect names them.")
+            .define(SLOT_NAME, Type.STRING, "temporal_cdc", matching(PG_IDENTIFIER, "lowercase letters, digits or '_', at most 63"),
+                    Importance.MEDIUM,
+                    "Logical replication slot (pgoutput). Created when missing and never dropped: it is the durable position.")
+            .define(PUBLICATION_NAME, Type.STRING, "temporal_cdc", matching(PG_IDENTIFIER, "lowercase letters, digits or '_', at most 63"),
+                    Importance.MEDIUM,
+                    "Publication FOR TABLES IN SCHEMA temporal, temporal_visibility (publish_via_partition_root); created when missing.")
+            .define(OFFSET_STORAGE_TOPIC, Type.STRING, "", optional(TOPIC_NAME), Importance.MEDIUM,
+                    "Kafka topic with the engine's offsets (one partition, compacted); empty means <topic.prefix>.cdc-source.offsets.");
+
+    /** Parses and validates {@code settings} against {@link #DEF}. */
+    public CdcSourceConfig(Map<String, String> settings) {
+        super(DEF, settings, false);
+    }
+
+    /** Kafka bootstrap servers, comma separated. */
+    public String bootstrapServers() {
+        return String.join(",", getList(KAFKA_BOOTSTRAP_SERVERS));
+    }
+
+    public String databaseHostname() {
+        return getString(DATABASE_HOSTNAME);
+    }
+
+    public int databasePort() {
+        return getInt(DATABASE_PORT);
+    }
+
+    public String databaseUser() {
+        return getString(DATABASE_USER);
+    }
+
+    public String databasePassword() {
+        return getPassword(DATABASE_PASSWORD).value();
+    }
+
+    public String databaseName() {
+        return getString(DATABASE_DBNAME);
+    }
+
+    public String topicPrefix() {
+        return getString(TOPIC_PREFIX);
+    }
+
+    public String slotName() {
+        return getString(SLOT_NAME);
+    }
+
+    public String publicationName() {
+        return getString(PUBLICATION_NAME);
+    }
+
+    /** The offset topic: the configured one, or {@code <topic.prefix>.cdc-source.offsets}. */
+    public String offsetStorageTopic() {
+        final String topic = getString(OFFSET_STORAGE_TOPIC);
+        return topic.isBlank() ? topicPrefix() + ".cdc-source.offsets" : topic;
+    }
+
+    /** JDBC URL of the database. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + databaseHostname() + ":" + databasePort() + "/" + databaseName();
+    }
+
+    /** {@code kafka.*} settings (prefix stripped) plus the bootstrap servers: the base of every Kafka client. */
+    public Map<String, Object> kafkaClientProps() {
+        final Map<String, Object> props = new HashMap<>(originalsWithPrefix(KAFKA_PREFIX));
+        props.remove("bootstrap.servers");
+        props.put("bootstrap.servers", bootstrapServers());
+        return props;
+    }
+
+    /** {@code debezium.*} settings, prefix stripped. */
+    public Map<String, Object> debeziumOverrides() {
+        return originalsWithPrefix(DEBEZIUM_PREFIX);
+    }
+
+    /** {@code producer.*} settings, prefix stripped. */
+    public Map<String, Object> producerOverrides() {
+        return originalsWithPrefix(PRODUCER_PREFIX);
+    }
+
+    private static ConfigDef.Validator nonEmptyList() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value == null || ((java.util.List<?>) value).isEmpty()) {
+                throw new ConfigException(name, value, "must name at least one host:port");
+            }
+        }, () -> "non-empty list of host:port");
+    }
+
+    private static ConfigDef.Validator matching(Pattern pattern, String description) {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value == null || !pattern.matcher(value.toString()).matches()) {
+                throw new ConfigException(name, value, "must be " + description);
+            }
+        }, () -> description);
+    }
+
+    private static ConfigDef.Validator optional(Pattern pattern) {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value != null && !value.toString().isEmpty() && !pattern.matcher(value.toString()).matches()) {
+                throw new ConfigException(name, value, "must be a Kafka topic name (letters, digits, '.', '_', '-')");
+            }
+        }, () -> "empty or a Kafka topic name");
+    }
+}

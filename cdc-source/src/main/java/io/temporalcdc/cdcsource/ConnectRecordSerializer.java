@@ -1,0 +1,77 @@
+package io.temporalcdc.cdcsource;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.storage.HeaderConverter;
+import org.apache.kafka.connect.storage.SimpleHeaderConverter;
+
+/**
+ * Turns a Debezium {@link SourceRecord} into the Kafka record a Kafka Connect worker would write:
+ * same topic, key and value through {@link JsonConverter} (envelope {@code {"schema":…,"payload":…}}
+ * unless {@code schemas.enable=false}), headers through {@link SimpleHeaderConverter}, the record's
+ * timestamp, and the connector's partition (none for PostgreSQL: the producer partitions by key).
+ * A delete's tombstone keeps its key and has a null value.
+ */
+public final class ConnectRecordSerializer implements AutoCloseable {
+
+    private final JsonConverter keyConverter = new JsonConverter();
+    private final JsonConverter valueConverter = new JsonConverter();
+    private final HeaderConverter headerConverter = new SimpleHeaderConverter();
+
+    /**
+     * @param keySettings   key converter settings (Kafka Connect's {@code key.converter.*}, prefix stripped)
+     * @param valueSettings value converter settings ({@code value.converter.*}, prefix stripped)
+     */
+    public ConnectRecordSerializer(Map<String, ?> keySettings, Map<String, ?> valueSettings) {
+        keyConverter.configure(withDefaults(keySettings), true);
+        valueConverter.configure(withDefaults(valueSettings), false);
+        headerConverter.configure(Map.of());
+    }
+
+    /** The Kafka record for {@code record}. */
+    public ProducerRecord<byte[], byte[]> serialize(SourceRecord record) {
+        final String topic = record.topic();
+        final RecordHeaders headers = headers(record);
+        final byte[] key = keyConverter.fromConnectData(topic, headers, record.keySchema(), record.key());
+        final byte[] value = valueConverter.fromConnectData(topic, headers, record.valueSchema(), record.value());
+        return new ProducerRecord<>(topic, record.kafkaPartition(), timestamp(record), key, value, headers);
+    }
+
+    private RecordHeaders headers(SourceRecord record) {
+        final RecordHeaders headers = new RecordHeaders();
+        for (Header header : record.headers()) {
+            final byte[] raw = headerConverter.fromConnectHeader(record.topic(), header.key(), header.schema(), header.value());
+            headers.add(header.key(), raw);
+        }
+        return headers;
+    }
+
+    private static Long timestamp(SourceRecord record) {
+        final Long ts = record.timestamp();
+        return ts == null || ts < 0 ? null : ts;
+    }
+
+    private static Map<String, Object> withDefaults(Map<String, ?> settings) {
+        final Map<String, Object> config = new HashMap<>();
+        config.put("schemas.enable", "true");
+        config.putAll(settings);
+        return config;
+    }
+
+    @Override
+    public void close() {
+        keyConverter.close();
+        valueConverter.close();
+        try {
+            headerConverter.close();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

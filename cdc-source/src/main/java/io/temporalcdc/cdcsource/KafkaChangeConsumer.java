@@ -1,0 +1,95 @@
+package io.temporalcdc.cdcsource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+
+/**
+ * Sends each engine batch to Kafka and marks its records processed only after Kafka acknowledged
+ * every one of them. A failed send fails the batch: nothing of it is marked, the engine stops, and
+ * the records are sent again after a restart (at-least-once).
+ */
+public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaChangeConsumer.class);
+
+    private final Producer<byte[], byte[]> producer;
+    private final ConnectRecordSerializer serializer;
+    private final CdcSourceMetrics metrics;
+
+    public KafkaChangeConsumer(Producer<byte[], byte[]> producer, ConnectRecordSerializer serializer, CdcSourceMetrics metrics) {
+        this.producer = producer;
+        this.serializer = serializer;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handleBatch(List<RecordChangeEvent<SourceRecord>> events,
+                            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        final long start = System.nanoTime();
+        final List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
+        for (RecordChangeEvent<SourceRecord> event : events) {
+            sends.add(producer.send(serializer.serialize(event.record())));
+        }
+        for (int i = 0; i < sends.size(); i++) {
+            awaitAck(sends.get(i), events.get(i).record());
+        }
+        recordMetrics(events, start);
+        for (RecordChangeEvent<SourceRecord> event : events) {
+            committer.markProcessed(event);
+        }
+        committer.markBatchFinished();
+        LOG.debug("Batch of {} records acknowledged by Kafka", events.size());
+    }
+
+    @Override
+    public boolean supportsTombstoneEvents() {
+        return true;
+    }
+
+    private static void awaitAck(Future<RecordMetadata> send, SourceRecord record) throws InterruptedException {
+        try {
+            send.get();
+        } catch (ExecutionException e) {
+            LOG.error("Kafka did not acknowledge a change record for topic {} (key {}); failing the batch", record.topic(), record.key(), e.getCause());
+            throw new CdcSourceException("Kafka did not acknowledge a change record for topic " + record.topic(), e.getCause());
+        }
+    }
+
+    private void recordMetrics(List<RecordChangeEvent<SourceRecord>> events, long startNanos) {
+        final long ackMs = System.currentTimeMillis();
+        metrics.batchSent(events.size(), Duration.ofNanos(System.nanoTime() - startNanos));
+        for (RecordChangeEvent<SourceRecord> event : events) {
+            final Long commitMs = streamedCommitMs(event.record());
+            if (commitMs != null) {
+                metrics.commitToKafka(commitMs, ackMs);
+            }
+        }
+    }
+
+    /** The source commit time of a streamed (not snapshot) change, or null. */
+    static Long streamedCommitMs(SourceRecord record) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("source") == null
+                || value.schema().field("op") == null) {
+            return null;
+        }
+        final String op = value.getString("op");
+        if (op == null || "r".equals(op)) {
+            return null;
+        }
+        final Struct source = value.getStruct("source");
+        return source == null || source.schema().field("ts_ms") == null ? null : source.getInt64("ts_ms");
+    }
+}

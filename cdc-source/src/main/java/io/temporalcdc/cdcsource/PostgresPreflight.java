@@ -1,0 +1,132 @@
+package io.temporalcdc.cdcsource;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+import org.postgresql.Driver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.temporalcdc.runtime.PreflightException;
+
+/**
+ * Checks, before the engine starts and within seconds, that PostgreSQL can serve logical decoding to
+ * this app: reachable, credentials accepted, {@code wal_level=logical}, the user may replicate; then
+ * makes sure the publication exists. Every failure is a {@link PreflightException} naming the setting.
+ */
+public final class PostgresPreflight {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresPreflight.class);
+    static final int CONNECT_TIMEOUT_SECONDS = 5;
+    static final int LOGIN_TIMEOUT_SECONDS = 8;
+
+    private final CdcSourceConfig config;
+
+    public PostgresPreflight(CdcSourceConfig config) {
+        this.config = config;
+    }
+
+    /** Runs every check and ensures the publication; throws {@link PreflightException} on the first failure. */
+    public void run() {
+        try (Connection connection = connect()) {
+            checkWalLevel(connection);
+            checkReplicationRole(connection);
+            new Publications(connection).ensure(config.publicationName(), config.databaseName());
+        } catch (SQLException e) {
+            throw ConnectionFailures.classify(e, config);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        final Properties props = new Properties();
+        props.setProperty("user", config.databaseUser());
+        props.setProperty("password", config.databasePassword());
+        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
+        props.setProperty("socketTimeout", "30");
+        props.setProperty("ApplicationName", "cdc-source-preflight");
+        final Connection connection = new Driver().connect(config.jdbcUrl(), props);
+        if (connection == null) {
+            throw new SQLException("the PostgreSQL driver does not accept " + config.jdbcUrl());
+        }
+        LOG.info("Connected to PostgreSQL at {}:{}/{} as {}", config.databaseHostname(), config.databasePort(),
+                config.databaseName(), config.databaseUser());
+        return connection;
+    }
+
+    private static void checkWalLevel(Connection connection) throws SQLException {
+        final String walLevel = queryString(connection, "SHOW wal_level");
+        if (!"logical".equals(walLevel)) {
+            throw new PreflightException("wal_level", "PostgreSQL runs with wal_level=" + walLevel
+                    + "; logical decoding needs wal_level=logical (set it in postgresql.conf and restart the server)", null);
+        }
+    }
+
+    private void checkReplicationRole(Connection connection) throws SQLException {
+        final String mayReplicate = queryString(connection,
+                "SELECT (rolreplication OR rolsuper)::text FROM pg_roles WHERE rolname = current_user");
+        if (!"true".equals(mayReplicate)) {
+            throw new PreflightException(CdcSourceConfig.DATABASE_USER, "user '" + config.databaseUser()
+                    + "' may not use logical replication: ALTER ROLE " + config.databaseUser() + " REPLICATION", null);
+        }
+    }
+
+    private static String queryString(Connection connection, String sql) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** Maps a failure to connect or log in to the setting an operator has to fix. */
+    static final class ConnectionFailures {
+
+        private ConnectionFailures() {
+        }
+
+        static PreflightException classify(SQLException e, CdcSourceConfig config) {
+            final String state = e.getSQLState() == null ? "" : e.getSQLState();
+            final String where = config.databaseHostname() + ":" + config.databasePort();
+            return switch (state) {
+                case "28P01" -> new PreflightException(CdcSourceConfig.DATABASE_PASSWORD, "PostgreSQL at " + where
+                        + " rejected the password of user '" + config.databaseUser() + "' (check database.user and database.password): "
+                        + e.getMessage(), e);
+                case "28000" -> new PreflightException(CdcSourceConfig.DATABASE_USER, "PostgreSQL at " + where
+                        + " refused user '" + config.databaseUser() + "' (check database.user and database.password): " + e.getMessage(), e);
+                case "3D000" -> new PreflightException(CdcSourceConfig.DATABASE_DBNAME, "database '" + config.databaseName()
+                        + "' does not exist at " + where, e);
+                default -> networkFailure(e, config, where);
+            };
+        }
+
+        private static PreflightException networkFailure(SQLException e, CdcSourceConfig config, String where) {
+            final Throwable root = rootCause(e);
+            if (root instanceof UnknownHostException) {
+                return new PreflightException(CdcSourceConfig.DATABASE_HOSTNAME, "unknown host '" + config.databaseHostname() + "'", e);
+            }
+            if (root instanceof ConnectException) {
+                return new PreflightException(CdcSourceConfig.DATABASE_PORT, "PostgreSQL is not reachable at " + where
+                        + " (database.hostname/database.port): connection refused", e);
+            }
+            if (root instanceof SocketTimeoutException) {
+                return new PreflightException(CdcSourceConfig.DATABASE_HOSTNAME, "PostgreSQL did not answer at " + where
+                        + " within " + CONNECT_TIMEOUT_SECONDS + " s (database.hostname/database.port)", e);
+            }
+            return new PreflightException(CdcSourceConfig.DATABASE_HOSTNAME, "PostgreSQL check failed at " + where
+                    + " (SQLState " + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+
+        private static Throwable rootCause(Throwable t) {
+            Throwable cause = t;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            return cause;
+        }
+    }
+}

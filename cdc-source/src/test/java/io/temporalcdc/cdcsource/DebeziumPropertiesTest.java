@@ -1,0 +1,56 @@
+package io.temporalcdc.cdcsource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+class DebeziumPropertiesTest {
+
+    @Test
+    void shouldConfigurePostgresConnectorOnPgoutputOverTemporalSchemas() {
+        final Properties props = DebeziumProperties.of(new CdcSourceConfig(CdcSourceConfigTest.minimal()));
+
+        assertThat(props)
+                .containsEntry("connector.class", "io.debezium.connector.postgresql.PostgresConnector")
+                .containsEntry("plugin.name", "pgoutput")
+                .containsEntry("schema.include.list", "temporal,temporal_visibility")
+                .containsEntry("publication.autocreate.mode", "disabled")
+                .containsEntry("publication.name", "temporal_cdc")
+                .containsEntry("slot.name", "temporal_cdc")
+                .containsEntry("topic.prefix", "temporal")
+                .containsEntry("snapshot.mode", "initial")
+                .containsEntry("database.hostname", "db.example")
+                .containsEntry("database.port", "5432");
+    }
+
+    @Test
+    void shouldKeepOffsetsInKafka() {
+        final Properties props = DebeziumProperties.of(new CdcSourceConfig(CdcSourceConfigTest.minimal()));
+
+        assertThat(props)
+                .containsEntry("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore")
+                .containsEntry("offset.storage.topic", "temporal.cdc-source.offsets")
+                .containsEntry("offset.storage.partitions", "1")
+                .containsEntry("offset.storage.replication.factor", "-1")
+                .containsEntry("offset.flush.interval.ms", "1000")
+                .containsEntry("bootstrap.servers", "127.0.0.1:9092");
+    }
+
+    @Test
+    void shouldLetDebeziumPrefixedSettingsWinAndKafkaSettingsReachTheOffsetStore() {
+        final Map<String, String> settings = CdcSourceConfigTest.minimal();
+        settings.put("debezium.snapshot.mode", "no_data");
+        settings.put("debezium.heartbeat.interval.ms", "5000");
+        settings.put("kafka.security.protocol", "SASL_SSL");
+
+        final Properties props = DebeziumProperties.of(new CdcSourceConfig(settings));
+
+        assertThat(props)
+                .containsEntry("snapshot.mode", "no_data")
+                .containsEntry("heartbeat.interval.ms", "5000")
+                .containsEntry("security.protocol", "SASL_SSL");
+    }
+}

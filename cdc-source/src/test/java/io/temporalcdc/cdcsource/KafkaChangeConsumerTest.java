@@ -1,0 +1,115 @@
+package io.temporalcdc.cdcsource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+class KafkaChangeConsumerTest {
+
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final KafkaChangeConsumer consumer = new KafkaChangeConsumer(producer,
+            new ConnectRecordSerializer(Map.of(), Map.of()), new CdcSourceMetrics(registry));
+    private final RecordingCommitter committer = new RecordingCommitter();
+
+    @Test
+    void shouldMarkRecordsProcessedOnlyAfterKafkaAcknowledgedTheWholeBatch() {
+        final List<RecordChangeEvent<SourceRecord>> batch = List.of(
+                event(ConnectRecordSerializerTest.change("d", System.currentTimeMillis())),
+                event(ConnectRecordSerializerTest.tombstone()));
+
+        final CompletableFuture<Void> handled = handleAsync(batch);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(producer.history()).hasSize(2));
+        assertThat(committer.processed).isEmpty();
+
+        producer.completeNext();
+        assertThat(committer.processed).isEmpty();
+        producer.completeNext();
+
+        await().atMost(Duration.ofSeconds(5)).until(handled::isDone);
+        assertThat(committer.processed).containsExactlyElementsOf(batch);
+        assertThat(committer.batchesFinished).isEqualTo(1);
+        assertThat(registry.get("cdc.source.records.sent").counter().count()).isEqualTo(2.0);
+        assertThat(registry.get("cdc.source.commit.to.kafka").timer().count()).isEqualTo(1);
+        assertThat(producer.history().get(1).value()).isNull();
+    }
+
+    @Test
+    void shouldFailTheBatchAndMarkNothingWhenASendFails() {
+        final List<RecordChangeEvent<SourceRecord>> batch = List.of(
+                event(ConnectRecordSerializerTest.change("c", 1L)), event(ConnectRecordSerializerTest.change("u", 2L)));
+
+        final CompletableFuture<Void> handled = handleAsync(batch);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(producer.history()).hasSize(2));
+        producer.completeNext();
+        producer.errorNext(new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
+
+        assertThatThrownBy(handled::join).hasCauseInstanceOf(CdcSourceException.class)
+                .hasMessageContaining(ConnectRecordSerializerTest.TOPIC);
+        assertThat(committer.processed).isEmpty();
+        assertThat(committer.batchesFinished).isZero();
+    }
+
+    @Test
+    void shouldNotCountSnapshotReadsInCommitLatency() {
+        assertThat(KafkaChangeConsumer.streamedCommitMs(ConnectRecordSerializerTest.change("r", 5L))).isNull();
+        assertThat(KafkaChangeConsumer.streamedCommitMs(ConnectRecordSerializerTest.change("u", 5L))).isEqualTo(5L);
+        assertThat(KafkaChangeConsumer.streamedCommitMs(ConnectRecordSerializerTest.tombstone())).isNull();
+    }
+
+    private CompletableFuture<Void> handleAsync(List<RecordChangeEvent<SourceRecord>> batch) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                consumer.handleBatch(batch, committer);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static RecordChangeEvent<SourceRecord> event(SourceRecord record) {
+        return () -> record;
+    }
+
+    private static final class RecordingCommitter implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
+        final List<RecordChangeEvent<SourceRecord>> processed = new ArrayList<>();
+        int batchesFinished;
+
+        @Override
+        public synchronized void markProcessed(RecordChangeEvent<SourceRecord> record) {
+            processed.add(record);
+        }
+
+        @Override
+        public synchronized void markBatchFinished() {
+            batchesFinished++;
+        }
+
+        @Override
+        public void markProcessed(RecordChangeEvent<SourceRecord> record, DebeziumEngine.Offsets offsets) {
+            markProcessed(record);
+        }
+
+        @Override
+        public DebeziumEngine.Offsets buildOffsets() {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
