@@ -1,0 +1,119 @@
+package io.temporalcdc.demo;
+
+import io.temporalcdc.schemas.SchemaMigrator;
+import io.temporalcdc.testsupport.LocalStack;
+import io.temporalcdc.testsupport.StackOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One demo run: stack, schema, both apps, the ENDPOINTS line, the workload with live progress, the
+ * drain and the comparison. {@link #close()} (also from the SIGTERM hook) stops everything it started.
+ */
+final class Demo implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+    private static final Path STACK_DIR = Path.of(".stack");
+    private static final int WRITER_THREADS = 4;
+
+    private final DemoSettings settings;
+    private final PrintStream out;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile LocalStack stack;
+    private volatile Pipeline pipeline;
+    private volatile WorkloadGenerator generator;
+    private volatile PipelineProbe probe;
+
+    Demo(DemoSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** Runs the demo; returns 0 when every row has an equal document after the drain, else 1. */
+    int run() throws Exception {
+        stack = LocalStack.start(StackOptions.defaults().withBaseDir(STACK_DIR).withStartTimeout(Duration.ofMinutes(5)));
+        String jdbcUrl = stack.postgres().jdbcUrl();
+        SchemaMigrator.migrate(jdbcUrl, null, null);
+        pipeline = new Pipeline(demoPipeline(jdbcUrl)); // assigned before starting, so SIGTERM stops what started
+        pipeline.startAll();
+        out.println(EndpointsLine.of(stack.endpointsJson()));
+        out.flush();
+        probe = new PipelineProbe(pipeline);
+        generator = new WorkloadGenerator(jdbcUrl, settings.workflowsPerSecond(), WRITER_THREADS);
+        runWorkload();
+        ComparisonReport report = drainAndCompare();
+        report.summary().forEach(out::println);
+        out.flush();
+        if (settings.keepRunning() && !closed.get()) {
+            LOG.info("--keep-running: servers and apps stay up (run dir {}); stop with SIGTERM or Ctrl-C", stack.runDir());
+            stopped.await();
+        }
+        return report.isClean() ? 0 : 1;
+    }
+
+    /** The demo uses the apps' default names: the ones an operator of a real deployment would see. */
+    private PipelineSettings demoPipeline(String jdbcUrl) {
+        return new PipelineSettings(jdbcUrl, stack.kafka().bootstrapServers(), stack.elasticsearch().url(),
+                "temporal", "temporal_cdc", "temporal_cdc", "temporal-cdc-visibility-indexer", "temporal_visibility_v1",
+                stack.runDir().resolve("apps"));
+    }
+
+    private void runWorkload() {
+        long seconds = settings.duration().toSeconds();
+        LOG.info("Running the workload for {} s at {} workflows/s", seconds, settings.workflowsPerSecond());
+        long started = System.nanoTime();
+        generator.start();
+        try (ProgressDisplay display = new ProgressDisplay(seconds)) {
+            long elapsed;
+            while (!closed.get() && (elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)) < seconds) {
+                display.update(elapsed, probe.snapshot(generator.rowsChanged()));
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            }
+            display.update(seconds, probe.snapshot(generator.rowsChanged()));
+        }
+        generator.stop();
+        LOG.info("Workload done: {} workflows, {} rows changed, {} failed transactions",
+                generator.workflowsStarted(), generator.rowsChanged(), generator.failures());
+    }
+
+    private ComparisonReport drainAndCompare() throws Exception {
+        LOG.info("Draining (up to {} s) and comparing every visibility row with its document", settings.drainTimeout().toSeconds());
+        VisibilityComparator comparator = new VisibilityComparator(
+                pipeline.settings().jdbcUrl(), pipeline.settings().elasticsearchUrl(), pipeline.alias());
+        ComparisonReport report = Drain.untilClean(probe, comparator, settings.drainTimeout(), LOG::info);
+        LOG.info("Final: {}", probe.snapshot(generator.rowsChanged()).describe());
+        return report;
+    }
+
+    /** Stops the generator, both apps and the stack; safe to call twice and from the shutdown hook. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stopped.countDown();
+        closeQuietly("workload generator", generator);
+        closeQuietly("probe", probe);
+        closeQuietly("pipeline", pipeline);
+        closeQuietly("local stack", stack);
+    }
+
+    private static void closeQuietly(String what, AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("Stopping the {} failed: {}", what, e.toString());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.temporalcdc.demo;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bin/demo}: starts PostgreSQL, Kafka, Elasticsearch and Redis locally, applies the schema,
+ * starts cdc-source and visibility-indexer, prints the ENDPOINTS line, runs a Temporal-like workload
+ * with live progress, drains and compares every visibility row with its document.
+ */
+@Command(
+        name = "bin/demo",
+        mixinStandardHelpOptions = true,
+        description = "Runs the whole PostgreSQL -> Debezium -> Kafka -> Kafka Streams -> Elasticsearch path locally"
+                + " under a Temporal-like workload and compares every visibility row with its document.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every row has an equal document after the drain", "1:differences remain, or a failure",
+            "2:invalid options"})
+public final class DemoMain implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--duration", paramLabel = "<seconds>", defaultValue = "60",
+            description = "How long the workload generator writes (default: ${DEFAULT-VALUE}).")
+    private long durationSeconds;
+
+    @Option(names = "--rate", paramLabel = "<workflows per second>", defaultValue = "20",
+            description = "Workflows the generator starts per second (default: ${DEFAULT-VALUE}).")
+    private double rate;
+
+    @Option(names = "--keep-running",
+            description = "After the comparison, keep the servers and apps up until SIGTERM or Ctrl-C.")
+    private boolean keepRunning;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, with help and errors on stderr (stdout carries only the ENDPOINTS line and the summary). */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new DemoMain());
+        commandLine.setOut(new java.io.PrintWriter(System.err, true));
+        return commandLine;
+    }
+
+    /** The validated settings of the parsed options. */
+    DemoSettings settings() {
+        if (durationSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--duration must be 0 or more seconds, was " + durationSeconds);
+        }
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be more than 0 workflows per second, was " + rate);
+        }
+        return new DemoSettings(Duration.ofSeconds(durationSeconds), rate, keepRunning, DemoSettings.DEFAULT_DRAIN_TIMEOUT);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        DemoSettings settings = settings();
+        Demo demo = new Demo(settings, System.out);
+        Thread hook = new Thread(demo::close, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return demo.run();
+        } finally {
+            demo.close();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.temporalcdc.demo;
+
+import io.temporalcdc.testsupport.JavaApp;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One deployable (cdc-source or visibility-indexer) run as its own process from its jar, with its
+ * {@code /health} and {@code /metrics} on a port chosen here. It can be killed and started again with
+ * the same settings, as an operator would after a crash.
+ */
+public final class Deployable implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Deployable.class);
+    private static final String HEAP = "-Xmx384m";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String module;
+    private final List<String> settings;
+    private final Path logDir;
+    private final int httpPort;
+    private int starts;
+    private volatile JavaApp process;
+
+    Deployable(String module, List<String> settings, Path logDir) {
+        this.module = module;
+        this.settings = List.copyOf(settings);
+        this.logDir = logDir;
+        this.httpPort = freePort();
+    }
+
+    /** Starts the process (a new log file per start) and waits until /health says UP. */
+    public synchronized void start(Duration readyTimeout) {
+        List<String> args = new ArrayList<>(settings);
+        args.add("http.port=" + httpPort);
+        Path log = logDir.resolve(module + "-" + (++starts) + ".log");
+        LOG.info("Starting {} (log {})", module, log);
+        process = JavaApp.start(module, JavaApp.jarOf(module), List.of(HEAP), args, Map.of(), log);
+        awaitHealthy(readyTimeout);
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no offset commit. */
+    public synchronized void kill() {
+        LOG.info("Killing {} (pid {}) with SIGKILL", module, process.pid());
+        process.kill();
+    }
+
+    /** The process, for its pid, liveness and output. */
+    public JavaApp process() {
+        return process;
+    }
+
+    /** The Prometheus text of /metrics, or an empty string when it cannot be read. */
+    public String metrics() {
+        try {
+            HttpResponse<String> response = get("/metrics");
+            return response.statusCode() == 200 ? response.body() : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (process != null && process.isAlive()) {
+            int code = process.terminate(Duration.ofSeconds(20));
+            LOG.info("{} stopped with exit code {}", module, code);
+        }
+    }
+
+    private void awaitHealthy(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(module + " exited during start-up:\n"
+                        + String.join("\n", process.lastLines(30)));
+            }
+            if (isHealthy()) {
+                LOG.info("{} is UP (pid {}, http port {})", module, process.pid(), httpPort);
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+        }
+        throw new IllegalStateException(module + " did not report UP on /health within " + timeout + ":\n"
+                + String.join("\n", process.lastLines(30)));
+    }
+
+    private boolean isHealthy() {
+        try {
+            return get("/health").statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + module, e);
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(5)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.temporalcdc.demo;
+
+import java.util.regex.Pattern;
+
+/**
+ * The line the demo prints once on stdout when the schema is applied and both apps consume:
+ * {@code ENDPOINTS {"postgres":"jdbc:postgresql://HOST:PORT/DB?user=USER","elasticsearch":"http://HOST:PORT",
+ * "kafka":"HOST:PORT","redis":"redis://HOST:PORT"}} (other tools parse it: keep it exactly).
+ */
+final class EndpointsLine {
+
+    private static final String HOST = "(127\\.0\\.0\\.1|localhost)";
+    private static final String PORT = "\\d{1,5}";
+
+    /** What a valid line looks like. */
+    static final Pattern FORMAT = Pattern.compile("^ENDPOINTS \\{"
+            + "\"postgres\":\"jdbc:postgresql://" + HOST + ":" + PORT + "/[A-Za-z0-9_\\-]+\\?user=[A-Za-z0-9_\\-]+\","
+            + "\"elasticsearch\":\"http://" + HOST + ":" + PORT + "\","
+            + "\"kafka\":\"" + HOST + ":" + PORT + "\","
+            + "\"redis\":\"redis://" + HOST + ":" + PORT + "\"}$");
+
+    private EndpointsLine() {}
+
+    /** The line for the stack's endpoints JSON; refuses anything that does not match {@link #FORMAT}. */
+    static String of(String endpointsJson) {
+        String line = "ENDPOINTS " + endpointsJson.strip();
+        if (!FORMAT.matcher(line).matches()) {
+            throw new IllegalStateException("endpoints JSON is not in the contracted form: " + endpointsJson);
+        }
+        return line;
+    }
+}

@@ -1,0 +1,89 @@
+package io.temporalcdc.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The oracle's side of the comparison: the document every visibility row should have, computed in
+ * SQL by PostgreSQL itself and independently of the indexer's mapper (CHAR padding trimmed, UTC
+ * timestamps with six fraction digits and a Z, duration in nanoseconds, memo decoded or base64).
+ */
+public final class ExpectedDocuments {
+
+    static final String TIMESTAMP = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
+
+    /** One row → one JSON object; NULL columns come out as JSON nulls and are dropped afterwards. */
+    static final String QUERY = "SELECT workflow_id || '~' || rtrim(run_id) AS doc_id, jsonb_build_object("
+            + " 'NamespaceId', rtrim(namespace_id),"
+            + " 'WorkflowId', workflow_id,"
+            + " 'RunId', rtrim(run_id),"
+            + " 'WorkflowType', workflow_type_name,"
+            + " 'StartTime', to_char(start_time, " + TIMESTAMP + "),"
+            + " 'ExecutionTime', to_char(execution_time, " + TIMESTAMP + "),"
+            + " 'CloseTime', to_char(close_time, " + TIMESTAMP + "),"
+            + " 'ExecutionStatus', status,"
+            + " 'ExecutionDuration', CASE WHEN close_time IS NOT NULL THEN"
+            + "   (EXTRACT(EPOCH FROM (close_time - execution_time)) * 1000000000)::bigint END,"
+            + " 'HistoryLength', history_length,"
+            + " 'TaskQueue', task_queue,"
+            + " 'Memo', CASE WHEN memo IS NULL THEN NULL"
+            + "   WHEN lower(encoding) LIKE '%json%' THEN convert_from(memo, 'UTF8')::jsonb"
+            + "   ELSE jsonb_build_object('encoding', encoding, 'data', replace(encode(memo, 'base64'), E'\\n', '')) END,"
+            + " 'SearchAttributes', search_attributes::jsonb"
+            + ")::text AS doc FROM temporal_visibility.executions";
+
+    private final String jdbcUrl;
+    private final ObjectMapper mapper;
+
+    ExpectedDocuments(String jdbcUrl, ObjectMapper mapper) {
+        this.jdbcUrl = jdbcUrl;
+        this.mapper = mapper;
+    }
+
+    /** Every row's expected document by document id. */
+    Map<String, ObjectNode> load() throws SQLException {
+        Map<String, ObjectNode> documents = new LinkedHashMap<>();
+        try (Connection connection = DriverManager.getConnection(jdbcUrl);
+                Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false); // lets the driver stream with a fetch size
+            statement.setFetchSize(1000);
+            try (ResultSet rows = statement.executeQuery(QUERY)) {
+                while (rows.next()) {
+                    documents.put(rows.getString("doc_id"), withoutNulls(parse(rows.getString("doc"))));
+                }
+            }
+            connection.commit();
+        }
+        return documents;
+    }
+
+    private ObjectNode parse(String json) {
+        try {
+            return (ObjectNode) mapper.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** NULL columns are absent fields (only at the top level: nulls inside JSON values stay as they are). */
+    private static ObjectNode withoutNulls(ObjectNode document) {
+        Iterator<Map.Entry<String, JsonNode>> fields = document.fields();
+        while (fields.hasNext()) {
+            if (fields.next().getValue().isNull()) {
+                fields.remove();
+            }
+        }
+        return document;
+    }
+}

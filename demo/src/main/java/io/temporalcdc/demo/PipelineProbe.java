@@ -1,0 +1,108 @@
+package io.temporalcdc.demo;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures a running pipeline from outside: the indexer group's Kafka consumer lag (end offsets minus
+ * committed offsets), the replication slot's lag in WAL bytes, and the indexer's own metrics.
+ */
+public final class PipelineProbe implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineProbe.class);
+    private static final String INDEXED = "visibility_indexer_documents_indexed_total";
+    private static final String LATENCY = "visibility_indexer_commit_to_indexed_seconds";
+    private static final String SLOT_LAG = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint"
+            + " FROM pg_replication_slots WHERE slot_name = ?";
+
+    private final Pipeline pipeline;
+    private final Admin admin;
+
+    public PipelineProbe(Pipeline pipeline) {
+        this.pipeline = pipeline;
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.settings().kafkaBootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+        this.admin = Admin.create(props);
+    }
+
+    /** Everything at once; a part that cannot be measured right now is empty. */
+    ProgressSnapshot snapshot(long rowsChanged) {
+        String metrics = pipeline.indexer().metrics();
+        OptionalDouble indexed = PrometheusText.sum(metrics, INDEXED);
+        return new ProgressSnapshot(
+                rowsChanged,
+                consumerLag(),
+                slotLagBytes(),
+                indexed.isPresent() ? OptionalLong.of((long) indexed.getAsDouble()) : OptionalLong.empty(),
+                PrometheusText.quantile(metrics, LATENCY, "0.5"),
+                PrometheusText.quantile(metrics, LATENCY, "0.99"));
+    }
+
+    /** Records of the visibility topic not yet committed by the indexer's group (a partition never committed counts whole). */
+    public OptionalLong consumerLag() {
+        String topic = pipeline.settings().visibilityTopic();
+        try {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get(topic);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin
+                    .listConsumerGroupOffsets(pipeline.settings().applicationId()).partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
+            long lag = 0;
+            for (var end : ends.entrySet()) {
+                OffsetAndMetadata done = committed.get(end.getKey());
+                lag += Math.max(0, end.getValue().offset() - (done == null ? 0 : done.offset()));
+            }
+            return OptionalLong.of(lag);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("Consumer lag of {} on {} unknown: {}", pipeline.settings().applicationId(), topic, e.toString());
+            return OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalLong.empty();
+        }
+    }
+
+    /** WAL bytes written since the slot's confirmed flush position. */
+    public OptionalLong slotLagBytes() {
+        try (Connection connection = DriverManager.getConnection(pipeline.settings().jdbcUrl());
+                PreparedStatement statement = connection.prepareStatement(SLOT_LAG)) {
+            statement.setString(1, pipeline.settings().slotName());
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() && row.getObject(1) != null ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
+            }
+        } catch (SQLException e) {
+            LOG.debug("Slot lag of {} unknown: {}", pipeline.settings().slotName(), e.toString());
+            return OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}

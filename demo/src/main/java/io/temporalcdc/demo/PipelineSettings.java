@@ -1,0 +1,69 @@
+package io.temporalcdc.demo;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * Where one pipeline (a cdc-source and a visibility-indexer process) reads and writes, and the names
+ * that keep it apart from other pipelines on the same servers.
+ *
+ * @param jdbcUrl the database with both Temporal schemas ({@code jdbc:postgresql://host:port/db?user=u})
+ * @param kafkaBootstrapServers the Kafka cluster
+ * @param elasticsearchUrl the Elasticsearch cluster
+ * @param topicPrefix the topic prefix both apps use
+ * @param slotName the replication slot (letters, digits and underscores)
+ * @param publicationName the publication (letters, digits and underscores)
+ * @param applicationId the indexer's Kafka Streams application id (its consumer group)
+ * @param indexPrefix the indexer's index prefix, which is also the alias
+ * @param logDir where the processes' output goes
+ */
+public record PipelineSettings(
+        String jdbcUrl,
+        String kafkaBootstrapServers,
+        String elasticsearchUrl,
+        String topicPrefix,
+        String slotName,
+        String publicationName,
+        String applicationId,
+        String indexPrefix,
+        Path logDir) {
+
+    /** Settings whose names all derive from one unique base name (e.g. {@code Names.unique("crash")}). */
+    public static PipelineSettings named(String unique, String jdbcUrl, String kafka, String elasticsearch, Path logDir) {
+        String identifier = unique.replace('-', '_');
+        return new PipelineSettings(jdbcUrl, kafka, elasticsearch, unique, "slot_" + identifier,
+                "pub_" + identifier, unique + "-indexer", unique + "_visibility", logDir);
+    }
+
+    /** The visibility topic the indexer consumes. */
+    public String visibilityTopic() {
+        return topicPrefix + ".temporal_visibility.executions";
+    }
+
+    URI database() {
+        return URI.create(jdbcUrl.substring("jdbc:".length()));
+    }
+
+    String databaseHost() {
+        return database().getHost();
+    }
+
+    int databasePort() {
+        return database().getPort();
+    }
+
+    String databaseName() {
+        return database().getPath().substring(1);
+    }
+
+    /** The {@code user} parameter of the JDBC URL. */
+    String databaseUser() {
+        String query = database().getQuery() == null ? "" : database().getQuery();
+        for (String parameter : query.split("&")) {
+            if (parameter.startsWith("user=")) {
+                return parameter.substring("user=".length());
+            }
+        }
+        throw new IllegalArgumentException("the JDBC URL names no user: " + jdbcUrl);
+    }
+}

@@ -1,0 +1,39 @@
+package io.temporalcdc.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class PipelineSettingsTest {
+
+    private final PipelineSettings settings = PipelineSettings.named("crash-ab12c-3",
+            "jdbc:postgresql://127.0.0.1:54321/test-db?user=temporal", "127.0.0.1:9092", "http://127.0.0.1:9200",
+            Path.of("logs"));
+
+    @Test
+    void shouldTakeDatabaseCoordinatesFromTheJdbcUrl() {
+        assertThat(settings.databaseHost()).isEqualTo("127.0.0.1");
+        assertThat(settings.databasePort()).isEqualTo(54321);
+        assertThat(settings.databaseName()).isEqualTo("test-db");
+        assertThat(settings.databaseUser()).isEqualTo("temporal");
+    }
+
+    @Test
+    void shouldDeriveNamesThatPostgresAcceptsForSlotAndPublication() {
+        assertThat(settings.slotName()).matches("[a-z0-9_]+");
+        assertThat(settings.publicationName()).matches("[a-z0-9_]+");
+        assertThat(settings.visibilityTopic()).isEqualTo("crash-ab12c-3.temporal_visibility.executions");
+    }
+
+    @Test
+    void shouldPassEveryRequiredKeyToBothApps() {
+        assertThat(Pipeline.cdcSourceSettings(settings)).contains(
+                "kafka.bootstrap.servers=127.0.0.1:9092", "database.hostname=127.0.0.1", "database.port=54321",
+                "database.user=temporal", "database.dbname=test-db", "topic.prefix=crash-ab12c-3",
+                "slot.name=slot_crash_ab12c_3");
+        assertThat(Pipeline.indexerSettings(settings)).contains(
+                "elasticsearch.url=http://127.0.0.1:9200", "application.id=crash-ab12c-3-indexer",
+                "index.prefix=crash-ab12c-3_visibility", "index.replicas=0");
+    }
+}
