@@ -1,0 +1,133 @@
+package io.temporalcdc.cdcsource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The app in-process against the shared stack: what arrives in Kafka, and in which form. */
+class CdcSourceIT {
+
+    private static final Duration ARRIVAL = Duration.ofSeconds(30);
+    private static final String VISIBILITY = "temporal_visibility";
+
+    private CdcFixture fixture;
+    private TopicReader reader;
+    private AutoCloseable app;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (app != null) {
+            app.close();
+        }
+        if (reader != null) {
+            reader.close();
+        }
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    private void start(String testName) throws Exception {
+        fixture = new CdcFixture(testName);
+        app = fixture.startApp(new TestAppContext());
+        reader = new TopicReader(fixture.stack.kafka().bootstrapServers(), fixture.topicPrefix);
+    }
+
+    @Test
+    void shouldPublishInsertUpdateDeleteAndTombstoneOfVisibilityRowsKeyedByPrimaryKey() throws Exception {
+        start("crud");
+        fixture.execute(Rows.insertVisibility("ns-1", "run-1", "wf-1", 1));
+        fixture.execute("UPDATE temporal_visibility.executions SET status = 2, close_time = '2024-01-01 00:00:05',"
+                + " history_length = 42 WHERE run_id = 'run-1'");
+        fixture.execute("DELETE FROM temporal_visibility.executions WHERE run_id = 'run-1'");
+
+        final String topic = fixture.topic(VISIBILITY, "executions");
+        await().atMost(ARRIVAL).untilAsserted(() -> assertThat(reader.poll(topic)).hasSize(4));
+        final List<ConsumerRecord<byte[], byte[]>> records = reader.poll(topic);
+
+        assertThat(records).extracting(r -> op(r.value())).containsExactly("c", "u", "d", null);
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            final JsonNode key = TopicReader.json(record.key());
+            assertThat(key.path("schema").path("name").asText()).isEqualTo(topic + ".Key");
+            assertThat(key.path("payload").path("namespace_id").asText()).startsWith("ns-1").hasSize(64);
+            assertThat(key.path("payload").path("run_id").asText()).startsWith("run-1").hasSize(64);
+            assertThat(fieldNames(key.path("payload"))).containsExactlyInAnyOrder("namespace_id", "run_id");
+        }
+        final JsonNode update = TopicReader.json(records.get(1).value());
+        assertThat(update.path("schema").path("name").asText()).isEqualTo(topic + ".Envelope");
+        assertThat(update.path("payload").path("before").path("status").asInt()).isEqualTo(1);
+        assertThat(update.path("payload").path("after").path("status").asInt()).isEqualTo(2);
+        assertThat(update.path("payload").path("after").path("history_length").asLong()).isEqualTo(42);
+        assertThat(update.path("payload").path("source").path("table").asText()).isEqualTo("executions");
+        final JsonNode delete = TopicReader.json(records.get(2).value());
+        assertThat(delete.path("payload").path("before").path("workflow_id").asText()).isEqualTo("wf-1");
+        assertThat(delete.path("payload").path("after").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldPublishChangesOfTemporalTablesToTheirOwnTopic() throws Exception {
+        start("temporal-table");
+        fixture.execute("INSERT INTO temporal.current_executions (shard_id, namespace_id, workflow_id, run_id,"
+                + " create_request_id, state, status, start_version, last_write_version)"
+                + " VALUES (7, 'ns-1', 'wf-1', 'run-1', 'req-1', 1, 1, 0, 0)");
+
+        final String topic = fixture.topic("temporal", "current_executions");
+        await().atMost(ARRIVAL).untilAsserted(() -> assertThat(reader.poll(topic)).hasSize(1));
+        final ConsumerRecord<byte[], byte[]> record = reader.poll(topic).get(0);
+
+        final JsonNode key = TopicReader.json(record.key()).path("payload");
+        assertThat(fieldNames(key)).containsExactlyInAnyOrder("shard_id", "namespace_id", "workflow_id");
+        assertThat(key.path("shard_id").asInt()).isEqualTo(7);
+        assertThat(TopicReader.json(record.value()).path("payload").path("after").path("create_request_id").asText())
+                .isEqualTo("req-1");
+    }
+
+    @Test
+    void shouldKeepLargeMemoAndSearchAttributesWhenAnotherColumnIsUpdated() throws Exception {
+        start("large-memo");
+        final byte[] memo = new byte[12_000];
+        new Random(42).nextBytes(memo);
+        final String attributes = "{\"CustomKeywordField\":\"" + "k".repeat(9_000) + "\",\"CustomIntField\":7}";
+        try (Connection c = fixture.connect(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO temporal_visibility.executions (namespace_id, run_id, start_time, execution_time, workflow_id,"
+                        + " workflow_type_name, status, memo, encoding, search_attributes)"
+                        + " VALUES ('ns-1', 'run-big', now(), now(), 'wf-big', 'type', 1, ?, 'proto3', ?::jsonb)")) {
+            ps.setBytes(1, memo);
+            ps.setString(2, attributes);
+            ps.executeUpdate();
+        }
+        fixture.execute("UPDATE temporal_visibility.executions SET history_length = 10 WHERE run_id = 'run-big'");
+
+        final String topic = fixture.topic(VISIBILITY, "executions");
+        await().atMost(ARRIVAL).untilAsserted(() -> assertThat(reader.poll(topic)).hasSize(2));
+        final JsonNode after = TopicReader.json(reader.poll(topic).get(1).value()).path("payload").path("after");
+
+        assertThat(op(reader.poll(topic).get(1).value())).isEqualTo("u");
+        assertThat(after.path("history_length").asLong()).isEqualTo(10);
+        assertThat(Base64.getDecoder().decode(after.path("memo").asText())).isEqualTo(memo);
+        assertThat(TopicReader.json(after.path("search_attributes").asText().getBytes()))
+                .isEqualTo(TopicReader.json(attributes.getBytes()));
+    }
+
+    static String op(byte[] value) {
+        return value == null ? null : TopicReader.json(value).path("payload").path("op").asText();
+    }
+
+    static List<String> fieldNames(JsonNode node) {
+        return java.util.stream.StreamSupport.stream(
+                java.util.Spliterators.spliteratorUnknownSize(node.fieldNames(), 0), false).collect(Collectors.toList());
+    }
+}
