@@ -1,0 +1,183 @@
+package io.temporalcdc.testsupport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node KRaft Kafka broker in its own JVM (classpath recorded at build time), formatted
+ * with {@code kafka.tools.StorageTool format} and run with {@code kafka.Kafka server.properties}.
+ */
+final class KafkaServer implements Kafka, Server {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaServer.class);
+    private static final List<String> JVM_ARGS = List.of("-Xms128m", "-Xmx384m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true");
+
+    private final Path dir;
+    private final Path logFile;
+    private final Path properties;
+    private final int brokerPort;
+    private final int controllerPort;
+    private volatile Process process;
+    private volatile Admin admin;
+
+    KafkaServer(Path runDir) {
+        this.dir = runDir.resolve("kafka");
+        this.logFile = dir.resolve("kafka.log");
+        this.properties = dir.resolve("server.properties");
+        this.brokerPort = Ports.free();
+        this.controllerPort = Ports.free();
+    }
+
+    @Override
+    public String name() {
+        return "Kafka";
+    }
+
+    @Override
+    public String endpoint() {
+        return bootstrapServers();
+    }
+
+    @Override
+    public void start(Path runDir, Duration timeout) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("log4j2.properties"), BuildInfo.brokerLog4j());
+            Files.writeString(properties, serverProperties());
+            Procs.run("Kafka storage format", java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+                    "-c", properties.toString()), Map.of(), dir.resolve("format.log"), timeout);
+            process = new ProcessBuilder(java("kafka.Kafka", properties.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new StackException("Kafka could not be started in " + dir + ": " + e, e);
+        }
+        new PidRecord(process.pid(), properties.toString()).write(runDir, "kafka");
+        admin = Admin.create(adminProperties());
+        Readiness.await(this, timeout, this::answers);
+    }
+
+    @Override
+    public void close() {
+        Admin current = admin;
+        if (current != null) {
+            current.close(Duration.ofSeconds(5));
+            admin = null;
+        }
+        Process running = process;
+        if (running != null) {
+            process = null;
+            Procs.stop(name(), running.pid(), Duration.ofSeconds(30));
+        }
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    @Override
+    public void createTopic(String name, int partitions) {
+        try {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new StackException("Kafka could not create topic " + name + ": " + e.getCause(), e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new StackException("Kafka did not create topic " + name + " within 30 s; see " + logFile, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while creating topic " + name, e);
+        }
+    }
+
+    @Override
+    public Path logFile() {
+        return logFile;
+    }
+
+    private boolean answers() {
+        Readiness.requireAlive(this, process);
+        try {
+            return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.trace("Kafka not ready yet: {}", e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while waiting for Kafka", e);
+        }
+    }
+
+    private List<String> java(String mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_ARGS);
+        command.add("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties").toUri());
+        command.add("-Dtcdc.kafka.log=" + logFile);
+        command.add("-cp");
+        command.add(BuildInfo.brokerClasspath());
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private Properties adminProperties() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "tcdc-local-stack");
+        return props;
+    }
+
+    private String serverProperties() {
+        return String.join("\n",
+                "# written by temporal-cdc test-support: one KRaft node, replication factor 1 everywhere",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + dir.resolve("data"),
+                "auto.create.topics.enable=true",
+                "num.partitions=1",
+                "default.replication.factor=1",
+                "min.insync.replicas=1",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=10",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=10",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "num.network.threads=2",
+                "num.io.threads=2",
+                "num.recovery.threads.per.data.dir=1",
+                "");
+    }
+}
