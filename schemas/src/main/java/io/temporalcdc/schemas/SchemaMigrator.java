@@ -9,12 +9,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies the Temporal DDL ({@code classpath:db/migration}) with Flyway. Every migration runs in its own transaction
  * and the first error stops the run; already applied migrations are validated against their checksums first.
- * Flyway's history table ({@code public.flyway_schema_history}) records what was applied.
+ * Flyway's history table ({@code public.flyway_schema_history}) records what was applied; migrations
+ * schema-qualify every object, so they do not depend on the {@code search_path}.
  */
 public final class SchemaMigrator {
     /** Where the migrations live on the classpath. */
     public static final String LOCATION = "classpath:db/migration";
-    /** Flyway's history table (in the connection's default schema, {@code public}). */
+    /**
+     * Schema of Flyway's history table. Named explicitly: with the default {@code search_path} ("$user", public) a
+     * user called {@code temporal} would otherwise find the history in {@code public} on the first run and look for
+     * it in {@code temporal} on the next.
+     */
+    public static final String HISTORY_SCHEMA = "public";
+    /** Flyway's history table, in {@link #HISTORY_SCHEMA}. */
     public static final String HISTORY_TABLE = "flyway_schema_history";
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
@@ -46,6 +53,7 @@ public final class SchemaMigrator {
         return Flyway.configure(SchemaMigrator.class.getClassLoader())
                 .dataSource(jdbcUrl, emptyToNull(user), emptyToNull(password))
                 .locations(LOCATION)
+                .defaultSchema(HISTORY_SCHEMA)
                 .table(HISTORY_TABLE)
                 .validateOnMigrate(true)
                 .placeholderReplacement(false)
