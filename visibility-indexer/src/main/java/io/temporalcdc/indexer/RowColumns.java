@@ -1,0 +1,144 @@
+package io.temporalcdc.indexer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+
+/**
+ * Typed, strict access to the columns of one Debezium row image (the {@code before} or {@code after} JSON object).
+ * A JSON null or an absent column reads as {@code null}; a value of the wrong type throws a
+ * {@link DocumentMappingException} that names the column.
+ */
+final class RowColumns {
+    /** ISO-8601 in UTC with all six microsecond digits, e.g. {@code 2024-03-01T10:15:30.000120Z}. */
+    static final DateTimeFormatter MICROS_UTC =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    private static final long MICROS_PER_SECOND = 1_000_000L;
+
+    private final JsonNode row;
+
+    RowColumns(JsonNode row) {
+        if (row == null || !row.isObject()) {
+            throw new DocumentMappingException("row image is " + (row == null ? "missing" : "not a JSON object"));
+        }
+        this.row = row;
+    }
+
+    /** The value of a column that must be present and not NULL. */
+    String requiredText(String column) {
+        String value = text(column);
+        if (value == null) {
+            throw new DocumentMappingException("key column " + column + " is missing or NULL");
+        }
+        return value;
+    }
+
+    /** A CHAR(n) column without its trailing blank padding, as PostgreSQL compares it. */
+    String requiredChar(String column) {
+        return stripPadding(requiredText(column));
+    }
+
+    String text(String column) {
+        JsonNode value = value(column);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw wrongType(column, "a string", value);
+        }
+        return value.textValue();
+    }
+
+    Integer integer(String column) {
+        JsonNode value = value(column);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw wrongType(column, "a 32-bit integer", value);
+        }
+        return value.intValue();
+    }
+
+    Long bigint(String column) {
+        JsonNode value = value(column);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw wrongType(column, "a 64-bit integer", value);
+        }
+        return value.longValue();
+    }
+
+    /** A TIMESTAMP column (UTC) as Debezium sends {@code timestamp(6)}: epoch microseconds. */
+    Long epochMicros(String column) {
+        JsonNode value = value(column);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw wrongType(column, "epoch microseconds (an integer)", value);
+        }
+        return value.longValue();
+    }
+
+    /** A BYTEA column: base64 text in the event. */
+    byte[] bytes(String column) {
+        String value = text(column);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw new DocumentMappingException(column + " is not valid base64: " + e.getMessage(), e);
+        }
+    }
+
+    /** A JSON/JSONB column: JSON text in the event (an already parsed object is accepted too). */
+    JsonNode json(String column) {
+        JsonNode value = value(column);
+        if (value == null || value.isContainerNode()) {
+            return value;
+        }
+        if (!value.isTextual()) {
+            throw wrongType(column, "JSON text", value);
+        }
+        return JsonText.parse(column, value.textValue());
+    }
+
+    /** Formats epoch microseconds as {@link #MICROS_UTC}. */
+    static String isoMicros(long epochMicros) {
+        long seconds = Math.floorDiv(epochMicros, MICROS_PER_SECOND);
+        long micros = Math.floorMod(epochMicros, MICROS_PER_SECOND);
+        return MICROS_UTC.format(Instant.ofEpochSecond(seconds, micros * 1_000L));
+    }
+
+    /** Removes trailing blanks only: PostgreSQL's bpchar semantics, nothing else is trimmed. */
+    static String stripPadding(String value) {
+        int end = value.length();
+        while (end > 0 && value.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return value.substring(0, end);
+    }
+
+    private JsonNode value(String column) {
+        JsonNode value = row.get(column);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    private static DocumentMappingException wrongType(String column, String expected, JsonNode actual) {
+        return new DocumentMappingException(
+                column + " must be " + expected + " but is " + actual.getNodeType().name().toLowerCase() + " "
+                        + abbreviate(actual.toString()));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+    }
+}

@@ -1,0 +1,101 @@
+package io.temporalcdc.indexer.elasticsearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporalcdc.schemas.ElasticsearchContracts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns the seed's index template into the one installed: the pattern follows the index prefix, shards,
+ * replicas and refresh interval come from the configuration, and the lifecycle settings are present only
+ * where the cluster has ILM (then naming the seed's policy and the configured alias). The mappings are never
+ * touched. Pure.
+ */
+public final class IndexTemplates {
+    static final String LIFECYCLE_NAME = "index.lifecycle.name";
+    static final String LIFECYCLE_ROLLOVER_ALIAS = "index.lifecycle.rollover_alias";
+
+    private IndexTemplates() {}
+
+    /**
+     * What the installed template and indices look like.
+     *
+     * @param prefix the index prefix: write alias, template name, pattern {@code <prefix>_*}
+     * @param shards primary shards
+     * @param replicas replicas
+     * @param refreshInterval refresh interval, e.g. {@code 5s}
+     */
+    public record IndexSettings(String prefix, int shards, int replicas, String refreshInterval) {
+        public IndexSettings {
+            Objects.requireNonNull(prefix, "prefix");
+            Objects.requireNonNull(refreshInterval, "refreshInterval");
+        }
+
+        /** @return the write alias (the prefix itself) */
+        public String alias() {
+            return prefix;
+        }
+
+        /** @return the template's index pattern */
+        public String pattern() {
+            return prefix + "_*";
+        }
+
+        /** @return the first concrete index; rollover names its successors -000002, ... */
+        public String firstIndex() {
+            return prefix + "_index-000001";
+        }
+    }
+
+    /** @return the template body to PUT at {@code _index_template/<prefix>} */
+    public static ObjectNode template(ObjectNode seedTemplate, IndexSettings index, boolean withLifecycle) {
+        ObjectNode template = seedTemplate.deepCopy();
+        template.putArray("index_patterns").add(index.pattern());
+        ObjectNode settings = settingsOf(template);
+        replace(settings, "number_of_shards", index.shards());
+        replace(settings, "number_of_replicas", index.replicas());
+        replace(settings, "refresh_interval", index.refreshInterval());
+        removeLifecycle(settings);
+        if (withLifecycle) {
+            settings.put(LIFECYCLE_NAME, ElasticsearchContracts.ILM_POLICY_NAME);
+            settings.put(LIFECYCLE_ROLLOVER_ALIAS, index.alias());
+        }
+        return template;
+    }
+
+    private static ObjectNode settingsOf(ObjectNode template) {
+        JsonNode inner = template.path("template");
+        if (!inner.isObject()) {
+            throw new IllegalArgumentException("the seed template has no \"template\" object");
+        }
+        JsonNode settings = inner.path("settings");
+        return settings.isObject() ? (ObjectNode) settings : ((ObjectNode) inner).putObject("settings");
+    }
+
+    /** Sets {@code key}, keeping the seed's spelling ({@code key} or {@code index.key}) when present. */
+    private static void replace(ObjectNode settings, String key, Object value) {
+        String spelled = settings.has("index." + key) ? "index." + key : key;
+        settings.remove(spelled.equals(key) ? "index." + key : key);
+        if (value instanceof Integer number) {
+            settings.put(spelled, number);
+        } else {
+            settings.put(spelled, String.valueOf(value));
+        }
+    }
+
+    private static void removeLifecycle(ObjectNode settings) {
+        List<String> lifecycle = new ArrayList<>();
+        settings.fieldNames().forEachRemaining(name -> {
+            if (name.startsWith("index.lifecycle.") || name.startsWith("lifecycle.")) {
+                lifecycle.add(name);
+            }
+        });
+        settings.remove(lifecycle);
+        JsonNode nested = settings.path("index");
+        if (nested.isObject()) {
+            ((ObjectNode) nested).remove("lifecycle");
+        }
+    }
+}
