@@ -26,6 +26,7 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static LocalStack shared;
+    private static RuntimeException sharedFailure;
 
     private final Path runDir;
     private final PostgresServer postgres;
@@ -46,10 +47,19 @@ public final class LocalStack implements AutoCloseable {
 
     /** The stack of this JVM, started on first use under {@link StackOptions#defaults()}. */
     public static synchronized LocalStack shared() {
+        if (sharedFailure != null) {
+            throw new StackException("the shared local stack failed to start earlier in this JVM: " + sharedFailure.getMessage(),
+                    sharedFailure);
+        }
         if (shared == null) {
-            LocalStack stack = start(StackOptions.defaults());
-            Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-shutdown"));
-            shared = stack;
+            try {
+                LocalStack stack = start(StackOptions.defaults());
+                Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-shutdown"));
+                shared = stack;
+            } catch (RuntimeException e) {
+                sharedFailure = e;
+                throw e;
+            }
         }
         return shared;
     }

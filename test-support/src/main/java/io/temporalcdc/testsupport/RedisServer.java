@@ -55,9 +55,10 @@ final class RedisServer implements Redis, Server {
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "yes",
                 "--dir", dir.toString(), "--pidfile", pidFile.toString(), "--logfile", logFile.toString()),
                 Map.of(), dir.resolve("launch.log"), Duration.ofSeconds(30));
-        Readiness.await(this, timeout, () -> "PONG".equals(command("PING").orElse("")));
+        // redis writes its pid file only once it listens: no pid file means it failed (see its log)
         pid = readPid();
         new PidRecord(pid, signature()).write(runDir, "redis");
+        Readiness.await(this, timeout, () -> "PONG".equals(command("PING").orElse("")));
     }
 
     @Override
@@ -124,7 +125,7 @@ final class RedisServer implements Redis, Server {
     }
 
     private long readPid() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 return Long.parseLong(Files.readString(pidFile).trim());
