@@ -2,6 +2,7 @@ package io.temporalcdc.cdcsource;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,7 +42,7 @@ public final class CdcSourceApp {
     public static AutoCloseable start(Map<String, String> settings, AppContext ctx) {
         final CdcSourceConfig config = new CdcSourceConfig(settings);
         Preflight.kafka(CdcSourceConfig.KAFKA_BOOTSTRAP_SERVERS, config.kafkaClientProps(), KAFKA_PREFLIGHT_TIMEOUT);
-        new PostgresPreflight(config).run();
+        final List<String> partitions = new PostgresPreflight(config).run();
         final Producer<byte[], byte[]> producer =
                 new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer());
         final KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
@@ -49,7 +50,7 @@ public final class CdcSourceApp {
         try {
             producerMetrics.bindTo(ctx.registry());
             final KafkaChangeConsumer consumer = new KafkaChangeConsumer(producer, serializer, new CdcSourceMetrics(ctx.registry()));
-            final CdcEngine engine = CdcEngine.start(DebeziumProperties.of(config), consumer, ctx);
+            final CdcEngine engine = CdcEngine.start(DebeziumProperties.of(config, partitions), consumer, ctx);
             return () -> stop(engine, producer, producerMetrics, serializer);
         } catch (RuntimeException e) {
             producerMetrics.close();

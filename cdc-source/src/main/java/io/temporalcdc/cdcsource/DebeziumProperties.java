@@ -1,5 +1,6 @@
 package io.temporalcdc.cdcsource;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -16,14 +17,45 @@ public final class DebeziumProperties {
     private DebeziumProperties() {
     }
 
-    /** The engine properties for {@code config}. */
+    /**
+     * Partitions named as the seed's monthly partition function names them; excluded even when
+     * created after start-up, as they publish through their root table.
+     */
+    public static final String MONTHLY_PARTITIONS = "temporal_visibility\\.executions_\\d{4}_\\d{2}";
+
+    /** The engine properties for {@code config}, with no partitions known. */
     public static Properties of(CdcSourceConfig config) {
+        return of(config, List.of());
+    }
+
+    /**
+     * The engine properties for {@code config}.
+     *
+     * @param partitions partitions of partitioned tables ({@code schema.table}) to leave out of the
+     *     capture: their changes arrive under the root table ({@code publish_via_partition_root}),
+     *     and a snapshot would otherwise read their rows twice, once under each name
+     */
+    public static Properties of(CdcSourceConfig config, List<String> partitions) {
         final Properties props = new Properties();
         props.putAll(stringValues(config.kafkaClientProps()));
         connector(props, config);
+        props.setProperty("table.exclude.list", excludeList(partitions, config.debeziumOverrides().get("table.exclude.list")));
         offsets(props, config);
-        props.putAll(stringValues(config.debeziumOverrides()));
+        final Map<String, Object> overrides = new java.util.HashMap<>(config.debeziumOverrides());
+        overrides.remove("table.exclude.list");
+        props.putAll(stringValues(overrides));
         return props;
+    }
+
+    /** Debezium's table.exclude.list: the monthly pattern, the given partitions, then what the operator set. */
+    static String excludeList(List<String> partitions, Object operatorList) {
+        final List<String> entries = new java.util.ArrayList<>();
+        entries.add(MONTHLY_PARTITIONS);
+        partitions.forEach(p -> entries.add(java.util.regex.Pattern.quote(p)));
+        if (operatorList != null && !operatorList.toString().isBlank()) {
+            entries.add(operatorList.toString());
+        }
+        return String.join(",", entries);
     }
 
     private static void connector(Properties props, CdcSourceConfig config) {

@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 import org.postgresql.Driver;
@@ -32,15 +34,33 @@ public final class PostgresPreflight {
         this.config = config;
     }
 
-    /** Runs every check and ensures the publication; throws {@link PreflightException} on the first failure. */
-    public void run() {
+    /**
+     * Runs every check and ensures the publication; throws {@link PreflightException} on the first failure.
+     *
+     * @return the partitions of partitioned tables in the captured schemas ({@code schema.table}): their
+     *     changes are published under their root table, so the snapshot must skip them
+     */
+    public List<String> run() {
         try (Connection connection = connect()) {
             checkWalLevel(connection);
             checkReplicationRole(connection);
             new Publications(connection).ensure(config.publicationName(), config.databaseName());
+            return partitions(connection);
         } catch (SQLException e) {
             throw ConnectionFailures.classify(e, config);
         }
+    }
+
+    private static List<String> partitions(Connection connection) throws SQLException {
+        final List<String> partitions = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE c.relispartition AND n.nspname IN ('temporal', 'temporal_visibility') ORDER BY 1")) {
+            while (rs.next()) {
+                partitions.add(rs.getString(1));
+            }
+        }
+        return partitions;
     }
 
     private Connection connect() throws SQLException {

@@ -8,9 +8,11 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +122,24 @@ class CdcSourceIT {
         assertThat(Base64.getDecoder().decode(after.path("memo").asText())).isEqualTo(memo);
         assertThat(TopicReader.json(after.path("search_attributes").asText().getBytes()))
                 .isEqualTo(TopicReader.json(attributes.getBytes()));
+    }
+
+    @Test
+    void shouldPublishRowsOfAPartitionedTableUnderItsRootTable() throws Exception {
+        fixture = new CdcFixture("partitioned");
+        fixture.execute(Rows.insertPartitioned("run-before"));
+        app = fixture.startApp(new TestAppContext());
+        reader = new TopicReader(fixture.stack.kafka().bootstrapServers(), fixture.topicPrefix);
+        fixture.execute(Rows.insertPartitioned("run-after"));
+
+        final String root = fixture.topic(VISIBILITY, "executions_template");
+        await().atMost(ARRIVAL).untilAsserted(() -> assertThat(reader.poll(root)).extracting(r -> op(r.value()))
+                .containsExactly("r", "c"));
+        // a partition topic would have been created (auto-create on send) before the root's "c" was acknowledged
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.stack.kafka().bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).contains(root)
+                    .doesNotContain(fixture.topic(VISIBILITY, "executions_2024_01"), fixture.topic(VISIBILITY, "executions_2024_02"));
+        }
     }
 
     static String op(byte[] value) {

@@ -20,4 +20,11 @@ final class Rows {
                 + " workflow_type_name, status) SELECT 'ns-bulk', '" + runIdPrefix + "-' || i, now(), now(), 'wf-' || i,"
                 + " 'BulkWorkflow', 1 FROM generate_series(" + from + ", " + (from + count - 1) + ") AS i";
     }
+
+    /** A row of the partitioned visibility table, in its January 2024 partition. */
+    static String insertPartitioned(String runId) {
+        return "INSERT INTO temporal_visibility.executions_template (namespace_id, run_id, start_time, execution_time,"
+                + " workflow_id, workflow_type_name, status) VALUES ('ns-p', '" + runId + "', '2024-01-15 00:00:00',"
+                + " '2024-01-15 00:00:00', 'wf-p', 'PartitionedWorkflow', 1)";
+    }
 }
