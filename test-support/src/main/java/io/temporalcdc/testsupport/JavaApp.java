@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,12 @@ public final class JavaApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JavaApp.class);
     private static final String DEFAULT_HEAP = "-Xmx256m";
+    /** Apps still running when this JVM exits are stopped, so a test run leaves no deployable behind. */
+    private static final Set<JavaApp> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(JavaApp::stopAll, "java-app-shutdown"));
+    }
 
     private final String name;
     private final Process process;
@@ -59,7 +67,10 @@ public final class JavaApp implements AutoCloseable {
             builder.environment().putAll(env);
             Process process = builder.start();
             LOG.info("Started {} (pid {}), log {}", name, process.pid(), logFile);
-            return new JavaApp(name, process, logFile);
+            JavaApp app = new JavaApp(name, process, logFile);
+            RUNNING.add(app);
+            process.onExit().thenRun(() -> RUNNING.remove(app));
+            return app;
         } catch (IOException e) {
             throw new StackException(name + " could not be started: " + e.getMessage(), e);
         }
@@ -131,6 +142,22 @@ public final class JavaApp implements AutoCloseable {
     public void close() {
         if (process.isAlive()) {
             terminate(Duration.ofSeconds(30));
+        }
+    }
+
+    private static void stopAll() {
+        for (JavaApp app : List.copyOf(RUNNING)) {
+            app.process.destroy();
+        }
+        for (JavaApp app : List.copyOf(RUNNING)) {
+            try {
+                if (!app.process.waitFor(10, TimeUnit.SECONDS)) {
+                    app.process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
