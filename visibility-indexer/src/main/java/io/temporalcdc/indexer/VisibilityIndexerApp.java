@@ -44,14 +44,8 @@ public final class VisibilityIndexerApp {
     /** The {@link App.Starter}: returns what closes the running indexer. */
     public static AutoCloseable start(Map<String, String> settings, AppContext ctx) throws Exception {
         VisibilityIndexerConfig config = new VisibilityIndexerConfig(settings);
-        String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
         Preflight.kafka(VisibilityIndexerConfig.KAFKA_BOOTSTRAP_SERVERS, config.kafkaClientProperties(),
                 KAFKA_PREFLIGHT_TIMEOUT);
-        Preflight.check(VisibilityIndexerConfig.TOPIC_PREFIX, "preparing the topics", () -> {
-            KafkaTopics.ensure(config.kafkaClientProperties(),
-                    List.of(Topics.visibilityExecutions(prefix), Topics.visibilityIndexerDlq(prefix)));
-            return null;
-        });
         EsConnection es = EsConnection.open(config.elasticsearchUrls(),
                 config.getString(VisibilityIndexerConfig.ELASTICSEARCH_USERNAME), config.elasticsearchPassword());
         try {
@@ -67,9 +61,14 @@ public final class VisibilityIndexerApp {
         Preflight.check(VisibilityIndexerConfig.ELASTICSEARCH_URL,
                 "Elasticsearch at " + config.elasticsearchUrls() + " (GET _cluster/health)",
                 () -> es.client().cluster().health());
+        String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
+        Preflight.check(VisibilityIndexerConfig.TOPIC_PREFIX, "preparing the topics", () -> {
+            KafkaTopics.ensure(config.kafkaClientProperties(),
+                    List.of(Topics.visibilityExecutions(prefix), Topics.visibilityIndexerDlq(prefix)));
+            return null;
+        });
         Preflight.check(VisibilityIndexerConfig.INDEX_PREFIX, "installing the index " + index.alias(),
                 () -> new IndexInstaller(es.rest(), index).install());
-        String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
         EsWriter writer = new ElasticsearchEsWriter(es.client(), index.alias());
         Topology topology = VisibilityIndexerTopology.build(
                 new VisibilityIndexerTopology.Settings(prefix, RetryPolicy.defaults(), ctx.registry()), writer,

@@ -116,6 +116,8 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
         Map<String, Object> props = new HashMap<>();
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
+        // no global stores here; enabling it keeps the behaviour Kafka will default to and silences a warning
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putAll(kafkaClientProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
         props.putAll(ConfigSources.withPrefix(settings, STREAMS_PREFIX));

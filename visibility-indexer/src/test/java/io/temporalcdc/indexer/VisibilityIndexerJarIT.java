@@ -1,0 +1,128 @@
+package io.temporalcdc.indexer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.temporalcdc.indexer.DebeziumRecords.Row;
+import io.temporalcdc.schemas.Topics;
+import io.temporalcdc.testsupport.JavaApp;
+import io.temporalcdc.testsupport.LocalStack;
+import io.temporalcdc.testsupport.Names;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The real deployable jar, as its own process: start-up failures name the setting; a healthy run indexes and stops on SIGTERM. */
+class VisibilityIndexerJarIT {
+    private static final Duration EXIT_WITHIN = Duration.ofSeconds(30);
+    private static final Path LOGS = Path.of("target", "jar-it");
+
+    private final List<JavaApp> apps = new ArrayList<>();
+
+    @AfterEach
+    void stopApps() {
+        apps.forEach(JavaApp::close);
+    }
+
+    private JavaApp start(String name, String... args) {
+        JavaApp app = JavaApp.start(name, JavaApp.jarOf("visibility-indexer"), List.of(args), Map.of(),
+                LOGS.resolve(Names.unique(name) + ".log"));
+        apps.add(app);
+        return app;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String lastLine(JavaApp app) {
+        List<String> lines = app.lastLines(1);
+        return lines.isEmpty() ? "" : lines.get(0);
+    }
+
+    @Test
+    void shouldExitNamingKafkaBootstrapServersWhenItIsMissing() throws Exception {
+        JavaApp app = start("no-kafka-key", "elasticsearch.url=http://127.0.0.1:" + freePort(), "http.port=0");
+
+        OptionalInt exit = app.waitFor(EXIT_WITHIN);
+
+        assertThat(exit).isPresent();
+        assertThat(exit.getAsInt()).isNotZero();
+        assertThat(lastLine(app)).contains("ERROR").contains("kafka.bootstrap.servers");
+    }
+
+    @Test
+    void shouldExitNamingKafkaBootstrapServersWhenNothingListens() throws Exception {
+        JavaApp app = start("kafka-down", "kafka.bootstrap.servers=127.0.0.1:" + freePort(),
+                "elasticsearch.url=" + LocalStack.shared().elasticsearch().url(), "http.port=0");
+
+        OptionalInt exit = app.waitFor(EXIT_WITHIN);
+
+        assertThat(exit).isPresent();
+        assertThat(exit.getAsInt()).isNotZero();
+        assertThat(lastLine(app)).contains("ERROR").contains("kafka.bootstrap.servers");
+    }
+
+    @Test
+    void shouldExitNamingElasticsearchUrlWhenNothingListens() throws Exception {
+        JavaApp app = start("es-down", "kafka.bootstrap.servers=" + LocalStack.shared().kafka().bootstrapServers(),
+                "elasticsearch.url=http://127.0.0.1:" + freePort(), "topic.prefix=" + Names.unique("jar-es-down"),
+                "http.port=0");
+
+        OptionalInt exit = app.waitFor(EXIT_WITHIN);
+
+        assertThat(exit).isPresent();
+        assertThat(exit.getAsInt()).isNotZero();
+        assertThat(lastLine(app)).contains("ERROR").contains("elasticsearch.url");
+    }
+
+    @Test
+    void shouldIndexServeHealthAndMetricsAndExitZeroOnSigterm() throws Exception {
+        LocalStack stack = LocalStack.shared();
+        String topicPrefix = Names.unique("jar");
+        String indexPrefix = Names.unique("jar");
+        int httpPort = freePort();
+        JavaApp app = start("indexer", "kafka.bootstrap.servers=" + stack.kafka().bootstrapServers(),
+                "elasticsearch.url=" + stack.elasticsearch().url(), "topic.prefix=" + topicPrefix,
+                "index.prefix=" + indexPrefix, "application.id=" + Names.unique("jar-app"), "index.shards=1",
+                "index.replicas=0", "index.refresh.interval=1s", "http.port=" + httpPort, "http.host=127.0.0.1");
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() -> assertThat(get(http, httpPort, "/health").statusCode())
+                .isEqualTo(200));
+        Row row = Row.running("wf-" + UUID.randomUUID(), UUID.randomUUID().toString());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.kafka().bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.visibilityExecutions(topicPrefix), DebeziumRecords.key(row, false),
+                    DebeziumRecords.upsert("c", row, 77L, System.currentTimeMillis(), false))).get();
+        }
+        EsTestClient es = new EsTestClient(stack.elasticsearch().url());
+        String id = row.get("workflow_id") + "~" + row.get("run_id").toString().strip();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(es.document(indexPrefix, id)).isNotNull());
+        assertThat(get(http, httpPort, "/metrics").body()).contains("visibility_indexer_documents_indexed_total 1.0");
+        assertThat(app.terminate(Duration.ofSeconds(40))).isZero();
+    }
+
+    private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
