@@ -35,11 +35,16 @@ final class ElasticsearchServer implements Elasticsearch, Server {
     private volatile Long pid;
 
     ElasticsearchServer(Path runDir) {
+        this(runDir, Ports.free());
+    }
+
+    /** A server on a known port: one to start, or one another process started (then never started here). */
+    ElasticsearchServer(Path runDir, int port) {
         this.dir = runDir.resolve("elasticsearch");
         this.home = BuildInfo.elasticsearchHome();
         this.pidFile = dir.resolve("es.pid");
         this.logFile = dir.resolve("logs").resolve(CLUSTER + ".log");
-        this.port = Ports.free();
+        this.port = port;
     }
 
     @Override

@@ -38,11 +38,20 @@ final class KafkaServer implements Kafka, Server {
     private volatile Admin admin;
 
     KafkaServer(Path runDir) {
+        this(runDir, Ports.free(), Ports.free());
+    }
+
+    /** A broker on known ports: one to start, or one another process started (then never started here). */
+    KafkaServer(Path runDir, int brokerPort, int controllerPort) {
         this.dir = runDir.resolve("kafka");
         this.logFile = dir.resolve("kafka.log");
         this.properties = dir.resolve("server.properties");
-        this.brokerPort = Ports.free();
-        this.controllerPort = Ports.free();
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+    }
+
+    int controllerPort() {
+        return controllerPort;
     }
 
     @Override
@@ -71,7 +80,7 @@ final class KafkaServer implements Kafka, Server {
             throw new StackException("Kafka could not be started in " + dir + ": " + e, e);
         }
         new PidRecord(process.pid(), properties.toString()).write(runDir, "kafka");
-        admin = Admin.create(adminProperties());
+        admin();
         Readiness.await(this, timeout, this::answers);
     }
 
@@ -97,7 +106,7 @@ final class KafkaServer implements Kafka, Server {
     @Override
     public void createTopic(String name, int partitions) {
         try {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new StackException("Kafka could not create topic " + name + ": " + e.getCause(), e.getCause());
@@ -113,6 +122,13 @@ final class KafkaServer implements Kafka, Server {
     @Override
     public Path logFile() {
         return logFile;
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(adminProperties());
+        }
+        return admin;
     }
 
     private boolean answers() {

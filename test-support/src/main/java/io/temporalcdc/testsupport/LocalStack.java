@@ -1,6 +1,11 @@
 package io.temporalcdc.testsupport;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,11 +23,16 @@ import org.slf4j.LoggerFactory;
  * Real PostgreSQL, Kafka (KRaft), Elasticsearch and Redis servers as local processes on free
  * loopback ports, started in parallel in a run dir that keeps their logs.
  *
- * <p>Integration tests use {@link #shared()}: one stack per JVM, stopped by a shutdown hook. The
- * demo uses {@link #start(StackOptions)} and closes the stack itself. {@link #close()} stops
- * exactly the processes this stack started.
+ * <p>Integration tests use {@link #shared()}: one stack per JVM, stopped by a shutdown hook — or,
+ * when {@code bin/test} started one stack for the whole test run ({@link StackMain}) and named its
+ * endpoints file in the environment variable {@value #ATTACH_ENV}, that stack, which every module's
+ * test JVM then shares and none stops. The demo uses {@link #start(StackOptions)} and closes the
+ * stack itself. {@link #close()} stops exactly the processes this stack started.
  */
 public final class LocalStack implements AutoCloseable {
+
+    /** Environment variable (or system property {@code tcdc.stack.attach}) naming the endpoints file of a running stack. */
+    public static final String ATTACH_ENV = "TCDC_STACK_ATTACH";
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static LocalStack shared;
@@ -34,15 +44,23 @@ public final class LocalStack implements AutoCloseable {
     private final ElasticsearchServer elasticsearch;
     private final RedisServer redis;
     private final List<Server> servers;
+    private final boolean attached;
     private boolean closed;
 
     private LocalStack(Path runDir) {
+        this(runDir, new PostgresServer(runDir), new KafkaServer(runDir), new ElasticsearchServer(runDir),
+                new RedisServer(runDir), false);
+    }
+
+    private LocalStack(Path runDir, PostgresServer postgres, KafkaServer kafka, ElasticsearchServer elasticsearch,
+            RedisServer redis, boolean attached) {
         this.runDir = runDir;
-        this.postgres = new PostgresServer(runDir);
-        this.kafka = new KafkaServer(runDir);
-        this.elasticsearch = new ElasticsearchServer(runDir);
-        this.redis = new RedisServer(runDir);
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.elasticsearch = elasticsearch;
+        this.redis = redis;
         this.servers = List.of(postgres, kafka, elasticsearch, redis);
+        this.attached = attached;
     }
 
     /** The stack of this JVM, started on first use under {@link StackOptions#defaults()}. */
@@ -52,6 +70,11 @@ public final class LocalStack implements AutoCloseable {
                     sharedFailure);
         }
         if (shared == null) {
+            String attachTo = System.getProperty("tcdc.stack.attach", System.getenv(ATTACH_ENV));
+            if (attachTo != null && !attachTo.isBlank()) {
+                shared = attach(Path.of(attachTo));
+                return shared;
+            }
             try {
                 LocalStack stack = start(StackOptions.defaults());
                 Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-shutdown"));
@@ -82,6 +105,61 @@ public final class LocalStack implements AutoCloseable {
             LOG.info("  {} at {} (log {})", server.name(), server.endpoint(), server.logFile());
         }
         return stack;
+    }
+
+    /**
+     * The stack another process started and described with {@link #writeEndpoints(Path)}; closing
+     * the returned stack stops nothing.
+     */
+    public static LocalStack attach(Path endpointsFile) {
+        Properties endpoints = new Properties();
+        try (Reader reader = Files.newBufferedReader(endpointsFile)) {
+            endpoints.load(reader);
+        } catch (IOException e) {
+            throw new StackException("cannot read the endpoints file " + endpointsFile + " of the running stack: " + e, e);
+        }
+        Path runDir = Path.of(endpoints.getProperty("run.dir"));
+        LocalStack stack = new LocalStack(runDir, new PostgresServer(runDir, port(endpoints, "postgres.port")),
+                new KafkaServer(runDir, port(endpoints, "kafka.port"), port(endpoints, "kafka.controller.port")),
+                new ElasticsearchServer(runDir, port(endpoints, "elasticsearch.port")),
+                new RedisServer(runDir, port(endpoints, "redis.port")), true);
+        LOG.info("Attached to the running local stack in {}: {}", runDir, stack.endpointsJson());
+        return stack;
+    }
+
+    /** Describes this stack in {@code file} (written atomically) so other JVMs can {@link #attach(Path)} to it. */
+    public void writeEndpoints(Path file) {
+        Properties endpoints = new Properties();
+        endpoints.setProperty("run.dir", runDir.toString());
+        endpoints.setProperty("postgres.port", Integer.toString(postgres.port()));
+        endpoints.setProperty("kafka.port", bootstrapPort());
+        endpoints.setProperty("kafka.controller.port", Integer.toString(kafka.controllerPort()));
+        endpoints.setProperty("elasticsearch.port", Integer.toString(URI.create(elasticsearch.url()).getPort()));
+        endpoints.setProperty("redis.port", Integer.toString(redis.port()));
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path temp = Files.createTempFile(parent, "endpoints", ".tmp");
+            try (Writer writer = Files.newBufferedWriter(temp)) {
+                endpoints.store(writer, "temporal-cdc local stack " + endpointsJson());
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new StackException("cannot write the endpoints file " + file + ": " + e, e);
+        }
+    }
+
+    private String bootstrapPort() {
+        String servers = kafka.bootstrapServers();
+        return servers.substring(servers.lastIndexOf(':') + 1);
+    }
+
+    private static int port(Properties endpoints, String key) {
+        String value = endpoints.getProperty(key);
+        if (value == null) {
+            throw new StackException("the endpoints file of the running stack has no " + key);
+        }
+        return Integer.parseInt(value.trim());
     }
 
     /** PostgreSQL. */
@@ -126,6 +204,10 @@ public final class LocalStack implements AutoCloseable {
                 return;
             }
             closed = true;
+        }
+        if (attached) {
+            LOG.info("Leaving the attached local stack in {} running: its owner stops it", runDir);
+            return;
         }
         LOG.info("Stopping local stack in {}", runDir);
         List<Thread> stoppers = new ArrayList<>();

@@ -35,11 +35,16 @@ final class PostgresServer implements Postgres, Server {
     private volatile boolean started;
 
     PostgresServer(Path runDir) {
+        this(runDir, Ports.free());
+    }
+
+    /** A server on a known port: one to start, or one another process started (then never started here). */
+    PostgresServer(Path runDir, int port) {
         this.dir = runDir.resolve("postgres");
         this.dataDir = dir.resolve("data");
         this.logFile = dir.resolve("postgres.log");
         this.toolLog = dir.resolve("tools.log");
-        this.port = Ports.free();
+        this.port = port;
         this.bin = findBin();
     }
 
@@ -223,8 +228,10 @@ final class PostgresServer implements Postgres, Server {
                 "listen_addresses = '127.0.0.1'",
                 "unix_socket_directories = '" + socketDir + "'",
                 "wal_level = logical",
-                "max_replication_slots = 20",
-                "max_wal_senders = 20",
+                // one stack serves a whole test run (bin/test): every module's slots and senders
+                "max_replication_slots = 64",
+                "max_wal_senders = 64",
+                "max_connections = 200",
                 "fsync = off",
                 "synchronous_commit = off",
                 "full_page_writes = off",

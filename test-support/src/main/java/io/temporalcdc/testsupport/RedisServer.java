@@ -28,10 +28,15 @@ final class RedisServer implements Redis, Server {
     private volatile Long pid;
 
     RedisServer(Path runDir) {
+        this(runDir, Ports.free());
+    }
+
+    /** A server on a known port: one to start, or one another process started (then never started here). */
+    RedisServer(Path runDir, int port) {
         this.dir = runDir.resolve("redis");
         this.logFile = dir.resolve("redis.log");
         this.pidFile = dir.resolve("redis-server.pid");
-        this.port = Ports.free();
+        this.port = port;
     }
 
     @Override
