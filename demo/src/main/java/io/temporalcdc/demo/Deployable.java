@@ -2,12 +2,15 @@ package io.temporalcdc.demo;
 
 import io.temporalcdc.testsupport.JavaApp;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +34,7 @@ public final class Deployable implements AutoCloseable {
     private final String module;
     private final List<String> settings;
     private final Path logDir;
+    private final Path jar;
     private final int httpPort;
     private int starts;
     private volatile JavaApp process;
@@ -39,6 +43,7 @@ public final class Deployable implements AutoCloseable {
         this.module = module;
         this.settings = List.copyOf(settings);
         this.logDir = logDir;
+        this.jar = snapshot(JavaApp.jarOf(module), logDir.resolve(module + ".jar"));
         this.httpPort = freePort();
     }
 
@@ -48,7 +53,7 @@ public final class Deployable implements AutoCloseable {
         args.add("http.port=" + httpPort);
         Path log = logDir.resolve(module + "-" + (++starts) + ".log");
         LOG.info("Starting {} (log {})", module, log);
-        process = JavaApp.start(module, JavaApp.jarOf(module), List.of(HEAP), args, Map.of(), log);
+        process = JavaApp.start(module, jar, List.of(HEAP), args, Map.of(), log);
         awaitHealthy(readyTimeout);
     }
 
@@ -120,6 +125,21 @@ public final class Deployable implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                 .timeout(Duration.ofSeconds(5)).build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A private copy of the built jar: a rebuild of the module while this process runs (or between a
+     * kill and the restart) would otherwise change the classes under the running JVM.
+     */
+    private static Path snapshot(Path built, Path copy) {
+        try {
+            Files.createDirectories(copy.getParent());
+            Path partial = copy.resolveSibling(copy.getFileName() + ".partial");
+            Files.copy(built, partial, StandardCopyOption.REPLACE_EXISTING);
+            return Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + built + " (build it with mvn package)", e);
+        }
     }
 
     private static int freePort() {
