@@ -1,6 +1,5 @@
 package io.temporalcdc.demo;
 
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -14,31 +13,38 @@ import org.slf4j.LoggerFactory;
 final class ProgressDisplay implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgressDisplay.class);
+    private static final long LOG_EVERY_SECONDS = 5;
 
+    private final long seconds;
     private final ProgressBar bar;
+    private long lastLogged = -LOG_EVERY_SECONDS;
 
     ProgressDisplay(long seconds) {
-        boolean terminal = System.console() != null;
-        ProgressBarBuilder builder = new ProgressBarBuilder()
+        this.seconds = Math.max(1, seconds);
+        this.bar = System.console() == null ? null : new ProgressBarBuilder()
                 .setTaskName("workload")
-                .setInitialMax(Math.max(1, seconds))
+                .setInitialMax(this.seconds)
                 .setUnit("s", 1)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(terminal ? 1000 : 5000)
-                .showSpeed();
-        if (!terminal) {
-            builder.setConsumer(new DelegatingProgressBarConsumer(LOG::info, 160));
-        }
-        this.bar = builder.build();
+                .setUpdateIntervalMillis(1000)
+                .build();
     }
 
     void update(long elapsedSeconds, ProgressSnapshot snapshot) {
-        bar.stepTo(Math.min(bar.getMax(), elapsedSeconds));
-        bar.setExtraMessage(snapshot.describe());
+        long elapsed = Math.min(seconds, elapsedSeconds);
+        if (bar != null) {
+            bar.stepTo(elapsed);
+            bar.setExtraMessage(" " + snapshot.describe());
+        } else if (elapsed - lastLogged >= LOG_EVERY_SECONDS || elapsed == seconds) {
+            lastLogged = elapsed;
+            LOG.info("[{}/{} s] {}", elapsed, seconds, snapshot.describe());
+        }
     }
 
     @Override
     public void close() {
-        bar.close();
+        if (bar != null) {
+            bar.close();
+        }
     }
 }

@@ -64,7 +64,9 @@ public final class WorkloadGenerator implements AutoCloseable {
 
     /** Stops starting workflows, lets the ones in flight finish their transactions, and waits for the threads. */
     public synchronized void stop() {
-        running.set(false);
+        if (!running.getAndSet(false)) {
+            return;
+        }
         for (Thread worker : workers) {
             try {
                 worker.join(TimeUnit.SECONDS.toMillis(30));

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class CrashRecoveryIT {
 
     private static final double WORKFLOWS_PER_SECOND = 25;
-    private static final long CHANGES_PER_PHASE = 1500;
+    private static final long CHANGES_PER_PHASE = 4000;
     private static final Duration PHASE = Duration.ofSeconds(90);
     private static final Duration DRAIN = Duration.ofMinutes(3);
 
