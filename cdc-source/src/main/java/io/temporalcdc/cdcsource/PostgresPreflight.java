@@ -55,7 +55,7 @@ public final class PostgresPreflight {
         final List<String> partitions = new ArrayList<>();
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.relispartition AND n.nspname IN ('temporal', 'temporal_visibility') ORDER BY 1")) {
+                        + " WHERE c.relispartition AND c.relkind IN ('r', 'p') AND n.nspname IN ('temporal', 'temporal_visibility') ORDER BY 1")) {
             while (rs.next()) {
                 partitions.add(rs.getString(1));
             }

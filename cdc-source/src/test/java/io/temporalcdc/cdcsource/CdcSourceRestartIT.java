@@ -101,9 +101,7 @@ class CdcSourceRestartIT {
     }
 
     private Set<String> runIds(String topic) {
-        return reader.poll(topic).stream()
-                .map(r -> TopicReader.json(r.key()).path("payload").path("run_id").asText().trim())
-                .collect(Collectors.toCollection(TreeSet::new));
+        return reader.runIds(topic);
     }
 
     private Set<String> publishedSchemas(Connection c) throws Exception {

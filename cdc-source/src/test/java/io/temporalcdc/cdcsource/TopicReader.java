@@ -2,12 +2,16 @@ package io.temporalcdc.cdcsource;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -22,7 +26,9 @@ final class TopicReader implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    private final Map<String, List<ConsumerRecord<byte[], byte[]>>> records = new HashMap<>();
+    private final Map<String, Set<String>> runIds = new HashMap<>();
+    private final Map<String, Integer> runIdsSeen = new HashMap<>();
 
     TopicReader(String bootstrapServers, String topicPrefix) {
         consumer = new KafkaConsumer<>(Map.of(
@@ -30,15 +36,33 @@ final class TopicReader implements AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG, Names.unique("reader"),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(Pattern.compile(Pattern.quote(topicPrefix) + "\\.temporal.*"));
     }
 
-    /** Polls once and returns everything read so far from {@code topic}. */
+    /** Reads what is there (until a poll comes back empty) and returns everything read so far from {@code topic}. */
     synchronized List<ConsumerRecord<byte[], byte[]>> poll(String topic) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        return records.stream().filter(r -> r.topic().equals(topic)).toList();
+        for (int i = 0; i < 50; i++) {
+            final ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
+            batch.forEach(r -> records.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r));
+            if (batch.isEmpty()) {
+                break;
+            }
+        }
+        return List.copyOf(records.getOrDefault(topic, List.of()));
+    }
+
+    /** The distinct {@code run_id}s (trailing blanks removed) of the keys read so far from {@code topic}. */
+    synchronized Set<String> runIds(String topic) {
+        final List<ConsumerRecord<byte[], byte[]>> all = poll(topic);
+        final Set<String> ids = runIds.computeIfAbsent(topic, t -> new TreeSet<>());
+        for (int i = runIdsSeen.getOrDefault(topic, 0); i < all.size(); i++) {
+            ids.add(json(all.get(i).key()).path("payload").path("run_id").asText().trim());
+        }
+        runIdsSeen.put(topic, all.size());
+        return new TreeSet<>(ids);
     }
 
     static JsonNode json(byte[] bytes) {
