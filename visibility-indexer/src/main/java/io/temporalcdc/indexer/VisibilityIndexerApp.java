@@ -14,6 +14,7 @@ import io.temporalcdc.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -89,7 +90,9 @@ public final class VisibilityIndexerApp {
                 Topics.visibilityIndexerDlq(prefix));
         return () -> {
             ctx.ready(false);
-            streams.close(CLOSE_TIMEOUT);
+            // leave the group at once, so a restarted instance gets the partitions without waiting for the session timeout
+            streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(
+                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             streamsMetrics.close();
             writer.close();
             es.close();

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -50,6 +51,8 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     public static final String STREAMS_PREFIX = "streams.";
     /** Default commit interval: small, so a restart replays little. */
     public static final int DEFAULT_COMMIT_INTERVAL_MS = 1_000;
+    /** Default consumer session timeout: a crashed instance's partitions are reassigned after 10 s. */
+    public static final int DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 
     private static final Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9_.\\-]{0,200}");
     private static final Pattern TIME_VALUE = Pattern.compile("-1|0|[0-9]+(nanos|micros|ms|s|m|h|d)");
@@ -109,7 +112,8 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     }
 
     /**
-     * @return the Kafka Streams properties: at-least-once, a 1 s commit interval, then {@code kafka.*}, then
+     * @return the Kafka Streams properties: at-least-once, a 1 s commit interval, a 10 s session timeout, then
+     *     {@code kafka.*}, then
      *     {@code streams.*} (which may override anything)
      */
     public Map<String, Object> streamsProperties() {
@@ -118,6 +122,8 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
         // no global stores here; enabling it keeps the behaviour Kafka will default to and silences a warning
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // a crashed instance's partitions move after 10 s instead of the consumer default of 45 s
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS);
         props.putAll(kafkaClientProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
         props.putAll(ConfigSources.withPrefix(settings, STREAMS_PREFIX));
