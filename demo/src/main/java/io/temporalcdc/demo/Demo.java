@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,8 @@ final class Demo implements AutoCloseable {
 
     private final DemoSettings settings;
     private final PrintStream out;
+    private final Supplier<LocalStack> stackFactory;
+    private final boolean ownsStack;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile LocalStack stack;
@@ -32,14 +35,29 @@ final class Demo implements AutoCloseable {
     private volatile WorkloadGenerator generator;
     private volatile PipelineProbe probe;
 
+    /** The demo as {@code bin/demo} runs it: on its own stack under {@code .stack/}, stopped at the end. */
     Demo(DemoSettings settings, PrintStream out) {
+        this(settings, out, Demo::ownStack, true);
+    }
+
+    /**
+     * @param stackFactory where the servers come from
+     * @param ownsStack whether {@link #close()} stops the stack (false for a stack shared with others)
+     */
+    Demo(DemoSettings settings, PrintStream out, Supplier<LocalStack> stackFactory, boolean ownsStack) {
         this.settings = settings;
         this.out = out;
+        this.stackFactory = stackFactory;
+        this.ownsStack = ownsStack;
+    }
+
+    private static LocalStack ownStack() {
+        return LocalStack.start(StackOptions.defaults().withBaseDir(STACK_DIR).withStartTimeout(Duration.ofMinutes(5)));
     }
 
     /** Runs the demo; returns 0 when every row has an equal document after the drain, else 1. */
     int run() throws Exception {
-        stack = LocalStack.start(StackOptions.defaults().withBaseDir(STACK_DIR).withStartTimeout(Duration.ofMinutes(5)));
+        stack = stackFactory.get();
         String jdbcUrl = stack.postgres().jdbcUrl();
         SchemaMigrator.migrate(jdbcUrl, null, null);
         pipeline = new Pipeline(demoPipeline(jdbcUrl)); // assigned before starting, so SIGTERM stops what started
@@ -103,7 +121,9 @@ final class Demo implements AutoCloseable {
         closeQuietly("workload generator", generator);
         closeQuietly("probe", probe);
         closeQuietly("pipeline", pipeline);
-        closeQuietly("local stack", stack);
+        if (ownsStack) {
+            closeQuietly("local stack", stack);
+        }
     }
 
     private static void closeQuietly(String what, AutoCloseable closeable) {
