@@ -75,6 +75,8 @@ public final class DebeziumProperties {
         props.setProperty("schema.include.list", CdcSourceConfig.CAPTURED_SCHEMAS);
         props.setProperty("snapshot.mode", "initial");
         props.setProperty("tombstones.on.delete", "true");
+        // hand partial batches over after 100 ms instead of Debezium's 500 ms: commit→Kafka latency
+        props.setProperty("poll.interval.ms", "100");
     }
 
     private static void offsets(Properties props, CdcSourceConfig config) {
