@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.temporalcdc.schemas.SchemaMigrator;
+import io.temporalcdc.schemas.Topics;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.Names;
 
@@ -66,7 +67,8 @@ final class CdcFixture implements AutoCloseable {
     }
 
     String topic(String schema, String table) {
-        return topicPrefix + "." + schema + "." + table;
+        // the contract's naming, checked against what Debezium actually writes
+        return Topics.table(topicPrefix, schema, table);
     }
 
     Connection connect() throws SQLException {
