@@ -111,6 +111,11 @@ final class Demo implements AutoCloseable {
         return report;
     }
 
+    /** True once {@link #close()} began (at the end of the run, or from the SIGTERM hook). */
+    boolean isClosed() {
+        return closed.get();
+    }
+
     /** Stops the generator, both apps and the stack; safe to call twice and from the shutdown hook. */
     @Override
     public void close() {

@@ -24,6 +24,9 @@ import picocli.CommandLine.Spec;
             "2:invalid options"})
 public final class DemoMain implements Callable<Integer> {
 
+    /** The exit code after SIGTERM or Ctrl-C stopped a run (128 + SIGTERM). */
+    static final int STOPPED = 143;
+
     @Spec
     private CommandSpec spec;
 
@@ -69,6 +72,12 @@ public final class DemoMain implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return demo.run();
+        } catch (Exception e) {
+            if (demo.isClosed()) {
+                // stopped by SIGTERM / Ctrl-C while working: the failure is a consequence, not news
+                return STOPPED;
+            }
+            throw e;
         } finally {
             demo.close();
         }

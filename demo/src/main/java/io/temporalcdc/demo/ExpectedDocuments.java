@@ -38,7 +38,7 @@ public final class ExpectedDocuments {
             + " 'HistoryLength', history_length,"
             + " 'TaskQueue', task_queue,"
             + " 'Memo', CASE WHEN memo IS NULL THEN NULL"
-            + "   WHEN lower(encoding) LIKE '%json%' THEN convert_from(memo, 'UTF8')::jsonb"
+            + "   WHEN lower(encoding) LIKE 'json%' THEN convert_from(memo, 'UTF8')::jsonb"
             + "   ELSE jsonb_build_object('encoding', encoding, 'data', replace(encode(memo, 'base64'), E'\\n', '')) END,"
             + " 'SearchAttributes', search_attributes::jsonb"
             + ")::text AS doc FROM temporal_visibility.executions";
