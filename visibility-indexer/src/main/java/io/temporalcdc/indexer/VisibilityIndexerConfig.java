@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -66,21 +67,25 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
             .define(TOPIC_PREFIX, Type.STRING, Topics.DEFAULT_PREFIX, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "CDC topic prefix: reads <prefix>.temporal_visibility.executions, dead-letters to "
                             + "<prefix>.visibility-indexer.dlq.")
-            .define(ELASTICSEARCH_URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, VisibilityIndexerConfig::validateUrls,
+            .define(ELASTICSEARCH_URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
+                    validator("http(s)://host[:port], comma-separated", VisibilityIndexerConfig::validateUrls),
                     Importance.HIGH, "Elasticsearch base URL(s), e.g. http://127.0.0.1:9200 (comma-separated).")
             .define(ELASTICSEARCH_USERNAME, Type.STRING, null, Importance.MEDIUM,
                     "Elasticsearch user for basic authentication; none when unset.")
             .define(ELASTICSEARCH_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM,
                     "Elasticsearch password for basic authentication.")
             .define(INDEX_PREFIX, Type.STRING, ElasticsearchContracts.DEFAULT_INDEX_PREFIX,
-                    VisibilityIndexerConfig::validateIndexPrefix, Importance.HIGH,
+                    validator("lowercase index name: [a-z0-9][a-z0-9_.-]*",
+                            VisibilityIndexerConfig::validateIndexPrefix), Importance.HIGH,
                     "Write alias of the visibility index; the template matches <prefix>_*, the first index is "
                             + "<prefix>_index-000001.")
             .define(INDEX_SHARDS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "Primary shards of new visibility indices.")
             .define(INDEX_REPLICAS, Type.INT, 1, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "Replicas of new visibility indices (0 on a single node).")
-            .define(INDEX_REFRESH_INTERVAL, Type.STRING, "5s", VisibilityIndexerConfig::validateTimeValue,
+            .define(INDEX_REFRESH_INTERVAL, Type.STRING, "5s",
+                    validator("time value: -1, 0 or a number with nanos|micros|ms|s|m|h|d",
+                            VisibilityIndexerConfig::validateTimeValue),
                     Importance.MEDIUM, "Refresh interval of new visibility indices, e.g. 5s, 1s or -1.");
 
     private final Map<String, String> settings;
@@ -128,6 +133,21 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
         props.putAll(ConfigSources.withPrefix(settings, STREAMS_PREFIX));
         return props;
+    }
+
+    /** A validator that describes itself in {@code --help}. */
+    private static ConfigDef.Validator validator(String description, BiConsumer<String, Object> check) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                check.accept(name, value);
+            }
+
+            @Override
+            public String toString() {
+                return description;
+            }
+        };
     }
 
     private static void validateUrls(String name, Object value) {
