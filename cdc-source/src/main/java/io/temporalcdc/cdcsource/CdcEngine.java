@@ -101,7 +101,7 @@ public final class CdcEngine implements AutoCloseable {
                 return;
             } catch (IllegalStateException e) {
                 // tasks are starting (they cannot be stopped yet), or the engine is already stopping
-                if (!e.getMessage().contains("tasks are starting") || System.nanoTime() > deadline) {
+                if (e.getMessage() == null || !e.getMessage().contains("tasks are starting") || System.nanoTime() > deadline) {
                     LOG.info("Debezium engine close: {}", e.getMessage());
                     return;
                 }
