@@ -64,13 +64,7 @@ public final class PostgresPreflight {
     }
 
     private Connection connect() throws SQLException {
-        final Properties props = new Properties();
-        props.setProperty("user", config.databaseUser());
-        props.setProperty("password", config.databasePassword());
-        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        props.setProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
-        props.setProperty("socketTimeout", "30");
-        props.setProperty("ApplicationName", "cdc-source-preflight");
+        final Properties props = jdbcProperties(config);
         final Connection connection = new Driver().connect(config.jdbcUrl(), props);
         if (connection == null) {
             throw new SQLException("the PostgreSQL driver does not accept " + config.jdbcUrl());
@@ -78,6 +72,26 @@ public final class PostgresPreflight {
         LOG.info("Connected to PostgreSQL at {}:{}/{} as {}", config.databaseHostname(), config.databasePort(),
                 config.databaseName(), config.databaseUser());
         return connection;
+    }
+
+    /**
+     * The JDBC properties of the check connection: credentials, short timeouts, and the TLS settings
+     * the engine gets ({@code debezium.database.ssl*} → {@code ssl*}), so both connect the same way.
+     */
+    static Properties jdbcProperties(CdcSourceConfig config) {
+        final Properties props = new Properties();
+        props.setProperty("user", config.databaseUser());
+        props.setProperty("password", config.databasePassword());
+        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
+        props.setProperty("socketTimeout", "30");
+        props.setProperty("ApplicationName", "cdc-source-preflight");
+        config.debeziumOverrides().forEach((key, value) -> {
+            if (key.startsWith("database.ssl") && value != null) {
+                props.setProperty(key.substring("database.".length()), value.toString());
+            }
+        });
+        return props;
     }
 
     private static void checkWalLevel(Connection connection) throws SQLException {

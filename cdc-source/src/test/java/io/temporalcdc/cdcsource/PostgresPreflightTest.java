@@ -58,6 +58,19 @@ class PostgresPreflightTest {
                         + " WITH (publish_via_partition_root = true)");
     }
 
+    @Test
+    void shouldConnectWithTheEnginesTlsSettingsAndShortTimeouts() {
+        final java.util.Map<String, String> settings = CdcSourceConfigTest.minimal();
+        settings.put("debezium.database.sslmode", "verify-full");
+        settings.put("debezium.database.sslrootcert", "/etc/ca.pem");
+        settings.put("debezium.database.tcpKeepAlive", "true");
+
+        final java.util.Properties props = PostgresPreflight.jdbcProperties(new CdcSourceConfig(settings));
+
+        assertThat(props).containsEntry("sslmode", "verify-full").containsEntry("sslrootcert", "/etc/ca.pem")
+                .containsEntry("user", "temporal").containsEntry("connectTimeout", "5").doesNotContainKey("tcpKeepAlive");
+    }
+
     private PreflightException classify(SQLException e) {
         return PostgresPreflight.ConnectionFailures.classify(e, config);
     }
