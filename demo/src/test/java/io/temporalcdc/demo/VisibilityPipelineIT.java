@@ -5,9 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,6 +127,36 @@ class VisibilityPipelineIT {
         assertThat(VisibilityComparator.differences("wf-big~run-big", expected("wf-big~run-big"), updated)).isEmpty();
     }
 
+    @Test
+    void shouldReportADocumentThatNoLongerMatchesItsRow() throws Exception {
+        insert("run-tampered", "wf-tampered", 2, "'2026-03-04 05:06:10'", 8, "NULL", null, null);
+        ObjectNode doc = awaitDocument("wf-tampered~run-tampered", d -> true);
+        doc.put("HistoryLength", 9);
+        overwrite("wf-tampered~run-tampered", doc);
+
+        ComparisonReport report = Pipelines.comparator(pipeline).compare();
+
+        assertThat(report.isClean()).isFalse();
+        assertThat(report.mismatches()).filteredOn(m -> m.documentId().equals("wf-tampered~run-tampered"))
+                .singleElement()
+                .satisfies(m -> {
+                    assertThat(m.field()).isEqualTo("HistoryLength");
+                    assertThat(m.expected().asLong()).isEqualTo(8);
+                    assertThat(m.actual().asLong()).isEqualTo(9);
+                });
+    }
+
+    private static void overwrite(String id, ObjectNode doc) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(
+                        pipeline.settings().elasticsearchUrl() + "/" + pipeline.alias() + "/_doc/" + id + "?refresh=true"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(doc.toString()))
+                .build();
+        int status = HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+        assertThat(status).isBetween(200, 299);
+    }
+
     private static void insert(String runId, String workflowId, int status, String closeTime, long historyLength,
             String memoSql, String encoding, String searchAttributes) throws Exception {
         Databases.execute(pipeline.settings().jdbcUrl(), "INSERT INTO temporal_visibility.executions (namespace_id, run_id,"
@@ -131,7 +166,7 @@ class VisibilityPipelineIT {
                 + " CAST(? AS jsonb))", NAMESPACE, runId, workflowId, status, historyLength, encoding, searchAttributes);
     }
 
-    private static ObjectNode awaitDocument(String id, java.util.function.Predicate<ObjectNode> condition) {
+    private static ObjectNode awaitDocument(String id, Predicate<ObjectNode> condition) {
         ObjectNode[] found = new ObjectNode[1];
         await().atMost(INDEXED).untilAsserted(() -> {
             ObjectNode doc = documents.get(pipeline.alias(), id);
