@@ -58,7 +58,12 @@ final class CdcFixture implements AutoCloseable {
 
     /** Starts the app in-process and waits until it streams. */
     AutoCloseable startApp(TestAppContext ctx) throws Exception {
-        final AutoCloseable app = CdcSourceApp.start(settings(), ctx);
+        return startApp(ctx, settings());
+    }
+
+    /** Starts the app in-process with {@code settings} and waits until it streams. */
+    AutoCloseable startApp(TestAppContext ctx, Map<String, String> settings) throws Exception {
+        final AutoCloseable app = CdcSourceApp.start(settings, ctx);
         await().atMost(START_TIMEOUT).untilAsserted(() -> {
             assertThat(ctx.failure()).isNull();
             assertThat(ctx.isReady()).isTrue();

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.temporalcdc.runtime.ChangeEvent;
+import io.temporalcdc.runtime.JsonChangeEventDecoder;
+
 /** The app in-process against the shared stack: what arrives in Kafka, and in which form. */
 class CdcSourceIT {
 
@@ -74,9 +77,40 @@ class CdcSourceIT {
         assertThat(update.path("payload").path("after").path("status").asInt()).isEqualTo(2);
         assertThat(update.path("payload").path("after").path("history_length").asLong()).isEqualTo(42);
         assertThat(update.path("payload").path("source").path("table").asText()).isEqualTo("executions");
+        final JsonChangeEventDecoder decoder = new JsonChangeEventDecoder();
+        assertThat(records).extracting(r -> decoder.decode(topic, r.key(), r.value()).op()).containsExactly(
+                ChangeEvent.Op.CREATE, ChangeEvent.Op.UPDATE, ChangeEvent.Op.DELETE, ChangeEvent.Op.TOMBSTONE);
         final JsonNode delete = TopicReader.json(records.get(2).value());
         assertThat(delete.path("payload").path("before").path("workflow_id").asText()).isEqualTo("wf-1");
         assertThat(delete.path("payload").path("after").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldWriteWhatTheSharedDecoderReadsBackWithAndWithoutEmbeddedSchema() throws Exception {
+        fixture = new CdcFixture("decoder");
+        final java.util.Map<String, String> settings = fixture.settings();
+        settings.put("debezium.key.converter.schemas.enable", "false");
+        settings.put("debezium.value.converter.schemas.enable", "false");
+        app = fixture.startApp(new TestAppContext(), settings);
+        reader = new TopicReader(fixture.stack.kafka().bootstrapServers(), fixture.topicPrefix);
+        fixture.execute(Rows.insertVisibility("ns-1", "run-1", "wf-1", 1));
+        fixture.execute("DELETE FROM temporal_visibility.executions WHERE run_id = 'run-1'");
+
+        final String topic = fixture.topic(VISIBILITY, "executions");
+        await().atMost(ARRIVAL).untilAsserted(() -> assertThat(reader.poll(topic)).hasSize(3));
+        final List<ConsumerRecord<byte[], byte[]>> records = reader.poll(topic);
+        assertThat(TopicReader.json(records.get(0).value()).has("schema")).isFalse();
+
+        final JsonChangeEventDecoder decoder = new JsonChangeEventDecoder();
+        final List<ChangeEvent> events = records.stream().map(r -> decoder.decode(topic, r.key(), r.value())).toList();
+        assertThat(events).extracting(ChangeEvent::op)
+                .containsExactly(ChangeEvent.Op.CREATE, ChangeEvent.Op.DELETE, ChangeEvent.Op.TOMBSTONE);
+        assertThat(events.get(0).row().path("workflow_id").asText()).isEqualTo("wf-1");
+        assertThat(events.get(0).source().schema()).isEqualTo(VISIBILITY);
+        assertThat(events.get(0).source().table()).isEqualTo("executions");
+        assertThat(events.get(0).source().lsn()).isPositive();
+        assertThat(events.get(1).row().path("run_id").asText()).startsWith("run-1");
+        assertThat(events.get(2).key().path("run_id").asText()).startsWith("run-1");
     }
 
     @Test
