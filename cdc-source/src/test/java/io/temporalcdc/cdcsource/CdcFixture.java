@@ -86,11 +86,20 @@ final class CdcFixture implements AutoCloseable {
         }
     }
 
+    /** Drops the slot (ending a sender a killed app may have left), so the shared server keeps no WAL for it. */
     @Override
-    public void close() throws SQLException {
-        try (Connection c = stack.postgres().connect();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+    public void close() {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            try (Connection c = stack.postgres().connect()) {
+                run(c, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active");
+                run(c, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?");
+                return true;
+            }
+        });
+    }
+
+    private void run(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, slot);
             ps.execute();
         }
