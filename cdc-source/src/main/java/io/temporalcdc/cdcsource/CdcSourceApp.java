@@ -29,7 +29,7 @@ public final class CdcSourceApp {
     /** Default port of /health and /metrics. */
     public static final int DEFAULT_HTTP_PORT = 8081;
     private static final Duration KAFKA_PREFLIGHT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(3);
 
     private CdcSourceApp() {
     }
