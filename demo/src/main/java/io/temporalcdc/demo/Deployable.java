@@ -49,6 +49,9 @@ public final class Deployable implements AutoCloseable {
 
     /** Starts the process (a new log file per start) and waits until /health says UP. */
     public synchronized void start(Duration readyTimeout) {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(module + " is already running (pid " + process.pid() + ")");
+        }
         List<String> args = new ArrayList<>(settings);
         args.add("http.port=" + httpPort);
         Path log = logDir.resolve(module + "-" + (++starts) + ".log");
