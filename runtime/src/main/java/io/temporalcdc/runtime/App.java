@@ -56,7 +56,14 @@ public final class App implements AppContext {
 
     /** Runs the app until it is stopped, then exits the JVM with 0 (stopped), 1 (failed) or 2 (bad configuration). */
     public static void run(String appName, String[] args, ConfigDef appDef, int defaultHttpPort, Starter starter) {
-        System.exit(new App(appName).execute(args, appDef, defaultHttpPort, starter));
+        int code;
+        try {
+            code = new App(appName).execute(args, appDef, defaultHttpPort, starter);
+        } catch (Throwable e) {
+            LOG.error("{} failed: {}", appName, e.toString(), e);
+            code = 1;
+        }
+        System.exit(code);
     }
 
     int execute(String[] args, ConfigDef appDef, int defaultHttpPort, Starter starter) {
@@ -92,7 +99,8 @@ public final class App implements AppContext {
         } catch (PreflightException e) {
             LOG.error("{}: {}", e.setting(), e.getMessage());
             return 1;
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
+            // LinkageError too: a jar replaced under a running JVM must not leave a process that never exits
             LOG.error("{} failed to start", appName, e);
             LOG.error("{} failed to start: {}", appName, Preflight.rootMessage(e));
             return 1;
