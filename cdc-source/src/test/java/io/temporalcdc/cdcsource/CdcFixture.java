@@ -1,5 +1,6 @@
 package io.temporalcdc.cdcsource;
 
+import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -57,12 +58,12 @@ final class CdcFixture implements AutoCloseable {
     }
 
     /** Starts the app in-process and waits until it streams. */
-    AutoCloseable startApp(TestAppContext ctx) throws Exception {
+    AutoCloseable startApp(EmbeddedAppContext ctx) throws Exception {
         return startApp(ctx, settings());
     }
 
     /** Starts the app in-process with {@code settings} and waits until it streams. */
-    AutoCloseable startApp(TestAppContext ctx, Map<String, String> settings) throws Exception {
+    AutoCloseable startApp(EmbeddedAppContext ctx, Map<String, String> settings) throws Exception {
         final AutoCloseable app = CdcSourceApp.start(settings, ctx);
         await().atMost(START_TIMEOUT).untilAsserted(() -> {
             assertThat(ctx.failure()).isNull();

@@ -1,5 +1,6 @@
 package io.temporalcdc.cdcsource;
 
+import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,7 +48,7 @@ class CdcSourceIT {
 
     private void start(String testName) throws Exception {
         fixture = new CdcFixture(testName);
-        app = fixture.startApp(new TestAppContext());
+        app = fixture.startApp(new EmbeddedAppContext("cdc-source"));
         reader = new TopicReader(fixture.stack.kafka().bootstrapServers(), fixture.topicPrefix);
     }
 
@@ -91,7 +92,7 @@ class CdcSourceIT {
         final java.util.Map<String, String> settings = fixture.settings();
         settings.put("debezium.key.converter.schemas.enable", "false");
         settings.put("debezium.value.converter.schemas.enable", "false");
-        app = fixture.startApp(new TestAppContext(), settings);
+        app = fixture.startApp(new EmbeddedAppContext("cdc-source"), settings);
         reader = new TopicReader(fixture.stack.kafka().bootstrapServers(), fixture.topicPrefix);
         fixture.execute(Rows.insertVisibility("ns-1", "run-1", "wf-1", 1));
         fixture.execute("DELETE FROM temporal_visibility.executions WHERE run_id = 'run-1'");
@@ -162,7 +163,7 @@ class CdcSourceIT {
     void shouldPublishRowsOfAPartitionedTableUnderItsRootTable() throws Exception {
         fixture = new CdcFixture("partitioned");
         fixture.execute(Rows.insertPartitioned("run-before"));
-        app = fixture.startApp(new TestAppContext());
+        app = fixture.startApp(new EmbeddedAppContext("cdc-source"));
         reader = new TopicReader(fixture.stack.kafka().bootstrapServers(), fixture.topicPrefix);
         fixture.execute(Rows.insertPartitioned("run-after"));
 

@@ -1,5 +1,6 @@
 package io.temporalcdc.cdcsource;
 
+import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -83,7 +84,7 @@ class CdcSourceProcessIT {
         assertThat(app.terminate(Duration.ofSeconds(30))).isZero();
         assertThat(slotExists()).isTrue();
 
-        try (AutoCloseable restarted = fixture.startApp(new TestAppContext())) {
+        try (AutoCloseable restarted = fixture.startApp(new EmbeddedAppContext("cdc-source"))) {
             fixture.execute(Rows.insertVisibility("ns-1", "run-2", "wf-2", 1));
             await().atMost(DRAIN).untilAsserted(() -> assertThat(runIds(topic)).contains("run-2"));
         }

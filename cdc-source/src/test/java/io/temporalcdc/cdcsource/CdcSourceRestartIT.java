@@ -1,5 +1,6 @@
 package io.temporalcdc.cdcsource;
 
+import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,14 +40,14 @@ class CdcSourceRestartIT {
         reader = new TopicReader(fixture.stack.kafka().bootstrapServers(), fixture.topicPrefix);
         final String topic = fixture.topic("temporal_visibility", "executions");
 
-        try (AutoCloseable app = fixture.startApp(new TestAppContext())) {
+        try (AutoCloseable app = fixture.startApp(new EmbeddedAppContext("cdc-source"))) {
             fixture.execute(Rows.insertVisibilityBatch("first", 1, 200));
             await().atMost(ARRIVAL).untilAsserted(() -> assertThat(runIds(topic)).hasSize(250));
         }
         assertThat(reader.poll(topic).stream().filter(r -> "r".equals(CdcSourceIT.op(r.value())))).hasSize(50);
 
         fixture.execute(Rows.insertVisibilityBatch("stopped", 1, 300));
-        try (AutoCloseable app = fixture.startApp(new TestAppContext())) {
+        try (AutoCloseable app = fixture.startApp(new EmbeddedAppContext("cdc-source"))) {
             fixture.execute(Rows.insertVisibilityBatch("second", 1, 100));
             await().atMost(ARRIVAL).untilAsserted(() -> assertThat(runIds(topic)).containsAll(expected()));
         }

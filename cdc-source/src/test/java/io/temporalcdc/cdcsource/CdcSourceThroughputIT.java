@@ -1,5 +1,6 @@
 package io.temporalcdc.cdcsource;
 
+import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -29,7 +30,7 @@ class CdcSourceThroughputIT {
         try (CdcFixture fixture = new CdcFixture("burst");
              TopicReader reader = new TopicReader(fixture.stack.kafka().bootstrapServers(), fixture.topicPrefix)) {
             final String topic = fixture.topic("temporal_visibility", "executions");
-            final TestAppContext quiet = new TestAppContext();
+            final EmbeddedAppContext quiet = new EmbeddedAppContext("cdc-source");
             try (AutoCloseable app = fixture.startApp(quiet)) {
                 for (int i = 0; i < 20; i++) {
                     fixture.execute(Rows.insertVisibility("ns-single", "single-" + i, "wf-single", 1));
@@ -39,7 +40,7 @@ class CdcSourceThroughputIT {
                 }
                 latency("single commits, one at a time", quiet);
             }
-            final TestAppContext ctx = new TestAppContext();
+            final EmbeddedAppContext ctx = new EmbeddedAppContext("cdc-source");
             try (AutoCloseable app = fixture.startApp(ctx)) {
                 final long start = System.nanoTime();
                 for (int tx = 0; tx < TRANSACTIONS; tx++) {
@@ -54,14 +55,14 @@ class CdcSourceThroughputIT {
         }
     }
 
-    private static void report(TestAppContext ctx, int rows, long start, long committed, long arrived) {
+    private static void report(EmbeddedAppContext ctx, int rows, long start, long committed, long arrived) {
         final double seconds = (arrived - start) / 1e9;
         LOG.info("BURST {} rows in {} transactions: written in {} ms, all in Kafka (as read back) after {} ms -> {} events/s",
                 rows, TRANSACTIONS, (committed - start) / 1_000_000, (arrived - start) / 1_000_000, Math.round(rows / seconds));
         latency("burst", ctx);
     }
 
-    private static void latency(String phase, TestAppContext ctx) {
+    private static void latency(String phase, EmbeddedAppContext ctx) {
         final Timer latency = ctx.registry().get("cdc.source.commit.to.kafka").timer();
         final StringBuilder line = new StringBuilder();
         for (ValueAtPercentile p : latency.takeSnapshot().percentileValues()) {

@@ -1,5 +1,6 @@
 package io.temporalcdc.indexer;
 
+import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -90,7 +91,7 @@ class ErrorHandlersTest {
                 "elasticsearch.url", "http://127.0.0.1:9200", "topic.prefix", "p");
 
         Map<String, Object> props = VisibilityIndexerApp.streamsProperties(new VisibilityIndexerConfig(settings),
-                new TestAppContext());
+                new EmbeddedAppContext("visibility-indexer"));
 
         StreamsConfig config = new StreamsConfig(props);
         assertThat(config.deserializationExceptionHandler()).isInstanceOf(DeadLetterDeserializationHandler.class);

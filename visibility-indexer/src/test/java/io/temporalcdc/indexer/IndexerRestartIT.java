@@ -1,5 +1,6 @@
 package io.temporalcdc.indexer;
 
+import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,7 +41,7 @@ class IndexerRestartIT {
 
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 stack.kafka().bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            TestAppContext ctx = new TestAppContext();
+            EmbeddedAppContext ctx = new EmbeddedAppContext("visibility-indexer");
             try (AutoCloseable app = VisibilityIndexerApp.start(settings, ctx)) {
                 send(producer, topicPrefix, first, 10);
                 await().atMost(WAIT).untilAsserted(() -> assertThat(es.document(indexPrefix, id(first))).isNotNull());
@@ -53,7 +54,7 @@ class IndexerRestartIT {
             }
             assertThat(es.document(indexPrefix + "_index-000001", id(second))).isNull();
 
-            TestAppContext restarted = new TestAppContext();
+            EmbeddedAppContext restarted = new EmbeddedAppContext("visibility-indexer");
             try (AutoCloseable app = VisibilityIndexerApp.start(settings, restarted)) {
                 await().atMost(WAIT).untilAsserted(() -> assertThat(es.document(indexPrefix, id(second))).isNotNull());
                 assertThat(restarted.failure()).isNull();

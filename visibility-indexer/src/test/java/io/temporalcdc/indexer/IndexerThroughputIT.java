@@ -1,5 +1,6 @@
 package io.temporalcdc.indexer;
 
+import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -49,7 +50,7 @@ class IndexerThroughputIT {
         String topicPrefix = Names.unique("bench");
         String indexPrefix = Names.unique("bench");
         stack.kafka().createTopic(Topics.visibilityExecutions(topicPrefix), 1);
-        TestAppContext ctx = new TestAppContext();
+        EmbeddedAppContext ctx = new EmbeddedAppContext("visibility-indexer");
         List<String> report = new ArrayList<>();
         // Elasticsearch alone first, so its warm-up does not flatter the indexer's number
         report.add(esSingleRequestRate(stack));

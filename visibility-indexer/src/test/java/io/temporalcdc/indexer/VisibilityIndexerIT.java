@@ -1,5 +1,6 @@
 package io.temporalcdc.indexer;
 
+import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,7 +48,7 @@ class VisibilityIndexerIT {
     private static final String INDEX_PREFIX = Names.unique("vis-it");
     private static final String SOURCE_TOPIC = Topics.visibilityExecutions(TOPIC_PREFIX);
 
-    private static TestAppContext ctx;
+    private static EmbeddedAppContext ctx;
     private static AutoCloseable app;
     private static KafkaProducer<byte[], byte[]> producer;
     private static EsTestClient es;
@@ -60,7 +61,7 @@ class VisibilityIndexerIT {
         es = new EsTestClient(stack.elasticsearch().url());
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
-        ctx = new TestAppContext();
+        ctx = new EmbeddedAppContext("visibility-indexer");
         app = VisibilityIndexerApp.start(Map.of(
                 "kafka.bootstrap.servers", stack.kafka().bootstrapServers(),
                 "elasticsearch.url", stack.elasticsearch().url(),
