@@ -11,7 +11,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import io.temporalcdc.schemas.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,6 +133,40 @@ class VisibilityPipelineIT {
         assertThat(updated.get("Memo")).isEqualTo(json(memo));
         assertThat(JsonTrees.equal(updated.get("SearchAttributes"), json(attributes))).isTrue();
         assertThat(VisibilityComparator.differences("wf-big~run-big", expected("wf-big~run-big"), updated)).isEmpty();
+    }
+
+    @Test
+    void shouldDeadLetterBadRowsBetweenGoodRowsAndIndexTheGoodOnes() throws Exception {
+        insert("run-good-1", "wf-good-1", 1, "NULL", 1, "NULL", null, SEARCH_ATTRIBUTES);
+        insert("run-bad-attr", "wf-bad-attr", 1, "NULL", 1, "NULL", null, "{\"NoSuchAttribute\":\"x\"}");
+        insert("run-bad-memo", "wf-bad-memo", 1, "NULL", 1, "convert_to('{not json', 'UTF8')", "json/plain", null);
+        insert("run-good-2", "wf-good-2", 1, "NULL", 1, "NULL", null, null);
+
+        awaitDocument("wf-good-1~run-good-1", d -> true);
+        awaitDocument("wf-good-2~run-good-2", d -> true);
+        List<String> reasons = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = deadLetterConsumer()) {
+            await().atMost(INDEXED).untilAsserted(() -> {
+                for (ConsumerRecord<byte[], byte[]> dead : consumer.poll(Duration.ofMillis(500))) {
+                    reasons.add(new String(dead.headers().lastHeader("dlq.reason").value(), StandardCharsets.UTF_8));
+                }
+                assertThat(reasons).hasSizeGreaterThanOrEqualTo(2);
+            });
+        }
+
+        assertThat(reasons).anySatisfy(reason -> assertThat(reason).contains("strict_dynamic_mapping_exception"))
+                .anySatisfy(reason -> assertThat(reason).containsIgnoringCase("memo"));
+        assertThat(documents.get(pipeline.alias(), "wf-bad-attr~run-bad-attr")).isNull();
+        assertThat(documents.get(pipeline.alias(), "wf-bad-memo~run-bad-memo")).isNull();
+    }
+
+    private static KafkaConsumer<byte[], byte[]> deadLetterConsumer() {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.settings().kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + pipeline.settings().topicPrefix(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(Topics.visibilityIndexerDlq(pipeline.settings().topicPrefix())));
+        return consumer;
     }
 
     @Test
