@@ -1,21 +1,19 @@
 package io.temporalcdc.cdcsource;
 
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.temporalcdc.runtime.AppContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.debezium.embedded.Connect;
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.RecordChangeEvent;
-import io.debezium.engine.format.ChangeEventFormat;
-import io.temporalcdc.runtime.AppContext;
 
 /**
  * The Debezium embedded engine (the asynchronous implementation, records as Kafka Connect
@@ -37,7 +35,8 @@ public final class CdcEngine implements AutoCloseable {
     private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private final Thread thread;
 
-    private CdcEngine(Properties props, DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer, AppContext ctx) {
+    private CdcEngine(
+            Properties props, DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer, AppContext ctx) {
         this.ctx = ctx;
         this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(props)
@@ -49,12 +48,15 @@ public final class CdcEngine implements AutoCloseable {
     }
 
     /** Builds the engine and starts it on its own thread. */
-    public static CdcEngine start(Properties props, DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer,
-                                  AppContext ctx) {
+    public static CdcEngine start(
+            Properties props, DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer, AppContext ctx) {
         final CdcEngine cdcEngine = new CdcEngine(props, consumer, ctx);
         cdcEngine.thread.start();
-        LOG.info("Debezium engine started (slot {}, publication {}, topic prefix {})", props.getProperty("slot.name"),
-                props.getProperty("publication.name"), props.getProperty("topic.prefix"));
+        LOG.info(
+                "Debezium engine started (slot {}, publication {}, topic prefix {})",
+                props.getProperty("slot.name"),
+                props.getProperty("publication.name"),
+                props.getProperty("topic.prefix"));
         return cdcEngine;
     }
 
@@ -102,7 +104,9 @@ public final class CdcEngine implements AutoCloseable {
                 return;
             } catch (IllegalStateException e) {
                 // tasks are starting (they cannot be stopped yet), or the engine is already stopping
-                if (e.getMessage() == null || !e.getMessage().contains("tasks are starting") || System.nanoTime() > deadline) {
+                if (e.getMessage() == null
+                        || !e.getMessage().contains("tasks are starting")
+                        || System.nanoTime() > deadline) {
                     LOG.info("Debezium engine close: {}", e.getMessage());
                     return;
                 }

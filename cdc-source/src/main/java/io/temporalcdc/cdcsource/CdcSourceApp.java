@@ -1,22 +1,20 @@
 package io.temporalcdc.cdcsource;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.temporalcdc.runtime.App;
+import io.temporalcdc.runtime.AppContext;
+import io.temporalcdc.runtime.ConfigSources;
+import io.temporalcdc.runtime.Preflight;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.temporalcdc.runtime.App;
-import io.temporalcdc.runtime.AppContext;
-import io.temporalcdc.runtime.ConfigSources;
-import io.temporalcdc.runtime.Preflight;
 
 /**
  * The cdc-source deployable: preflight checks (Kafka, PostgreSQL, wal_level, replication role),
@@ -28,11 +26,11 @@ public final class CdcSourceApp {
     private static final Logger LOG = LoggerFactory.getLogger(CdcSourceApp.class);
     /** Default port of /health and /metrics. */
     public static final int DEFAULT_HTTP_PORT = 8081;
+
     private static final Duration KAFKA_PREFLIGHT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(3);
 
-    private CdcSourceApp() {
-    }
+    private CdcSourceApp() {}
 
     public static void main(String[] args) {
         App.run("cdc-source", args, CdcSourceConfig.DEF, DEFAULT_HTTP_PORT, CdcSourceApp::start);
@@ -49,7 +47,8 @@ public final class CdcSourceApp {
         final ConnectRecordSerializer serializer = serializer(config);
         try {
             producerMetrics.bindTo(ctx.registry());
-            final KafkaChangeConsumer consumer = new KafkaChangeConsumer(producer, serializer, new CdcSourceMetrics(ctx.registry()));
+            final KafkaChangeConsumer consumer =
+                    new KafkaChangeConsumer(producer, serializer, new CdcSourceMetrics(ctx.registry()));
             final CdcEngine engine = CdcEngine.start(DebeziumProperties.of(config, partitions), consumer, ctx);
             return () -> stop(engine, producer, producerMetrics, serializer);
         } catch (RuntimeException e) {
@@ -59,8 +58,11 @@ public final class CdcSourceApp {
         }
     }
 
-    private static void stop(CdcEngine engine, Producer<byte[], byte[]> producer, KafkaClientMetrics metrics,
-                             ConnectRecordSerializer serializer) {
+    private static void stop(
+            CdcEngine engine,
+            Producer<byte[], byte[]> producer,
+            KafkaClientMetrics metrics,
+            ConnectRecordSerializer serializer) {
         LOG.info("Stopping cdc-source: engine first (offsets flushed), then the producer");
         try {
             engine.close();
@@ -85,7 +87,8 @@ public final class CdcSourceApp {
     /** The key/value converters, configured from debezium.key.converter.* / debezium.value.converter.*. */
     static ConnectRecordSerializer serializer(CdcSourceConfig config) {
         final Map<String, Object> debezium = config.debeziumOverrides();
-        return new ConnectRecordSerializer(ConfigSources.withPrefix(debezium, "key.converter."),
+        return new ConnectRecordSerializer(
+                ConfigSources.withPrefix(debezium, "key.converter."),
                 ConfigSources.withPrefix(debezium, "value.converter."));
     }
 }

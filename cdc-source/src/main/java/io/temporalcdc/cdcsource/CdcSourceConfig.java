@@ -1,16 +1,14 @@
 package io.temporalcdc.cdcsource;
 
+import io.temporalcdc.schemas.Topics;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
-
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
-
-import io.temporalcdc.schemas.Topics;
 
 /**
  * The configuration of cdc-source, declared once: every key with its doc, default and validator.
@@ -58,32 +56,74 @@ public final class CdcSourceConfig extends AbstractConfig {
 
     /** The definition of every key. */
     public static final ConfigDef DEF = new ConfigDef()
-            .define(KAFKA_BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
-                    nonEmptyList(), Importance.HIGH,
+            .define(
+                    KAFKA_BOOTSTRAP_SERVERS,
+                    Type.LIST,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    nonEmptyList(),
+                    Importance.HIGH,
                     "Kafka bootstrap servers (host:port,...) of the cluster that receives the change topics and the offsets.")
-            .define(DATABASE_HOSTNAME, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
-                    new ConfigDef.NonEmptyStringWithoutControlChars(), Importance.HIGH,
+            .define(
+                    DATABASE_HOSTNAME,
+                    Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyStringWithoutControlChars(),
+                    Importance.HIGH,
                     "Host name or address of the PostgreSQL server (wal_level=logical) that holds Temporal's schemas.")
-            .define(DATABASE_PORT, Type.INT, 5432, ConfigDef.Range.between(1, 65535), Importance.HIGH,
+            .define(
+                    DATABASE_PORT,
+                    Type.INT,
+                    5432,
+                    ConfigDef.Range.between(1, 65535),
+                    Importance.HIGH,
                     "TCP port of the PostgreSQL server.")
-            .define(DATABASE_USER, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
-                    new ConfigDef.NonEmptyStringWithoutControlChars(), Importance.HIGH,
+            .define(
+                    DATABASE_USER,
+                    Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyStringWithoutControlChars(),
+                    Importance.HIGH,
                     "PostgreSQL user with REPLICATION (or superuser), allowed to create the publication.")
-            .define(DATABASE_PASSWORD, Type.PASSWORD, "", Importance.HIGH,
+            .define(
+                    DATABASE_PASSWORD,
+                    Type.PASSWORD,
+                    "",
+                    Importance.HIGH,
                     "Password of database.user; empty when the server trusts the user.")
-            .define(DATABASE_DBNAME, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
-                    new ConfigDef.NonEmptyStringWithoutControlChars(), Importance.HIGH,
+            .define(
+                    DATABASE_DBNAME,
+                    Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyStringWithoutControlChars(),
+                    Importance.HIGH,
                     "PostgreSQL database with the temporal and temporal_visibility schemas.")
-            .define(TOPIC_PREFIX, Type.STRING, "temporal", matching(TOPIC_PREFIX_PATTERN, "letters, digits, '.', '_' or '-'"),
+            .define(
+                    TOPIC_PREFIX,
+                    Type.STRING,
+                    "temporal",
+                    matching(TOPIC_PREFIX_PATTERN, "letters, digits, '.', '_' or '-'"),
                     Importance.HIGH,
                     "Prefix of the change topics <topic.prefix>.<schema>.<table>, as Debezium in Kafka Connect names them.")
-            .define(SLOT_NAME, Type.STRING, "temporal_cdc", matching(PG_IDENTIFIER, "lowercase letters, digits or '_', at most 63"),
+            .define(
+                    SLOT_NAME,
+                    Type.STRING,
+                    "temporal_cdc",
+                    matching(PG_IDENTIFIER, "lowercase letters, digits or '_', at most 63"),
                     Importance.MEDIUM,
                     "Logical replication slot (pgoutput). Created when missing and never dropped: it is the durable position.")
-            .define(PUBLICATION_NAME, Type.STRING, "temporal_cdc", matching(PG_IDENTIFIER, "lowercase letters, digits or '_', at most 63"),
+            .define(
+                    PUBLICATION_NAME,
+                    Type.STRING,
+                    "temporal_cdc",
+                    matching(PG_IDENTIFIER, "lowercase letters, digits or '_', at most 63"),
                     Importance.MEDIUM,
                     "Publication FOR TABLES IN SCHEMA temporal, temporal_visibility (publish_via_partition_root); created when missing.")
-            .define(OFFSET_STORAGE_TOPIC, Type.STRING, "", optional(TOPIC_NAME), Importance.MEDIUM,
+            .define(
+                    OFFSET_STORAGE_TOPIC,
+                    Type.STRING,
+                    "",
+                    optional(TOPIC_NAME),
+                    Importance.MEDIUM,
                     "Kafka topic with the engine's offsets (one partition, compacted); empty means <topic.prefix>.cdc-source.offsets.");
 
     /** Parses and validates {@code settings} against {@link #DEF}. */
@@ -158,26 +198,35 @@ public final class CdcSourceConfig extends AbstractConfig {
     }
 
     private static ConfigDef.Validator nonEmptyList() {
-        return ConfigDef.LambdaValidator.with((name, value) -> {
-            if (value == null || ((java.util.List<?>) value).isEmpty()) {
-                throw new ConfigException(name, value, "must name at least one host:port");
-            }
-        }, () -> "non-empty list of host:port");
+        return ConfigDef.LambdaValidator.with(
+                (name, value) -> {
+                    if (value == null || ((java.util.List<?>) value).isEmpty()) {
+                        throw new ConfigException(name, value, "must name at least one host:port");
+                    }
+                },
+                () -> "non-empty list of host:port");
     }
 
     private static ConfigDef.Validator matching(Pattern pattern, String description) {
-        return ConfigDef.LambdaValidator.with((name, value) -> {
-            if (value == null || !pattern.matcher(value.toString()).matches()) {
-                throw new ConfigException(name, value, "must be " + description);
-            }
-        }, () -> description);
+        return ConfigDef.LambdaValidator.with(
+                (name, value) -> {
+                    if (value == null || !pattern.matcher(value.toString()).matches()) {
+                        throw new ConfigException(name, value, "must be " + description);
+                    }
+                },
+                () -> description);
     }
 
     private static ConfigDef.Validator optional(Pattern pattern) {
-        return ConfigDef.LambdaValidator.with((name, value) -> {
-            if (value != null && !value.toString().isEmpty() && !pattern.matcher(value.toString()).matches()) {
-                throw new ConfigException(name, value, "must be a Kafka topic name (letters, digits, '.', '_', '-')");
-            }
-        }, () -> "empty or a Kafka topic name");
+        return ConfigDef.LambdaValidator.with(
+                (name, value) -> {
+                    if (value != null
+                            && !value.toString().isEmpty()
+                            && !pattern.matcher(value.toString()).matches()) {
+                        throw new ConfigException(
+                                name, value, "must be a Kafka topic name (letters, digits, '.', '_', '-')");
+                    }
+                },
+                () -> "empty or a Kafka topic name");
     }
 }

@@ -1,10 +1,9 @@
 package io.temporalcdc.cdcsource;
 
-import java.time.Duration;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 
 /**
  * The meters of cdc-source (Prometheus names): {@code cdc_source_records_sent_total},

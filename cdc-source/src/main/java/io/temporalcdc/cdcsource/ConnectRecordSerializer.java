@@ -2,7 +2,6 @@ package io.temporalcdc.cdcsource;
 
 import java.util.HashMap;
 import java.util.Map;
-
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.header.Header;
@@ -46,7 +45,8 @@ public final class ConnectRecordSerializer implements AutoCloseable {
     private RecordHeaders headers(SourceRecord record) {
         final RecordHeaders headers = new RecordHeaders();
         for (Header header : record.headers()) {
-            final byte[] raw = headerConverter.fromConnectHeader(record.topic(), header.key(), header.schema(), header.value());
+            final byte[] raw =
+                    headerConverter.fromConnectHeader(record.topic(), header.key(), header.schema(), header.value());
             headers.add(header.key(), raw);
         }
         return headers;

@@ -14,8 +14,7 @@ public final class DebeziumProperties {
     /** Engine name: the key under which the offsets are stored. Stable across releases. */
     public static final String ENGINE_NAME = "temporal-cdc-source";
 
-    private DebeziumProperties() {
-    }
+    private DebeziumProperties() {}
 
     /**
      * Partitions named as the seed's monthly partition function names them; excluded even when
@@ -39,7 +38,9 @@ public final class DebeziumProperties {
         final Properties props = new Properties();
         props.putAll(stringValues(config.kafkaClientProps()));
         connector(props, config);
-        props.setProperty("table.exclude.list", excludeList(partitions, config.debeziumOverrides().get("table.exclude.list")));
+        props.setProperty(
+                "table.exclude.list",
+                excludeList(partitions, config.debeziumOverrides().get("table.exclude.list")));
         offsets(props, config);
         final Map<String, Object> overrides = new java.util.HashMap<>(config.debeziumOverrides());
         overrides.remove("table.exclude.list");

@@ -1,20 +1,18 @@
 package io.temporalcdc.cdcsource;
 
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.RecordChangeEvent;
 
 /**
  * Sends each engine batch to Kafka and marks its records processed only after Kafka acknowledged
@@ -29,15 +27,18 @@ public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<
     private final ConnectRecordSerializer serializer;
     private final CdcSourceMetrics metrics;
 
-    public KafkaChangeConsumer(Producer<byte[], byte[]> producer, ConnectRecordSerializer serializer, CdcSourceMetrics metrics) {
+    public KafkaChangeConsumer(
+            Producer<byte[], byte[]> producer, ConnectRecordSerializer serializer, CdcSourceMetrics metrics) {
         this.producer = producer;
         this.serializer = serializer;
         this.metrics = metrics;
     }
 
     @Override
-    public void handleBatch(List<RecordChangeEvent<SourceRecord>> events,
-                            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+    public void handleBatch(
+            List<RecordChangeEvent<SourceRecord>> events,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
         final long start = System.nanoTime();
         final List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
         for (RecordChangeEvent<SourceRecord> event : events) {
@@ -63,8 +64,13 @@ public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<
         try {
             send.get();
         } catch (ExecutionException e) {
-            LOG.error("Kafka did not acknowledge a change record for topic {} (key {}); failing the batch", record.topic(), record.key(), e.getCause());
-            throw new CdcSourceException("Kafka did not acknowledge a change record for topic " + record.topic(), e.getCause());
+            LOG.error(
+                    "Kafka did not acknowledge a change record for topic {} (key {}); failing the batch",
+                    record.topic(),
+                    record.key(),
+                    e.getCause());
+            throw new CdcSourceException(
+                    "Kafka did not acknowledge a change record for topic " + record.topic(), e.getCause());
         }
     }
 
@@ -81,7 +87,8 @@ public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<
 
     /** The source commit time of a streamed (not snapshot) change, or null. */
     static Long streamedCommitMs(SourceRecord record) {
-        if (!(record.value() instanceof Struct value) || value.schema().field("source") == null
+        if (!(record.value() instanceof Struct value)
+                || value.schema().field("source") == null
                 || value.schema().field("op") == null) {
             return null;
         }

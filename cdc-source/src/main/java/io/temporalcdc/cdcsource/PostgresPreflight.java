@@ -1,5 +1,6 @@
 package io.temporalcdc.cdcsource;
 
+import io.temporalcdc.runtime.PreflightException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -10,12 +11,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-
 import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.temporalcdc.runtime.PreflightException;
 
 /**
  * Checks, before the engine starts and within seconds, that PostgreSQL can serve logical decoding to
@@ -53,9 +51,10 @@ public final class PostgresPreflight {
 
     private static List<String> partitions(Connection connection) throws SQLException {
         final List<String> partitions = new ArrayList<>();
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.relispartition AND c.relkind IN ('r', 'p') AND n.nspname IN ('temporal', 'temporal_visibility') ORDER BY 1")) {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                + " WHERE c.relispartition AND c.relkind IN ('r', 'p') AND n.nspname IN ('temporal', 'temporal_visibility') ORDER BY 1")) {
             while (rs.next()) {
                 partitions.add(rs.getString(1));
             }
@@ -69,8 +68,12 @@ public final class PostgresPreflight {
         if (connection == null) {
             throw new SQLException("the PostgreSQL driver does not accept " + config.jdbcUrl());
         }
-        LOG.info("Connected to PostgreSQL at {}:{}/{} as {}", config.databaseHostname(), config.databasePort(),
-                config.databaseName(), config.databaseUser());
+        LOG.info(
+                "Connected to PostgreSQL at {}:{}/{} as {}",
+                config.databaseHostname(),
+                config.databasePort(),
+                config.databaseName(),
+                config.databaseUser());
         return connection;
     }
 
@@ -97,22 +100,29 @@ public final class PostgresPreflight {
     private static void checkWalLevel(Connection connection) throws SQLException {
         final String walLevel = queryString(connection, "SHOW wal_level");
         if (!"logical".equals(walLevel)) {
-            throw new PreflightException("wal_level", "PostgreSQL runs with wal_level=" + walLevel
-                    + "; logical decoding needs wal_level=logical (set it in postgresql.conf and restart the server)", null);
+            throw new PreflightException(
+                    "wal_level",
+                    "PostgreSQL runs with wal_level=" + walLevel
+                            + "; logical decoding needs wal_level=logical (set it in postgresql.conf and restart the server)",
+                    null);
         }
     }
 
     private void checkReplicationRole(Connection connection) throws SQLException {
-        final String mayReplicate = queryString(connection,
-                "SELECT (rolreplication OR rolsuper)::text FROM pg_roles WHERE rolname = current_user");
+        final String mayReplicate = queryString(
+                connection, "SELECT (rolreplication OR rolsuper)::text FROM pg_roles WHERE rolname = current_user");
         if (!"true".equals(mayReplicate)) {
-            throw new PreflightException(CdcSourceConfig.DATABASE_USER, "user '" + config.databaseUser()
-                    + "' may not use logical replication: ALTER ROLE " + config.databaseUser() + " REPLICATION", null);
+            throw new PreflightException(
+                    CdcSourceConfig.DATABASE_USER,
+                    "user '" + config.databaseUser() + "' may not use logical replication: ALTER ROLE "
+                            + config.databaseUser() + " REPLICATION",
+                    null);
         }
     }
 
     private static String queryString(Connection connection, String sql) throws SQLException {
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
@@ -120,20 +130,31 @@ public final class PostgresPreflight {
     /** Maps a failure to connect or log in to the setting an operator has to fix. */
     static final class ConnectionFailures {
 
-        private ConnectionFailures() {
-        }
+        private ConnectionFailures() {}
 
         static PreflightException classify(SQLException e, CdcSourceConfig config) {
             final String state = e.getSQLState() == null ? "" : e.getSQLState();
             final String where = config.databaseHostname() + ":" + config.databasePort();
             return switch (state) {
-                case "28P01" -> new PreflightException(CdcSourceConfig.DATABASE_PASSWORD, "PostgreSQL at " + where
-                        + " rejected the password of user '" + config.databaseUser() + "' (check database.user and database.password): "
-                        + e.getMessage(), e);
-                case "28000" -> new PreflightException(CdcSourceConfig.DATABASE_USER, "PostgreSQL at " + where
-                        + " refused user '" + config.databaseUser() + "' (check database.user and database.password): " + e.getMessage(), e);
-                case "3D000" -> new PreflightException(CdcSourceConfig.DATABASE_DBNAME, "database '" + config.databaseName()
-                        + "' does not exist at " + where, e);
+                case "28P01" ->
+                    new PreflightException(
+                            CdcSourceConfig.DATABASE_PASSWORD,
+                            "PostgreSQL at " + where
+                                    + " rejected the password of user '" + config.databaseUser()
+                                    + "' (check database.user and database.password): "
+                                    + e.getMessage(),
+                            e);
+                case "28000" ->
+                    new PreflightException(
+                            CdcSourceConfig.DATABASE_USER,
+                            "PostgreSQL at " + where + " refused user '" + config.databaseUser()
+                                    + "' (check database.user and database.password): " + e.getMessage(),
+                            e);
+                case "3D000" ->
+                    new PreflightException(
+                            CdcSourceConfig.DATABASE_DBNAME,
+                            "database '" + config.databaseName() + "' does not exist at " + where,
+                            e);
                 default -> networkFailure(e, config, where);
             };
         }
@@ -141,18 +162,27 @@ public final class PostgresPreflight {
         private static PreflightException networkFailure(SQLException e, CdcSourceConfig config, String where) {
             final Throwable root = rootCause(e);
             if (root instanceof UnknownHostException) {
-                return new PreflightException(CdcSourceConfig.DATABASE_HOSTNAME, "unknown host '" + config.databaseHostname() + "'", e);
+                return new PreflightException(
+                        CdcSourceConfig.DATABASE_HOSTNAME, "unknown host '" + config.databaseHostname() + "'", e);
             }
             if (root instanceof ConnectException) {
-                return new PreflightException(CdcSourceConfig.DATABASE_PORT, "PostgreSQL is not reachable at " + where
-                        + " (database.hostname/database.port): connection refused", e);
+                return new PreflightException(
+                        CdcSourceConfig.DATABASE_PORT,
+                        "PostgreSQL is not reachable at " + where
+                                + " (database.hostname/database.port): connection refused",
+                        e);
             }
             if (root instanceof SocketTimeoutException) {
-                return new PreflightException(CdcSourceConfig.DATABASE_HOSTNAME, "PostgreSQL did not answer at " + where
-                        + " within " + CONNECT_TIMEOUT_SECONDS + " s (database.hostname/database.port)", e);
+                return new PreflightException(
+                        CdcSourceConfig.DATABASE_HOSTNAME,
+                        "PostgreSQL did not answer at " + where + " within " + CONNECT_TIMEOUT_SECONDS
+                                + " s (database.hostname/database.port)",
+                        e);
             }
-            return new PreflightException(CdcSourceConfig.DATABASE_HOSTNAME, "PostgreSQL check failed at " + where
-                    + " (SQLState " + e.getSQLState() + "): " + e.getMessage(), e);
+            return new PreflightException(
+                    CdcSourceConfig.DATABASE_HOSTNAME,
+                    "PostgreSQL check failed at " + where + " (SQLState " + e.getSQLState() + "): " + e.getMessage(),
+                    e);
         }
 
         private static Throwable rootCause(Throwable t) {

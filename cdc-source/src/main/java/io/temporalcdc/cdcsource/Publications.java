@@ -1,15 +1,13 @@
 package io.temporalcdc.cdcsource;
 
+import io.temporalcdc.runtime.PreflightException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.temporalcdc.runtime.PreflightException;
 
 /**
  * Creates the publication over Temporal's schemas when it is missing and reuses it when present.
@@ -65,12 +63,19 @@ public final class Publications {
             return false;
         }
         if (UNDEFINED_SCHEMA.equals(e.getSQLState())) {
-            throw new PreflightException(CdcSourceConfig.DATABASE_DBNAME, "database '" + database
-                    + "' lacks the schemas temporal and temporal_visibility: apply Temporal's schema first (" + e.getMessage() + ")", e);
+            throw new PreflightException(
+                    CdcSourceConfig.DATABASE_DBNAME,
+                    "database '" + database
+                            + "' lacks the schemas temporal and temporal_visibility: apply Temporal's schema first ("
+                            + e.getMessage() + ")",
+                    e);
         }
         if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
-            throw new PreflightException(CdcSourceConfig.PUBLICATION_NAME, "database.user may not create publication " + name
-                    + ": create it as an owner with: " + createStatement(name), e);
+            throw new PreflightException(
+                    CdcSourceConfig.PUBLICATION_NAME,
+                    "database.user may not create publication " + name + ": create it as an owner with: "
+                            + createStatement(name),
+                    e);
         }
         throw e;
     }

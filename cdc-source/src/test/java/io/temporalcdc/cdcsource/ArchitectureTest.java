@@ -16,8 +16,9 @@ class ArchitectureTest {
     /** Deployables share runtime and schemas only. */
     @ArchTest
     static final ArchRule dependsOnNoOtherDeployable = noClasses()
-            .should().dependOnClassesThat().resideInAnyPackage(
-                    "io.temporalcdc.indexer..", "io.temporalcdc.demo..", "io.temporalcdc.testsupport..");
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.temporalcdc.indexer..", "io.temporalcdc.demo..", "io.temporalcdc.testsupport..");
 
     /**
      * Records leave only through the change consumer, which marks them processed after Kafka's
@@ -25,8 +26,13 @@ class ArchitectureTest {
      */
     @ArchTest
     static final ArchRule onlyTheChangeConsumerSends = noClasses()
-            .that().doNotHaveSimpleName("KafkaChangeConsumer").and().doNotHaveSimpleName("CdcSourceApp")
-            .should().dependOnClassesThat().areAssignableTo(Producer.class);
+            .that()
+            .doNotHaveSimpleName("KafkaChangeConsumer")
+            .and()
+            .doNotHaveSimpleName("CdcSourceApp")
+            .should()
+            .dependOnClassesThat()
+            .areAssignableTo(Producer.class);
 
     @ArchTest
     static final ArchRule logsInsteadOfPrinting = GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;

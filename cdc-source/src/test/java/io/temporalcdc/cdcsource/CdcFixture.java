@@ -1,9 +1,13 @@
 package io.temporalcdc.cdcsource;
 
-import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.temporalcdc.runtime.EmbeddedAppContext;
+import io.temporalcdc.schemas.SchemaMigrator;
+import io.temporalcdc.schemas.Topics;
+import io.temporalcdc.testsupport.LocalStack;
+import io.temporalcdc.testsupport.Names;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,11 +16,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-
-import io.temporalcdc.schemas.SchemaMigrator;
-import io.temporalcdc.schemas.Topics;
-import io.temporalcdc.testsupport.LocalStack;
-import io.temporalcdc.testsupport.Names;
 
 /**
  * One test's world on the shared stack: a fresh database with Temporal's schema, and a unique topic
@@ -82,7 +81,8 @@ final class CdcFixture implements AutoCloseable {
     }
 
     void execute(String sql) throws SQLException {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }
@@ -92,7 +92,9 @@ final class CdcFixture implements AutoCloseable {
     public void close() {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
             try (Connection c = stack.postgres().connect()) {
-                run(c, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active");
+                run(
+                        c,
+                        "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active");
                 run(c, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?");
                 return true;
             }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
@@ -50,7 +49,8 @@ class CdcSourceConfigTest {
         final Map<String, ConfigValue> result = byName(CdcSourceConfig.DEF.validate(Map.of()));
 
         assertThat(List.of("kafka.bootstrap.servers", "database.hostname", "database.user", "database.dbname"))
-                .allSatisfy(key -> assertThat(result.get(key).errorMessages()).as(key)
+                .allSatisfy(key -> assertThat(result.get(key).errorMessages())
+                        .as(key)
                         .anySatisfy(msg -> assertThat(msg).contains("Missing required configuration \"" + key + "\"")));
         assertThat(result.get("database.port").errorMessages()).isEmpty();
     }

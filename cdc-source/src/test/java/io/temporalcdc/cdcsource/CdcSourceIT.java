@@ -1,9 +1,12 @@
 package io.temporalcdc.cdcsource;
 
-import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.temporalcdc.runtime.ChangeEvent;
+import io.temporalcdc.runtime.EmbeddedAppContext;
+import io.temporalcdc.runtime.JsonChangeEventDecoder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -12,16 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.temporalcdc.runtime.ChangeEvent;
-import io.temporalcdc.runtime.JsonChangeEventDecoder;
 
 /** The app in-process against the shared stack: what arrives in Kafka, and in which form. */
 class CdcSourceIT {
@@ -61,28 +58,37 @@ class CdcSourceIT {
         fixture.execute("DELETE FROM temporal_visibility.executions WHERE run_id = 'run-1'");
 
         final String topic = fixture.topic(VISIBILITY, "executions");
-        await().atMost(ARRIVAL).untilAsserted(() -> assertThat(reader.poll(topic)).hasSize(4));
+        await().atMost(ARRIVAL)
+                .untilAsserted(() -> assertThat(reader.poll(topic)).hasSize(4));
         final List<ConsumerRecord<byte[], byte[]>> records = reader.poll(topic);
 
         assertThat(records).extracting(r -> op(r.value())).containsExactly("c", "u", "d", null);
         for (ConsumerRecord<byte[], byte[]> record : records) {
             final JsonNode key = TopicReader.json(record.key());
             assertThat(key.path("schema").path("name").asText()).isEqualTo(topic + ".Key");
-            assertThat(key.path("payload").path("namespace_id").asText()).startsWith("ns-1").hasSize(64);
-            assertThat(key.path("payload").path("run_id").asText()).startsWith("run-1").hasSize(64);
+            assertThat(key.path("payload").path("namespace_id").asText())
+                    .startsWith("ns-1")
+                    .hasSize(64);
+            assertThat(key.path("payload").path("run_id").asText())
+                    .startsWith("run-1")
+                    .hasSize(64);
             assertThat(fieldNames(key.path("payload"))).containsExactlyInAnyOrder("namespace_id", "run_id");
         }
         final JsonNode update = TopicReader.json(records.get(1).value());
         assertThat(update.path("schema").path("name").asText()).isEqualTo(topic + ".Envelope");
         assertThat(update.path("payload").path("before").path("status").asInt()).isEqualTo(1);
         assertThat(update.path("payload").path("after").path("status").asInt()).isEqualTo(2);
-        assertThat(update.path("payload").path("after").path("history_length").asLong()).isEqualTo(42);
+        assertThat(update.path("payload").path("after").path("history_length").asLong())
+                .isEqualTo(42);
         assertThat(update.path("payload").path("source").path("table").asText()).isEqualTo("executions");
         final JsonChangeEventDecoder decoder = new JsonChangeEventDecoder();
-        assertThat(records).extracting(r -> decoder.decode(topic, r.key(), r.value()).op()).containsExactly(
-                ChangeEvent.Op.CREATE, ChangeEvent.Op.UPDATE, ChangeEvent.Op.DELETE, ChangeEvent.Op.TOMBSTONE);
+        assertThat(records)
+                .extracting(r -> decoder.decode(topic, r.key(), r.value()).op())
+                .containsExactly(
+                        ChangeEvent.Op.CREATE, ChangeEvent.Op.UPDATE, ChangeEvent.Op.DELETE, ChangeEvent.Op.TOMBSTONE);
         final JsonNode delete = TopicReader.json(records.get(2).value());
-        assertThat(delete.path("payload").path("before").path("workflow_id").asText()).isEqualTo("wf-1");
+        assertThat(delete.path("payload").path("before").path("workflow_id").asText())
+                .isEqualTo("wf-1");
         assertThat(delete.path("payload").path("after").isNull()).isTrue();
     }
 
@@ -98,13 +104,17 @@ class CdcSourceIT {
         fixture.execute("DELETE FROM temporal_visibility.executions WHERE run_id = 'run-1'");
 
         final String topic = fixture.topic(VISIBILITY, "executions");
-        await().atMost(ARRIVAL).untilAsserted(() -> assertThat(reader.poll(topic)).hasSize(3));
+        await().atMost(ARRIVAL)
+                .untilAsserted(() -> assertThat(reader.poll(topic)).hasSize(3));
         final List<ConsumerRecord<byte[], byte[]>> records = reader.poll(topic);
         assertThat(TopicReader.json(records.get(0).value()).has("schema")).isFalse();
 
         final JsonChangeEventDecoder decoder = new JsonChangeEventDecoder();
-        final List<ChangeEvent> events = records.stream().map(r -> decoder.decode(topic, r.key(), r.value())).toList();
-        assertThat(events).extracting(ChangeEvent::op)
+        final List<ChangeEvent> events = records.stream()
+                .map(r -> decoder.decode(topic, r.key(), r.value()))
+                .toList();
+        assertThat(events)
+                .extracting(ChangeEvent::op)
                 .containsExactly(ChangeEvent.Op.CREATE, ChangeEvent.Op.DELETE, ChangeEvent.Op.TOMBSTONE);
         assertThat(events.get(0).row().path("workflow_id").asText()).isEqualTo("wf-1");
         assertThat(events.get(0).source().schema()).isEqualTo(VISIBILITY);
@@ -122,13 +132,18 @@ class CdcSourceIT {
                 + " VALUES (7, 'ns-1', 'wf-1', 'run-1', 'req-1', 1, 1, 0, 0)");
 
         final String topic = fixture.topic("temporal", "current_executions");
-        await().atMost(ARRIVAL).untilAsserted(() -> assertThat(reader.poll(topic)).hasSize(1));
+        await().atMost(ARRIVAL)
+                .untilAsserted(() -> assertThat(reader.poll(topic)).hasSize(1));
         final ConsumerRecord<byte[], byte[]> record = reader.poll(topic).get(0);
 
         final JsonNode key = TopicReader.json(record.key()).path("payload");
         assertThat(fieldNames(key)).containsExactlyInAnyOrder("shard_id", "namespace_id", "workflow_id");
         assertThat(key.path("shard_id").asInt()).isEqualTo(7);
-        assertThat(TopicReader.json(record.value()).path("payload").path("after").path("create_request_id").asText())
+        assertThat(TopicReader.json(record.value())
+                        .path("payload")
+                        .path("after")
+                        .path("create_request_id")
+                        .asText())
                 .isEqualTo("req-1");
     }
 
@@ -138,10 +153,11 @@ class CdcSourceIT {
         final byte[] memo = new byte[12_000];
         new Random(42).nextBytes(memo);
         final String attributes = "{\"CustomKeywordField\":\"" + "k".repeat(9_000) + "\",\"CustomIntField\":7}";
-        try (Connection c = fixture.connect(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO temporal_visibility.executions (namespace_id, run_id, start_time, execution_time, workflow_id,"
-                        + " workflow_type_name, status, memo, encoding, search_attributes)"
-                        + " VALUES ('ns-1', 'run-big', now(), now(), 'wf-big', 'type', 1, ?, 'proto3', ?::jsonb)")) {
+        try (Connection c = fixture.connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO temporal_visibility.executions (namespace_id, run_id, start_time, execution_time, workflow_id,"
+                                + " workflow_type_name, status, memo, encoding, search_attributes)"
+                                + " VALUES ('ns-1', 'run-big', now(), now(), 'wf-big', 'type', 1, ?, 'proto3', ?::jsonb)")) {
             ps.setBytes(1, memo);
             ps.setString(2, attributes);
             ps.executeUpdate();
@@ -149,8 +165,11 @@ class CdcSourceIT {
         fixture.execute("UPDATE temporal_visibility.executions SET history_length = 10 WHERE run_id = 'run-big'");
 
         final String topic = fixture.topic(VISIBILITY, "executions");
-        await().atMost(ARRIVAL).untilAsserted(() -> assertThat(reader.poll(topic)).hasSize(2));
-        final JsonNode after = TopicReader.json(reader.poll(topic).get(1).value()).path("payload").path("after");
+        await().atMost(ARRIVAL)
+                .untilAsserted(() -> assertThat(reader.poll(topic)).hasSize(2));
+        final JsonNode after = TopicReader.json(reader.poll(topic).get(1).value())
+                .path("payload")
+                .path("after");
 
         assertThat(op(reader.poll(topic).get(1).value())).isEqualTo("u");
         assertThat(after.path("history_length").asLong()).isEqualTo(10);
@@ -168,21 +187,30 @@ class CdcSourceIT {
         fixture.execute(Rows.insertPartitioned("run-after"));
 
         final String root = fixture.topic(VISIBILITY, "executions_template");
-        await().atMost(ARRIVAL).untilAsserted(() -> assertThat(reader.poll(root)).extracting(r -> op(r.value()))
-                .containsExactly("r", "c"));
+        await().atMost(ARRIVAL)
+                .untilAsserted(() -> assertThat(reader.poll(root))
+                        .extracting(r -> op(r.value()))
+                        .containsExactly("r", "c"));
         // a partition topic would have been created (auto-create on send) before the root's "c" was acknowledged
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.stack.kafka().bootstrapServers()))) {
-            assertThat(admin.listTopics().names().get()).contains(root)
-                    .doesNotContain(fixture.topic(VISIBILITY, "executions_2024_01"), fixture.topic(VISIBILITY, "executions_2024_02"));
+        try (Admin admin =
+                Admin.create(Map.of("bootstrap.servers", fixture.stack.kafka().bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get())
+                    .contains(root)
+                    .doesNotContain(
+                            fixture.topic(VISIBILITY, "executions_2024_01"),
+                            fixture.topic(VISIBILITY, "executions_2024_02"));
         }
     }
 
     static String op(byte[] value) {
-        return value == null ? null : TopicReader.json(value).path("payload").path("op").asText();
+        return value == null
+                ? null
+                : TopicReader.json(value).path("payload").path("op").asText();
     }
 
     static List<String> fieldNames(JsonNode node) {
         return java.util.stream.StreamSupport.stream(
-                java.util.Spliterators.spliteratorUnknownSize(node.fieldNames(), 0), false).collect(Collectors.toList());
+                        java.util.Spliterators.spliteratorUnknownSize(node.fieldNames(), 0), false)
+                .collect(Collectors.toList());
     }
 }

@@ -2,6 +2,9 @@ package io.temporalcdc.cdcsource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.temporalcdc.testsupport.JavaApp;
+import io.temporalcdc.testsupport.LocalStack;
+import io.temporalcdc.testsupport.Names;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -10,13 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import io.temporalcdc.testsupport.JavaApp;
-import io.temporalcdc.testsupport.LocalStack;
-import io.temporalcdc.testsupport.Names;
 
 /** The real deployable jar fails fast, naming the setting to fix. */
 class CdcSourceJarIT {
@@ -79,7 +77,10 @@ class CdcSourceJarIT {
         final Exit exit = run("wrong-password", args);
 
         assertThat(exit.code()).isEqualTo(1);
-        assertThat(exit.lastLine()).contains("ERROR").contains("database.password").contains("database.user");
+        assertThat(exit.lastLine())
+                .contains("ERROR")
+                .contains("database.password")
+                .contains("database.user");
     }
 
     private List<String> validArgs() {
@@ -96,12 +97,18 @@ class CdcSourceJarIT {
 
     private Exit run(String name, List<String> args) {
         final long start = System.nanoTime();
-        final JavaApp app = JavaApp.start("cdc-source-" + name, JavaApp.jarOf("cdc-source"), args, Map.of(),
+        final JavaApp app = JavaApp.start(
+                "cdc-source-" + name,
+                JavaApp.jarOf("cdc-source"),
+                args,
+                Map.of(),
                 LOGS.resolve(Names.unique(name) + ".log"));
         apps.add(app);
         final OptionalInt code = app.waitFor(FAIL_FAST);
         final Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(code).as("exited within %s (log %s)", FAIL_FAST, app.logFile()).isPresent();
+        assertThat(code)
+                .as("exited within %s (log %s)", FAIL_FAST, app.logFile())
+                .isPresent();
         final List<String> lines = app.lastLines(1);
         return new Exit(code.getAsInt(), lines.isEmpty() ? "" : lines.get(0), took);
     }
@@ -112,6 +119,5 @@ class CdcSourceJarIT {
         }
     }
 
-    private record Exit(int code, String lastLine, Duration took) {
-    }
+    private record Exit(int code, String lastLine, Duration took) {}
 }

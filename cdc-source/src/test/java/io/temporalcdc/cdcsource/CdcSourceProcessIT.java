@@ -1,9 +1,11 @@
 package io.temporalcdc.cdcsource;
 
-import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.temporalcdc.runtime.EmbeddedAppContext;
+import io.temporalcdc.testsupport.JavaApp;
+import io.temporalcdc.testsupport.Names;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,12 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import io.temporalcdc.testsupport.JavaApp;
-import io.temporalcdc.testsupport.Names;
 
 /** The real deployable jar under SIGKILL and SIGTERM. */
 class CdcSourceProcessIT {
@@ -79,7 +77,8 @@ class CdcSourceProcessIT {
         await().atMost(DRAIN).untilAsserted(() -> assertThat(runIds(topic)).contains("run-1"));
 
         assertThat(get(httpPort, "/health")).contains("UP");
-        assertThat(get(httpPort, "/metrics")).containsPattern("cdc_source_records_sent_total(\\{[^}]*})? 1\\.0")
+        assertThat(get(httpPort, "/metrics"))
+                .containsPattern("cdc_source_records_sent_total(\\{[^}]*})? 1\\.0")
                 .contains("cdc_source_commit_to_kafka_seconds");
         assertThat(app.terminate(Duration.ofSeconds(30))).isZero();
         assertThat(slotExists()).isTrue();
@@ -88,14 +87,21 @@ class CdcSourceProcessIT {
             fixture.execute(Rows.insertVisibility("ns-1", "run-2", "wf-2", 1));
             await().atMost(DRAIN).untilAsserted(() -> assertThat(runIds(topic)).contains("run-2"));
         }
-        assertThat(reader.poll(topic)).as("offsets were flushed at SIGTERM: nothing sent twice").hasSize(2);
+        assertThat(reader.poll(topic))
+                .as("offsets were flushed at SIGTERM: nothing sent twice")
+                .hasSize(2);
     }
 
     private JavaApp startJar(String name, int httpPort) {
         final List<String> args = fixture.settings().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.toCollection(ArrayList::new));
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.toCollection(ArrayList::new));
         args.add("http.port=" + httpPort);
-        final JavaApp app = JavaApp.start("cdc-source-" + name, JavaApp.jarOf("cdc-source"), args, Map.of(),
+        final JavaApp app = JavaApp.start(
+                "cdc-source-" + name,
+                JavaApp.jarOf("cdc-source"),
+                args,
+                Map.of(),
                 CdcSourceJarIT.LOGS.resolve(Names.unique(name) + ".log"));
         apps.add(app);
         await().atMost(READY).untilAsserted(() -> {
@@ -111,7 +117,7 @@ class CdcSourceProcessIT {
 
     private boolean slotExists() throws Exception {
         try (Connection c = fixture.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
             ps.setString(1, fixture.slot);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -120,9 +126,11 @@ class CdcSourceProcessIT {
     }
 
     private static String get(int port, String path) throws Exception {
-        final HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return response.body();
     }
 }

@@ -1,9 +1,9 @@
 package io.temporalcdc.cdcsource;
 
-import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.temporalcdc.runtime.EmbeddedAppContext;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,17 +41,21 @@ class CdcSourceRestartIT {
 
         try (AutoCloseable app = fixture.startApp(new EmbeddedAppContext("cdc-source"))) {
             fixture.execute(Rows.insertVisibilityBatch("first", 1, 200));
-            await().atMost(ARRIVAL).untilAsserted(() -> assertThat(runIds(topic)).hasSize(250));
+            await().atMost(ARRIVAL)
+                    .untilAsserted(() -> assertThat(runIds(topic)).hasSize(250));
         }
-        assertThat(reader.poll(topic).stream().filter(r -> "r".equals(CdcSourceIT.op(r.value())))).hasSize(50);
+        assertThat(reader.poll(topic).stream().filter(r -> "r".equals(CdcSourceIT.op(r.value()))))
+                .hasSize(50);
 
         fixture.execute(Rows.insertVisibilityBatch("stopped", 1, 300));
         try (AutoCloseable app = fixture.startApp(new EmbeddedAppContext("cdc-source"))) {
             fixture.execute(Rows.insertVisibilityBatch("second", 1, 100));
-            await().atMost(ARRIVAL).untilAsserted(() -> assertThat(runIds(topic)).containsAll(expected()));
+            await().atMost(ARRIVAL)
+                    .untilAsserted(() -> assertThat(runIds(topic)).containsAll(expected()));
         }
         assertThat(reader.poll(topic).stream().filter(r -> "r".equals(CdcSourceIT.op(r.value()))))
-                .as("no second snapshot after a restart").hasSize(50);
+                .as("no second snapshot after a restart")
+                .hasSize(50);
     }
 
     @Test
@@ -69,7 +72,8 @@ class CdcSourceRestartIT {
             assertThat(publishesViaRoot(c)).isTrue();
 
             new PostgresPreflight(config).run();
-            assertThat(publications.ensure(fixture.publication, fixture.database)).isFalse();
+            assertThat(publications.ensure(fixture.publication, fixture.database))
+                    .isFalse();
             assertThat(publishedSchemas(c)).containsExactly("temporal", "temporal_visibility");
         }
     }
@@ -106,9 +110,11 @@ class CdcSourceRestartIT {
 
     private Set<String> publishedSchemas(Connection c) throws Exception {
         final Set<String> schemas = new TreeSet<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT n.nspname FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid"
-                        + " JOIN pg_publication p ON p.oid = pn.pnpubid WHERE p.pubname = '" + fixture.publication + "'")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT n.nspname FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid"
+                                + " JOIN pg_publication p ON p.oid = pn.pnpubid WHERE p.pubname = '"
+                                + fixture.publication + "'")) {
             while (rs.next()) {
                 schemas.add(rs.getString(1));
             }
@@ -117,8 +123,9 @@ class CdcSourceRestartIT {
     }
 
     private boolean publishesViaRoot(Connection c) throws Exception {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT pubviaroot FROM pg_publication WHERE pubname = '" + fixture.publication + "'")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT pubviaroot FROM pg_publication WHERE pubname = '" + fixture.publication + "'")) {
             return rs.next() && rs.getBoolean(1);
         }
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import java.util.Properties;
-
 import org.junit.jupiter.api.Test;
 
 class DebeziumPropertiesTest {
@@ -59,14 +58,22 @@ class DebeziumPropertiesTest {
         final Map<String, String> settings = CdcSourceConfigTest.minimal();
         settings.put("debezium.table.exclude.list", "temporal\\.tasks");
 
-        final Properties props = DebeziumProperties.of(new CdcSourceConfig(settings), java.util.List.of("temporal_visibility.other_p1"));
+        final Properties props =
+                DebeziumProperties.of(new CdcSourceConfig(settings), java.util.List.of("temporal_visibility.other_p1"));
 
         final String excluded = props.getProperty("table.exclude.list");
         final java.util.List<java.util.regex.Pattern> patterns = java.util.Arrays.stream(excluded.split(","))
-                .map(java.util.regex.Pattern::compile).toList();
-        assertThat(java.util.List.of("temporal_visibility.executions_2031_12", "temporal_visibility.other_p1", "temporal.tasks"))
-                .allSatisfy(table -> assertThat(patterns).anySatisfy(p -> assertThat(p.matcher(table).matches()).isTrue()));
-        assertThat(java.util.List.of("temporal_visibility.executions", "temporal_visibility.executions_template", "temporal.executions"))
-                .allSatisfy(table -> assertThat(patterns).noneSatisfy(p -> assertThat(p.matcher(table).matches()).isTrue()));
+                .map(java.util.regex.Pattern::compile)
+                .toList();
+        assertThat(java.util.List.of(
+                        "temporal_visibility.executions_2031_12", "temporal_visibility.other_p1", "temporal.tasks"))
+                .allSatisfy(table -> assertThat(patterns)
+                        .anySatisfy(p -> assertThat(p.matcher(table).matches()).isTrue()));
+        assertThat(java.util.List.of(
+                        "temporal_visibility.executions",
+                        "temporal_visibility.executions_template",
+                        "temporal.executions"))
+                .allSatisfy(table -> assertThat(patterns)
+                        .noneSatisfy(p -> assertThat(p.matcher(table).matches()).isTrue()));
     }
 }

@@ -4,28 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
-
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.RecordChangeEvent;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 class KafkaChangeConsumerTest {
 
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final KafkaChangeConsumer consumer = new KafkaChangeConsumer(producer,
-            new ConnectRecordSerializer(Map.of(), Map.of()), new CdcSourceMetrics(registry));
+    private final KafkaChangeConsumer consumer = new KafkaChangeConsumer(
+            producer, new ConnectRecordSerializer(Map.of(), Map.of()), new CdcSourceMetrics(registry));
     private final RecordingCommitter committer = new RecordingCommitter();
 
     @Test
@@ -35,7 +33,8 @@ class KafkaChangeConsumerTest {
                 event(ConnectRecordSerializerTest.tombstone()));
 
         final CompletableFuture<Void> handled = handleAsync(batch);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(producer.history()).hasSize(2));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(producer.history()).hasSize(2));
         assertThat(committer.processed).isEmpty();
 
         producer.completeNext();
@@ -56,11 +55,13 @@ class KafkaChangeConsumerTest {
                 event(ConnectRecordSerializerTest.change("c", 1L)), event(ConnectRecordSerializerTest.change("u", 2L)));
 
         final CompletableFuture<Void> handled = handleAsync(batch);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(producer.history()).hasSize(2));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(producer.history()).hasSize(2));
         producer.completeNext();
         producer.errorNext(new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
 
-        assertThatThrownBy(handled::join).hasCauseInstanceOf(CdcSourceException.class)
+        assertThatThrownBy(handled::join)
+                .hasCauseInstanceOf(CdcSourceException.class)
                 .hasMessageContaining(ConnectRecordSerializerTest.TOPIC);
         assertThat(committer.processed).isEmpty();
         assertThat(committer.batchesFinished).isZero();
@@ -68,9 +69,12 @@ class KafkaChangeConsumerTest {
 
     @Test
     void shouldNotCountSnapshotReadsInCommitLatency() {
-        assertThat(KafkaChangeConsumer.streamedCommitMs(ConnectRecordSerializerTest.change("r", 5L))).isNull();
-        assertThat(KafkaChangeConsumer.streamedCommitMs(ConnectRecordSerializerTest.change("u", 5L))).isEqualTo(5L);
-        assertThat(KafkaChangeConsumer.streamedCommitMs(ConnectRecordSerializerTest.tombstone())).isNull();
+        assertThat(KafkaChangeConsumer.streamedCommitMs(ConnectRecordSerializerTest.change("r", 5L)))
+                .isNull();
+        assertThat(KafkaChangeConsumer.streamedCommitMs(ConnectRecordSerializerTest.change("u", 5L)))
+                .isEqualTo(5L);
+        assertThat(KafkaChangeConsumer.streamedCommitMs(ConnectRecordSerializerTest.tombstone()))
+                .isNull();
     }
 
     private CompletableFuture<Void> handleAsync(List<RecordChangeEvent<SourceRecord>> batch) {
@@ -88,7 +92,8 @@ class KafkaChangeConsumerTest {
         return () -> record;
     }
 
-    private static final class RecordingCommitter implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
+    private static final class RecordingCommitter
+            implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
         final List<RecordChangeEvent<SourceRecord>> processed = new ArrayList<>();
         int batchesFinished;
 

@@ -2,13 +2,11 @@ package io.temporalcdc.cdcsource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.temporalcdc.runtime.PreflightException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
-
 import org.junit.jupiter.api.Test;
-
-import io.temporalcdc.runtime.PreflightException;
 
 class PostgresPreflightTest {
 
@@ -19,7 +17,10 @@ class PostgresPreflightTest {
         final PreflightException e = classify(new SQLException("password authentication failed", "28P01"));
 
         assertThat(e.setting()).isEqualTo("database.password");
-        assertThat(e.getMessage()).contains("database.user").contains("database.password").contains("'temporal'");
+        assertThat(e.getMessage())
+                .contains("database.user")
+                .contains("database.password")
+                .contains("'temporal'");
     }
 
     @Test
@@ -32,7 +33,8 @@ class PostgresPreflightTest {
 
     @Test
     void shouldNamePortWhenConnectionIsRefused() {
-        final PreflightException e = classify(new SQLException("Connection refused", "08001", new ConnectException("refused")));
+        final PreflightException e =
+                classify(new SQLException("Connection refused", "08001", new ConnectException("refused")));
 
         assertThat(e.setting()).isEqualTo("database.port");
         assertThat(e.getMessage()).contains("db.example:5432").contains("connection refused");
@@ -40,7 +42,8 @@ class PostgresPreflightTest {
 
     @Test
     void shouldNameHostnameWhenHostIsUnknown() {
-        final PreflightException e = classify(new SQLException("attempt failed", "08001", new UnknownHostException("db.example")));
+        final PreflightException e =
+                classify(new SQLException("attempt failed", "08001", new UnknownHostException("db.example")));
 
         assertThat(e.setting()).isEqualTo("database.hostname");
         assertThat(e.getMessage()).contains("unknown host 'db.example'");
@@ -48,13 +51,15 @@ class PostgresPreflightTest {
 
     @Test
     void shouldNameDbnameWhenDatabaseIsMissing() {
-        assertThat(classify(new SQLException("database does not exist", "3D000")).setting()).isEqualTo("database.dbname");
+        assertThat(classify(new SQLException("database does not exist", "3D000"))
+                        .setting())
+                .isEqualTo("database.dbname");
     }
 
     @Test
     void shouldCreatePublicationOverBothSchemasPublishingViaPartitionRoot() {
-        assertThat(Publications.createStatement("temporal_cdc")).isEqualTo(
-                "CREATE PUBLICATION \"temporal_cdc\" FOR TABLES IN SCHEMA temporal, temporal_visibility"
+        assertThat(Publications.createStatement("temporal_cdc"))
+                .isEqualTo("CREATE PUBLICATION \"temporal_cdc\" FOR TABLES IN SCHEMA temporal, temporal_visibility"
                         + " WITH (publish_via_partition_root = true)");
     }
 
@@ -67,8 +72,12 @@ class PostgresPreflightTest {
 
         final java.util.Properties props = PostgresPreflight.jdbcProperties(new CdcSourceConfig(settings));
 
-        assertThat(props).containsEntry("sslmode", "verify-full").containsEntry("sslrootcert", "/etc/ca.pem")
-                .containsEntry("user", "temporal").containsEntry("connectTimeout", "5").doesNotContainKey("tcpKeepAlive");
+        assertThat(props)
+                .containsEntry("sslmode", "verify-full")
+                .containsEntry("sslrootcert", "/etc/ca.pem")
+                .containsEntry("user", "temporal")
+                .containsEntry("connectTimeout", "5")
+                .doesNotContainKey("tcpKeepAlive");
     }
 
     private PreflightException classify(SQLException e) {

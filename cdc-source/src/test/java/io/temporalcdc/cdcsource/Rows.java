@@ -3,8 +3,7 @@ package io.temporalcdc.cdcsource;
 /** SQL for sample rows of Temporal's tables. */
 final class Rows {
 
-    private Rows() {
-    }
+    private Rows() {}
 
     static String insertVisibility(String namespaceId, String runId, String workflowId, int status) {
         return "INSERT INTO temporal_visibility.executions (namespace_id, run_id, start_time, execution_time, workflow_id,"
@@ -17,7 +16,8 @@ final class Rows {
     /** {@code count} visibility rows in one statement, run ids {@code <prefix>-<i>}. */
     static String insertVisibilityBatch(String runIdPrefix, int from, int count) {
         return "INSERT INTO temporal_visibility.executions (namespace_id, run_id, start_time, execution_time, workflow_id,"
-                + " workflow_type_name, status) SELECT 'ns-bulk', '" + runIdPrefix + "-' || i, now(), now(), 'wf-' || i,"
+                + " workflow_type_name, status) SELECT 'ns-bulk', '" + runIdPrefix
+                + "-' || i, now(), now(), 'wf-' || i,"
                 + " 'BulkWorkflow', 1 FROM generate_series(" + from + ", " + (from + count - 1) + ") AS i";
     }
 

@@ -1,5 +1,8 @@
 package io.temporalcdc.cdcsource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporalcdc.testsupport.Names;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,17 +11,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.temporalcdc.testsupport.Names;
 
 /** Reads every topic under a prefix from the beginning and keeps what it read, per topic. */
 final class TopicReader implements AutoCloseable {
@@ -31,14 +28,22 @@ final class TopicReader implements AutoCloseable {
     private final Map<String, Integer> runIdsSeen = new HashMap<>();
 
     TopicReader(String bootstrapServers, String topicPrefix) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, Names.unique("reader"),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        Names.unique("reader"),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+                        500,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        5000),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(Pattern.compile(Pattern.quote(topicPrefix) + "\\.temporal.*"));
     }
 
@@ -46,7 +51,8 @@ final class TopicReader implements AutoCloseable {
     synchronized List<ConsumerRecord<byte[], byte[]>> poll(String topic) {
         for (int i = 0; i < 50; i++) {
             final ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
-            batch.forEach(r -> records.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r));
+            batch.forEach(r ->
+                    records.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r));
             if (batch.isEmpty()) {
                 break;
             }
@@ -59,7 +65,11 @@ final class TopicReader implements AutoCloseable {
         final List<ConsumerRecord<byte[], byte[]>> all = poll(topic);
         final Set<String> ids = runIds.computeIfAbsent(topic, t -> new TreeSet<>());
         for (int i = runIdsSeen.getOrDefault(topic, 0); i < all.size(); i++) {
-            ids.add(json(all.get(i).key()).path("payload").path("run_id").asText().trim());
+            ids.add(json(all.get(i).key())
+                    .path("payload")
+                    .path("run_id")
+                    .asText()
+                    .trim());
         }
         runIdsSeen.put(topic, all.size());
         return new TreeSet<>(ids);

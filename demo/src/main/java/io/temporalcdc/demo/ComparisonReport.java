@@ -15,7 +15,12 @@ import java.util.List;
  * @param extra ids of documents without a row
  */
 public record ComparisonReport(
-        int rows, int documents, int matching, List<FieldMismatch> mismatches, List<String> missing, List<String> extra) {
+        int rows,
+        int documents,
+        int matching,
+        List<FieldMismatch> mismatches,
+        List<String> missing,
+        List<String> extra) {
 
     private static final int LISTED = 20;
 
@@ -46,12 +51,20 @@ public record ComparisonReport(
     /** A human-readable summary; lists the first differences of each kind. */
     public List<String> summary() {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("Comparison: %d rows, %d documents, %d matching, %d mismatched, %d missing, %d extra -> %s",
-                rows, documents, matching, mismatchedRows(), missing.size(), extra.size(), isClean() ? "CLEAN" : "DIFFERENT"));
+        lines.add(String.format(
+                "Comparison: %d rows, %d documents, %d matching, %d mismatched, %d missing, %d extra -> %s",
+                rows,
+                documents,
+                matching,
+                mismatchedRows(),
+                missing.size(),
+                extra.size(),
+                isClean() ? "CLEAN" : "DIFFERENT"));
         mismatches.stream().limit(LISTED).forEach(m -> lines.add("  mismatch " + m));
         missing.stream().limit(LISTED).forEach(id -> lines.add("  missing document " + id));
         extra.stream().limit(LISTED).forEach(id -> lines.add("  extra document " + id));
-        int more = Math.max(0, mismatches.size() - LISTED) + Math.max(0, missing.size() - LISTED)
+        int more = Math.max(0, mismatches.size() - LISTED)
+                + Math.max(0, missing.size() - LISTED)
                 + Math.max(0, extra.size() - LISTED);
         if (more > 0) {
             lines.add("  ... and " + more + " more");

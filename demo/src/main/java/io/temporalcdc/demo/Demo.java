@@ -71,7 +71,9 @@ final class Demo implements AutoCloseable {
         report.summary().forEach(out::println);
         out.flush();
         if (settings.keepRunning() && !closed.get()) {
-            LOG.info("--keep-running: servers and apps stay up (run dir {}); stop with SIGTERM or Ctrl-C", stack.runDir());
+            LOG.info(
+                    "--keep-running: servers and apps stay up (run dir {}); stop with SIGTERM or Ctrl-C",
+                    stack.runDir());
             stopped.await();
         }
         return report.isClean() ? 0 : 1;
@@ -79,8 +81,15 @@ final class Demo implements AutoCloseable {
 
     /** The demo uses the apps' default names: the ones an operator of a real deployment would see. */
     private PipelineSettings demoPipeline(String jdbcUrl) {
-        return new PipelineSettings(jdbcUrl, stack.kafka().bootstrapServers(), stack.elasticsearch().url(),
-                "temporal", "temporal_cdc", "temporal_cdc", "temporal-cdc-visibility-indexer", "temporal_visibility_v1",
+        return new PipelineSettings(
+                jdbcUrl,
+                stack.kafka().bootstrapServers(),
+                stack.elasticsearch().url(),
+                "temporal",
+                "temporal_cdc",
+                "temporal_cdc",
+                "temporal-cdc-visibility-indexer",
+                "temporal_visibility_v1",
                 stack.runDir().resolve("apps"));
     }
 
@@ -98,12 +107,17 @@ final class Demo implements AutoCloseable {
             display.update(seconds, probe.snapshot(generator.rowsChanged()));
         }
         generator.stop();
-        LOG.info("Workload done: {} workflows, {} rows changed, {} failed transactions",
-                generator.workflowsStarted(), generator.rowsChanged(), generator.failures());
+        LOG.info(
+                "Workload done: {} workflows, {} rows changed, {} failed transactions",
+                generator.workflowsStarted(),
+                generator.rowsChanged(),
+                generator.failures());
     }
 
     private ComparisonReport drainAndCompare() throws Exception {
-        LOG.info("Draining (up to {} s) and comparing every visibility row with its document", settings.drainTimeout().toSeconds());
+        LOG.info(
+                "Draining (up to {} s) and comparing every visibility row with its document",
+                settings.drainTimeout().toSeconds());
         VisibilityComparator comparator = new VisibilityComparator(
                 pipeline.settings().jdbcUrl(), pipeline.settings().elasticsearchUrl(), pipeline.alias());
         ComparisonReport report = Drain.untilClean(probe, comparator, settings.drainTimeout(), LOG::info);

@@ -20,8 +20,11 @@ import picocli.CommandLine.Spec;
         description = "Runs the whole PostgreSQL -> Debezium -> Kafka -> Kafka Streams -> Elasticsearch path locally"
                 + " under a Temporal-like workload and compares every visibility row with its document.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every row has an equal document after the drain", "1:differences remain, or a failure",
-            "2:invalid options"})
+        exitCodeList = {
+            "0:every row has an equal document after the drain",
+            "1:differences remain, or a failure",
+            "2:invalid options"
+        })
 public final class DemoMain implements Callable<Integer> {
 
     /** The exit code after SIGTERM or Ctrl-C stopped a run (128 + SIGTERM). */
@@ -30,15 +33,22 @@ public final class DemoMain implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--duration", paramLabel = "<seconds>", defaultValue = "60",
+    @Option(
+            names = "--duration",
+            paramLabel = "<seconds>",
+            defaultValue = "60",
             description = "How long the workload generator writes (default: ${DEFAULT-VALUE}).")
     private long durationSeconds;
 
-    @Option(names = "--rate", paramLabel = "<workflows per second>", defaultValue = "20",
+    @Option(
+            names = "--rate",
+            paramLabel = "<workflows per second>",
+            defaultValue = "20",
             description = "Workflows the generator starts per second (default: ${DEFAULT-VALUE}).")
     private double rate;
 
-    @Option(names = "--keep-running",
+    @Option(
+            names = "--keep-running",
             description = "After the comparison, keep the servers and apps up until SIGTERM or Ctrl-C.")
     private boolean keepRunning;
 
@@ -56,12 +66,15 @@ public final class DemoMain implements Callable<Integer> {
     /** The validated settings of the parsed options. */
     DemoSettings settings() {
         if (durationSeconds < 0) {
-            throw new ParameterException(spec.commandLine(), "--duration must be 0 or more seconds, was " + durationSeconds);
+            throw new ParameterException(
+                    spec.commandLine(), "--duration must be 0 or more seconds, was " + durationSeconds);
         }
         if (!(rate > 0) || Double.isInfinite(rate)) {
-            throw new ParameterException(spec.commandLine(), "--rate must be more than 0 workflows per second, was " + rate);
+            throw new ParameterException(
+                    spec.commandLine(), "--rate must be more than 0 workflows per second, was " + rate);
         }
-        return new DemoSettings(Duration.ofSeconds(durationSeconds), rate, keepRunning, DemoSettings.DEFAULT_DRAIN_TIMEOUT);
+        return new DemoSettings(
+                Duration.ofSeconds(durationSeconds), rate, keepRunning, DemoSettings.DEFAULT_DRAIN_TIMEOUT);
     }
 
     @Override

@@ -29,7 +29,8 @@ public final class Deployable implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Deployable.class);
     private static final String HEAP = "-Xmx384m";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String module;
     private final List<String> settings;
@@ -100,8 +101,8 @@ public final class Deployable implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(module + " exited during start-up:\n"
-                        + String.join("\n", process.lastLines(30)));
+                throw new IllegalStateException(
+                        module + " exited during start-up:\n" + String.join("\n", process.lastLines(30)));
             }
             if (isHealthy()) {
                 LOG.info("{} is UP (pid {}, http port {})", module, process.pid(), httpPort);
@@ -126,7 +127,8 @@ public final class Deployable implements AutoCloseable {
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(5))
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

@@ -33,7 +33,8 @@ final class Drain {
                 }
                 return report;
             }
-            status.accept(String.format("draining: kafka lag %s, %d rows, %d documents, %d matching",
+            status.accept(String.format(
+                    "draining: kafka lag %s, %d rows, %d documents, %d matching",
                     lag.isPresent() ? lag.getAsLong() : "?", report.rows(), report.documents(), report.matching()));
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
         }

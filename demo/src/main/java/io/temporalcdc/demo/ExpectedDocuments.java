@@ -91,7 +91,9 @@ public final class ExpectedDocuments {
             document.set("Memo", mapper.readTree(Base64.getMimeDecoder().decode(base64)));
             return true;
         } catch (IOException e) {
-            LOG.info("Row {} has a memo that is not valid JSON: it is expected in the dead-letter topic, not the index", id);
+            LOG.info(
+                    "Row {} has a memo that is not valid JSON: it is expected in the dead-letter topic, not the index",
+                    id);
             return false;
         }
     }

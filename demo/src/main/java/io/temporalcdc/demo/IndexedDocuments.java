@@ -30,9 +30,11 @@ public final class IndexedDocuments {
      * @param mapper the mapper both sides of a comparison parse with
      */
     public IndexedDocuments(String elasticsearchUrl, ObjectMapper mapper) {
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         this.mapper = mapper;
-        this.baseUrl = elasticsearchUrl.endsWith("/") ? elasticsearchUrl.substring(0, elasticsearchUrl.length() - 1)
+        this.baseUrl = elasticsearchUrl.endsWith("/")
+                ? elasticsearchUrl.substring(0, elasticsearchUrl.length() - 1)
                 : elasticsearchUrl;
     }
 
@@ -69,7 +71,9 @@ public final class IndexedDocuments {
     public long count(String alias) throws IOException, InterruptedException {
         send("POST", "/" + alias + "/_refresh", null);
         HttpResponse<String> response = send("GET", "/" + alias + "/_count", null);
-        return response.statusCode() == 200 ? mapper.readTree(response.body()).path("count").asLong() : 0;
+        return response.statusCode() == 200
+                ? mapper.readTree(response.body()).path("count").asLong()
+                : 0;
     }
 
     private JsonNode search(String alias, ArrayNode searchAfter) throws IOException, InterruptedException {
@@ -84,19 +88,24 @@ public final class IndexedDocuments {
         }
         HttpResponse<String> response = send("POST", "/" + alias + "/_search", mapper.writeValueAsString(body));
         if (response.statusCode() != 200) {
-            throw new IOException("search of " + alias + " failed: HTTP " + response.statusCode() + " " + response.body());
+            throw new IOException(
+                    "search of " + alias + " failed: HTTP " + response.statusCode() + " " + response.body());
         }
         return mapper.readTree(response.body());
     }
 
-    private HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+    private HttpResponse<String> send(String method, String path, String json)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
         request.header("Content-Type", "application/json");
-        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        request.method(
+                method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String encode(String id) {
-        return java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
     }
 }

@@ -41,7 +41,8 @@ public final class PipelineProbe implements AutoCloseable {
     public PipelineProbe(Pipeline pipeline) {
         this.pipeline = pipeline;
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.settings().kafkaBootstrapServers());
+        props.put(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.settings().kafkaBootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
         this.admin = Admin.create(props);
@@ -64,13 +65,18 @@ public final class PipelineProbe implements AutoCloseable {
     public OptionalLong consumerLag() {
         String topic = pipeline.settings().visibilityTopic();
         try {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(10, TimeUnit.SECONDS).get(topic);
+            TopicDescription description = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(topic);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            description
+                    .partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetAndMetadata> committed = admin
-                    .listConsumerGroupOffsets(pipeline.settings().applicationId()).partitionsToOffsetAndMetadata()
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                            pipeline.settings().applicationId())
+                    .partitionsToOffsetAndMetadata()
                     .get(10, TimeUnit.SECONDS);
             long lag = 0;
             for (var end : ends.entrySet()) {
@@ -79,7 +85,8 @@ public final class PipelineProbe implements AutoCloseable {
             }
             return OptionalLong.of(lag);
         } catch (ExecutionException | TimeoutException e) {
-            LOG.debug("Consumer lag of {} on {} unknown: {}", pipeline.settings().applicationId(), topic, e.toString());
+            LOG.debug(
+                    "Consumer lag of {} on {} unknown: {}", pipeline.settings().applicationId(), topic, e.toString());
             return OptionalLong.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -89,7 +96,8 @@ public final class PipelineProbe implements AutoCloseable {
 
     /** WAL bytes written since the slot's confirmed flush position. */
     public OptionalLong slotLagBytes() {
-        try (Connection connection = DriverManager.getConnection(pipeline.settings().jdbcUrl());
+        try (Connection connection =
+                        DriverManager.getConnection(pipeline.settings().jdbcUrl());
                 PreparedStatement statement = connection.prepareStatement(SLOT_LAG)) {
             statement.setString(1, pipeline.settings().slotName());
             try (ResultSet row = statement.executeQuery()) {

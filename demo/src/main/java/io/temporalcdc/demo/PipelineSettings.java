@@ -29,10 +29,19 @@ public record PipelineSettings(
         Path logDir) {
 
     /** Settings whose names all derive from one unique base name (e.g. {@code Names.unique("crash")}). */
-    public static PipelineSettings named(String unique, String jdbcUrl, String kafka, String elasticsearch, Path logDir) {
+    public static PipelineSettings named(
+            String unique, String jdbcUrl, String kafka, String elasticsearch, Path logDir) {
         String identifier = unique.replace('-', '_');
-        return new PipelineSettings(jdbcUrl, kafka, elasticsearch, unique, "slot_" + identifier,
-                "pub_" + identifier, unique + "-indexer", unique + "_visibility", logDir);
+        return new PipelineSettings(
+                jdbcUrl,
+                kafka,
+                elasticsearch,
+                unique,
+                "slot_" + identifier,
+                "pub_" + identifier,
+                unique + "-indexer",
+                unique + "_visibility",
+                logDir);
     }
 
     /** The visibility topic the indexer consumes. */

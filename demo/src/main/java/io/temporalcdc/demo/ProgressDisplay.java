@@ -21,13 +21,15 @@ final class ProgressDisplay implements AutoCloseable {
 
     ProgressDisplay(long seconds) {
         this.seconds = Math.max(1, seconds);
-        this.bar = System.console() == null ? null : new ProgressBarBuilder()
-                .setTaskName("workload")
-                .setInitialMax(this.seconds)
-                .setUnit("s", 1)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(1000)
-                .build();
+        this.bar = System.console() == null
+                ? null
+                : new ProgressBarBuilder()
+                        .setTaskName("workload")
+                        .setInitialMax(this.seconds)
+                        .setUnit("s", 1)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setUpdateIntervalMillis(1000)
+                        .build();
     }
 
     void update(long elapsedSeconds, ProgressSnapshot snapshot) {

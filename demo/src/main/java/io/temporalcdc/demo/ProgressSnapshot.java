@@ -23,9 +23,15 @@ record ProgressSnapshot(
         OptionalDouble p99Seconds) {
 
     String describe() {
-        return String.format(Locale.ROOT, "rows changed %d | kafka lag %s | slot lag %s | indexed %s | commit->indexed p50 %s p99 %s",
-                rowsChanged, count(consumerLag), bytes(slotLagBytes), count(documentsIndexed),
-                millis(p50Seconds), millis(p99Seconds));
+        return String.format(
+                Locale.ROOT,
+                "rows changed %d | kafka lag %s | slot lag %s | indexed %s | commit->indexed p50 %s p99 %s",
+                rowsChanged,
+                count(consumerLag),
+                bytes(slotLagBytes),
+                count(documentsIndexed),
+                millis(p50Seconds),
+                millis(p99Seconds));
     }
 
     private static String count(OptionalLong value) {

@@ -45,7 +45,8 @@ final class PrometheusText {
 
     private static double value(String line) {
         int labelsEnd = line.lastIndexOf('}');
-        String rest = line.substring(labelsEnd < 0 ? line.indexOf(' ') : labelsEnd + 1).trim();
+        String rest = line.substring(labelsEnd < 0 ? line.indexOf(' ') : labelsEnd + 1)
+                .trim();
         String number = rest.split("\\s+")[0];
         try {
             return Double.parseDouble(number);

@@ -57,7 +57,8 @@ public final class VisibilityComparator {
             mismatches.addAll(differences);
             matching += differences.isEmpty() ? 1 : 0;
         }
-        List<String> extra = documents.keySet().stream().filter(id -> !rows.containsKey(id)).toList();
+        List<String> extra =
+                documents.keySet().stream().filter(id -> !rows.containsKey(id)).toList();
         return new ComparisonReport(rows.size(), documents.size(), matching, mismatches, missing, extra);
     }
 

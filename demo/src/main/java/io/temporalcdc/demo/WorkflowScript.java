@@ -34,7 +34,8 @@ final class WorkflowScript {
 
     void play(String workflowId) throws SQLException {
         WorkflowRun run = firstRun(workflowId);
-        inTransaction(c -> TemporalWrites.start(c, run, WorkloadData.memo(workflowId), WorkloadData.searchAttributes(0)));
+        inTransaction(
+                c -> TemporalWrites.start(c, run, WorkloadData.memo(workflowId), WorkloadData.searchAttributes(0)));
         WorkflowRun current = run;
         for (int runNumber = 1; current != null; runNumber++) {
             current = playRun(current, runNumber);
@@ -80,13 +81,17 @@ final class WorkflowScript {
     /** Never before the execution time, so that a delayed start still has a non-negative duration. */
     private static LocalDateTime closeTime(WorkflowRun run) {
         LocalDateTime now = Clock.nowUtc();
-        return now.isAfter(run.executionTime()) ? now : run.executionTime().plusNanos(1_000 * (1 + WorkloadData.random().nextInt(999)));
+        return now.isAfter(run.executionTime())
+                ? now
+                : run.executionTime()
+                        .plusNanos(1_000 * (1 + WorkloadData.random().nextInt(999)));
     }
 
     private static WorkflowRun firstRun(String workflowId) {
         LocalDateTime start = Clock.nowUtc();
         boolean delayed = WorkloadData.random().nextInt(5) == 0;
-        LocalDateTime execution = delayed ? start.plusSeconds(1 + WorkloadData.random().nextInt(30)) : start;
+        LocalDateTime execution =
+                delayed ? start.plusSeconds(1 + WorkloadData.random().nextInt(30)) : start;
         return new WorkflowRun(
                 1 + Math.floorMod(workflowId.hashCode(), 16),
                 WorkloadData.pick(WorkloadData.NAMESPACES),

@@ -24,8 +24,8 @@ final class WorkloadData {
 
     static final List<String> TASK_QUEUES = List.of("orders", "payments", "onboarding");
 
-    private static final List<String> WORDS = List.of(
-            "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet");
+    private static final List<String> WORDS =
+            List.of("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet");
 
     private WorkloadData() {}
 
@@ -65,7 +65,11 @@ final class WorkloadData {
         return String.format(
                 Locale.ROOT,
                 "{\"customer\":\"cust-%d\",\"workflow\":\"%s\",\"priority\":%d,\"express\":%b,\"notes\":\"%s\"}",
-                random().nextInt(100_000), workflowId, random().nextInt(5), random().nextBoolean(), notes.trim());
+                random().nextInt(100_000),
+                workflowId,
+                random().nextInt(5),
+                random().nextBoolean(),
+                notes.trim());
     }
 
     /** Search attributes with all six Custom* attributes, or null (column NULL) now and then. */
@@ -77,14 +81,23 @@ final class WorkloadData {
     }
 
     static String searchAttributesJson(int version) {
-        Instant when = Instant.now().minus(random().nextInt(86_400), ChronoUnit.SECONDS).truncatedTo(ChronoUnit.MILLIS);
+        Instant when = Instant.now()
+                .minus(random().nextInt(86_400), ChronoUnit.SECONDS)
+                .truncatedTo(ChronoUnit.MILLIS);
         double amount = Math.round(random().nextDouble(0, 10_000) * 100) / 100.0;
         return String.format(
                 Locale.ROOT,
                 "{\"CustomKeywordField\":\"%s-%d\",\"CustomIntField\":%d,\"CustomDoubleField\":%s,"
                         + "\"CustomBoolField\":%b,\"CustomDatetimeField\":\"%s\",\"CustomStringField\":\"%s %s v%d\"}",
-                pick(WORDS), random().nextInt(1000), random().nextInt(-1_000_000, 1_000_000), amount,
-                random().nextBoolean(), when, pick(WORDS), pick(WORDS), version);
+                pick(WORDS),
+                random().nextInt(1000),
+                random().nextInt(-1_000_000, 1_000_000),
+                amount,
+                random().nextBoolean(),
+                when,
+                pick(WORDS),
+                pick(WORDS),
+                version);
     }
 
     /** A memo value and its encoding column; both null when the workflow has no memo. */

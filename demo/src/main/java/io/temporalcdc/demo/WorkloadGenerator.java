@@ -76,8 +76,11 @@ public final class WorkloadGenerator implements AutoCloseable {
             }
         }
         workers.clear();
-        LOG.info("Workload generator stopped: {} workflows, {} rows changed, {} failed transactions",
-                workflowsStarted.get(), rowsChanged.get(), failures.get());
+        LOG.info(
+                "Workload generator stopped: {} workflows, {} rows changed, {} failed transactions",
+                workflowsStarted.get(),
+                rowsChanged.get(),
+                failures.get());
     }
 
     public long rowsChanged() {

@@ -30,7 +30,8 @@ class CrashRecoveryIT {
 
     private static void crashAndRecover(String name, Function<Pipeline, Deployable> victim) throws Exception {
         try (Pipeline pipeline = Pipeline.start(Pipelines.freshSettings(name));
-                WorkloadGenerator writer = new WorkloadGenerator(pipeline.settings().jdbcUrl(), WORKFLOWS_PER_SECOND, 2);
+                WorkloadGenerator writer =
+                        new WorkloadGenerator(pipeline.settings().jdbcUrl(), WORKFLOWS_PER_SECOND, 2);
                 PipelineProbe probe = new PipelineProbe(pipeline)) {
             writer.start();
             awaitMoreChanges(writer, 0);
@@ -49,13 +50,16 @@ class CrashRecoveryIT {
             await().atMost(DRAIN).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
                 assertThat(probe.consumerLag()).hasValue(0);
                 ComparisonReport report = comparator.compare();
-                assertThat(report.isClean()).as(String.join("\n", report.summary())).isTrue();
+                assertThat(report.isClean())
+                        .as(String.join("\n", report.summary()))
+                        .isTrue();
                 assertThat(report.rows()).isGreaterThan(100);
             });
         }
     }
 
     private static void awaitMoreChanges(WorkloadGenerator writer, long from) {
-        await().atMost(PHASE).untilAsserted(() -> assertThat(writer.rowsChanged()).isGreaterThan(from + CHANGES_PER_PHASE));
+        await().atMost(PHASE)
+                .untilAsserted(() -> assertThat(writer.rowsChanged()).isGreaterThan(from + CHANGES_PER_PHASE));
     }
 }

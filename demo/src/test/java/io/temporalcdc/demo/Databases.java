@@ -16,7 +16,8 @@ final class Databases {
 
     /** A new database with both schemas applied; returns its JDBC URL. */
     static String freshWithSchema(String base) {
-        String jdbcUrl = LocalStack.shared().postgres().createDatabase(Names.unique(base).replace('-', '_'));
+        String jdbcUrl =
+                LocalStack.shared().postgres().createDatabase(Names.unique(base).replace('-', '_'));
         SchemaMigrator.migrate(jdbcUrl, null, null);
         return jdbcUrl;
     }

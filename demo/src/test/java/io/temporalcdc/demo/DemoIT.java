@@ -30,7 +30,9 @@ class DemoIT {
         List<String> lines = stdout.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(exitCode).as(String.join("\n", lines)).isZero();
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).matches(EndpointsLine.FORMAT).isEqualTo("ENDPOINTS " + LocalStack.shared().endpointsJson());
+        assertThat(lines.get(0))
+                .matches(EndpointsLine.FORMAT)
+                .isEqualTo("ENDPOINTS " + LocalStack.shared().endpointsJson());
         assertThat(lines.get(1)).startsWith("Comparison: ").endsWith("-> CLEAN").doesNotContain(" 0 rows");
     }
 }

@@ -31,8 +31,9 @@ class EndpointsLineTest {
 
     @Test
     void shouldRefuseEndpointsOutOfTheContractedOrder() {
-        String reordered = "{\"kafka\":\"127.0.0.1:9093\",\"postgres\":\"jdbc:postgresql://127.0.0.1:5433/temporal?user=temporal\","
-                + "\"elasticsearch\":\"http://127.0.0.1:9201\",\"redis\":\"redis://127.0.0.1:6380\"}";
+        String reordered =
+                "{\"kafka\":\"127.0.0.1:9093\",\"postgres\":\"jdbc:postgresql://127.0.0.1:5433/temporal?user=temporal\","
+                        + "\"elasticsearch\":\"http://127.0.0.1:9201\",\"redis\":\"redis://127.0.0.1:6380\"}";
 
         assertThatThrownBy(() -> EndpointsLine.of(reordered)).isInstanceOf(IllegalStateException.class);
     }

@@ -23,27 +23,41 @@ class IndexedDocumentsIT {
     @Test
     void shouldReadMoreThanTenThousandDocuments() throws Exception {
         String index = Names.unique("paging");
-        send("PUT", "/" + index, "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0},\"mappings\":"
-                + "{\"properties\":{\"WorkflowId\":{\"type\":\"keyword\"},\"RunId\":{\"type\":\"keyword\"}}}}");
+        send(
+                "PUT",
+                "/" + index,
+                "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0},\"mappings\":"
+                        + "{\"properties\":{\"WorkflowId\":{\"type\":\"keyword\"},\"RunId\":{\"type\":\"keyword\"}}}}");
         bulkIndex(index);
 
         Map<String, ObjectNode> documents = new IndexedDocuments(url, VisibilityComparator.MAPPER).load(index);
 
         assertThat(documents).hasSize(DOCUMENTS);
-        assertThat(documents.get("wf-10499~run-10499").get("WorkflowId").asText()).isEqualTo("wf-10499");
-        assertThat(new IndexedDocuments(url, VisibilityComparator.MAPPER).count(index)).isEqualTo(DOCUMENTS);
+        assertThat(documents.get("wf-10499~run-10499").get("WorkflowId").asText())
+                .isEqualTo("wf-10499");
+        assertThat(new IndexedDocuments(url, VisibilityComparator.MAPPER).count(index))
+                .isEqualTo(DOCUMENTS);
     }
 
     @Test
     void shouldFindNoDocumentsBehindAMissingAlias() throws Exception {
-        assertThat(new IndexedDocuments(url, VisibilityComparator.MAPPER).load(Names.unique("absent"))).isEmpty();
+        assertThat(new IndexedDocuments(url, VisibilityComparator.MAPPER).load(Names.unique("absent")))
+                .isEmpty();
     }
 
     private void bulkIndex(String index) throws Exception {
         StringBuilder bulk = new StringBuilder();
         for (int i = 0; i < DOCUMENTS; i++) {
-            bulk.append("{\"index\":{\"_id\":\"wf-").append(i).append("~run-").append(i).append("\"}}\n")
-                    .append("{\"WorkflowId\":\"wf-").append(i).append("\",\"RunId\":\"run-").append(i).append("\"}\n");
+            bulk.append("{\"index\":{\"_id\":\"wf-")
+                    .append(i)
+                    .append("~run-")
+                    .append(i)
+                    .append("\"}}\n")
+                    .append("{\"WorkflowId\":\"wf-")
+                    .append(i)
+                    .append("\",\"RunId\":\"run-")
+                    .append(i)
+                    .append("\"}\n");
         }
         HttpResponse<String> response = send("POST", "/" + index + "/_bulk?refresh=true", bulk.toString());
         assertThat(response.body()).contains("\"errors\":false");

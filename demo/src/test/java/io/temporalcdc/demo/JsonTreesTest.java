@@ -9,7 +9,8 @@ class JsonTreesTest {
 
     @Test
     void shouldCompareNumbersByValue() throws Exception {
-        assertThat(JsonTrees.equal(json("{\"a\":1.50,\"b\":7}"), json("{\"b\":7.0,\"a\":1.5}"))).isTrue();
+        assertThat(JsonTrees.equal(json("{\"a\":1.50,\"b\":7}"), json("{\"b\":7.0,\"a\":1.5}")))
+                .isTrue();
     }
 
     @Test
@@ -24,7 +25,8 @@ class JsonTreesTest {
 
     @Test
     void shouldSeeAMissingNestedField() throws Exception {
-        assertThat(JsonTrees.equal(json("{\"a\":{\"x\":1,\"y\":2}}"), json("{\"a\":{\"x\":1}}"))).isFalse();
+        assertThat(JsonTrees.equal(json("{\"a\":{\"x\":1,\"y\":2}}"), json("{\"a\":{\"x\":1}}")))
+                .isFalse();
     }
 
     @Test

@@ -7,8 +7,11 @@ import org.junit.jupiter.api.Test;
 
 class PipelineSettingsTest {
 
-    private final PipelineSettings settings = PipelineSettings.named("crash-ab12c-3",
-            "jdbc:postgresql://127.0.0.1:54321/test-db?user=temporal", "127.0.0.1:9092", "http://127.0.0.1:9200",
+    private final PipelineSettings settings = PipelineSettings.named(
+            "crash-ab12c-3",
+            "jdbc:postgresql://127.0.0.1:54321/test-db?user=temporal",
+            "127.0.0.1:9092",
+            "http://127.0.0.1:9200",
             Path.of("logs"));
 
     @Test
@@ -28,12 +31,18 @@ class PipelineSettingsTest {
 
     @Test
     void shouldPassEveryRequiredKeyToBothApps() {
-        assertThat(Pipeline.cdcSourceSettings(settings)).contains(
-                "kafka.bootstrap.servers=127.0.0.1:9092", "database.hostname=127.0.0.1", "database.port=54321",
-                "database.user=temporal", "database.dbname=test-db", "topic.prefix=crash-ab12c-3",
-                "slot.name=slot_crash_ab12c_3");
-        assertThat(Pipeline.indexerSettings(settings)).contains(
-                "elasticsearch.url=http://127.0.0.1:9200", "application.id=crash-ab12c-3-indexer",
-                "index.prefix=crash-ab12c-3_visibility", "index.replicas=0");
+        assertThat(Pipeline.cdcSourceSettings(settings))
+                .contains(
+                        "kafka.bootstrap.servers=127.0.0.1:9092",
+                        "database.hostname=127.0.0.1",
+                        "database.port=54321",
+                        "database.user=temporal",
+                        "database.dbname=test-db",
+                        "topic.prefix=crash-ab12c-3",
+                        "slot.name=slot_crash_ab12c_3");
+        assertThat(Pipeline.indexerSettings(settings))
+                .contains(
+                        "elasticsearch.url=http://127.0.0.1:9200", "application.id=crash-ab12c-3-indexer",
+                        "index.prefix=crash-ab12c-3_visibility", "index.replicas=0");
     }
 }

@@ -13,12 +13,17 @@ final class Pipelines {
         LocalStack stack = LocalStack.shared();
         String unique = Names.unique(base);
         String jdbcUrl = Databases.freshWithSchema(base);
-        return PipelineSettings.named(unique, jdbcUrl, stack.kafka().bootstrapServers(), stack.elasticsearch().url(),
+        return PipelineSettings.named(
+                unique,
+                jdbcUrl,
+                stack.kafka().bootstrapServers(),
+                stack.elasticsearch().url(),
                 Path.of("target", "e2e-logs", unique));
     }
 
     static VisibilityComparator comparator(Pipeline pipeline) {
-        return new VisibilityComparator(pipeline.settings().jdbcUrl(), pipeline.settings().elasticsearchUrl(), pipeline.alias());
+        return new VisibilityComparator(
+                pipeline.settings().jdbcUrl(), pipeline.settings().elasticsearchUrl(), pipeline.alias());
     }
 
     static IndexedDocuments documents(Pipeline pipeline) {

@@ -22,7 +22,8 @@ class PrometheusTextTest {
 
     @Test
     void shouldSumEveryLabelSetOfACounter() {
-        assertThat(PrometheusText.sum(TEXT, "visibility_indexer_documents_indexed_total")).hasValue(125.0);
+        assertThat(PrometheusText.sum(TEXT, "visibility_indexer_documents_indexed_total"))
+                .hasValue(125.0);
     }
 
     @Test
@@ -32,13 +33,16 @@ class PrometheusTextTest {
 
     @Test
     void shouldReadQuantiles() {
-        assertThat(PrometheusText.quantile(TEXT, "visibility_indexer_commit_to_indexed_seconds", "0.5")).hasValue(0.125);
-        assertThat(PrometheusText.quantile(TEXT, "visibility_indexer_commit_to_indexed_seconds", "0.99")).hasValue(0.75);
+        assertThat(PrometheusText.quantile(TEXT, "visibility_indexer_commit_to_indexed_seconds", "0.5"))
+                .hasValue(0.125);
+        assertThat(PrometheusText.quantile(TEXT, "visibility_indexer_commit_to_indexed_seconds", "0.99"))
+                .hasValue(0.75);
     }
 
     @Test
     void shouldBeEmptyForAnAbsentMetric() {
         assertThat(PrometheusText.sum(TEXT, "cdc_source_records_sent_total")).isEmpty();
-        assertThat(PrometheusText.quantile("", "visibility_indexer_commit_to_indexed_seconds", "0.5")).isEmpty();
+        assertThat(PrometheusText.quantile("", "visibility_indexer_commit_to_indexed_seconds", "0.5"))
+                .isEmpty();
     }
 }

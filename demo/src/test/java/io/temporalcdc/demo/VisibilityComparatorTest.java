@@ -15,7 +15,8 @@ class VisibilityComparatorTest {
     void shouldCountAnEqualDocumentAsMatching() throws Exception {
         String indexed = ROW.replace("1.50", "1.5");
 
-        ComparisonReport report = VisibilityComparator.compare(Map.of("wf-1~r1", json(ROW)), Map.of("wf-1~r1", json(indexed)));
+        ComparisonReport report =
+                VisibilityComparator.compare(Map.of("wf-1~r1", json(ROW)), Map.of("wf-1~r1", json(indexed)));
 
         assertThat(report.isClean()).isTrue();
         assertThat(report.matching()).isEqualTo(1);
@@ -26,11 +27,13 @@ class VisibilityComparatorTest {
         String indexed = "{\"WorkflowId\":\"wf-1\",\"RunId\":\"r1\",\"ExecutionStatus\":1,"
                 + "\"SearchAttributes\":{\"CustomDoubleField\":1.5},\"HistoryLength\":3}";
 
-        ComparisonReport report = VisibilityComparator.compare(Map.of("wf-1~r1", json(ROW)), Map.of("wf-1~r1", json(indexed)));
+        ComparisonReport report =
+                VisibilityComparator.compare(Map.of("wf-1~r1", json(ROW)), Map.of("wf-1~r1", json(indexed)));
 
         assertThat(report.isClean()).isFalse();
         assertThat(report.matching()).isZero();
-        assertThat(report.mismatches()).extracting(ComparisonReport.FieldMismatch::field)
+        assertThat(report.mismatches())
+                .extracting(ComparisonReport.FieldMismatch::field)
                 .containsExactly("CloseTime", "ExecutionStatus", "HistoryLength");
         assertThat(report.mismatches().get(1).toString()).isEqualTo("wf-1~r1 ExecutionStatus: expected 2, indexed 1");
         assertThat(report.mismatchedRows()).isEqualTo(1);
@@ -43,7 +46,8 @@ class VisibilityComparatorTest {
 
         assertThat(report.missing()).containsExactly("wf-1~r1");
         assertThat(report.extra()).containsExactly("wf-9~r9");
-        assertThat(report.summary().get(0)).contains("1 rows, 1 documents, 0 matching", "1 missing, 1 extra", "DIFFERENT");
+        assertThat(report.summary().get(0))
+                .contains("1 rows, 1 documents, 0 matching", "1 missing, 1 extra", "DIFFERENT");
     }
 
     private static ObjectNode json(String text) throws Exception {

@@ -5,22 +5,22 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporalcdc.schemas.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import io.temporalcdc.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,8 +55,15 @@ class VisibilityPipelineIT {
 
     @Test
     void shouldIndexInsertedRowWithEveryField() throws Exception {
-        insert("run-insert", "wf-insert", 2, "'2026-03-04 05:06:09.5'", 17,
-                "convert_to('{\"customer\":\"c-7\",\"priority\":2}', 'UTF8')", "json/plain", SEARCH_ATTRIBUTES);
+        insert(
+                "run-insert",
+                "wf-insert",
+                2,
+                "'2026-03-04 05:06:09.5'",
+                17,
+                "convert_to('{\"customer\":\"c-7\",\"priority\":2}', 'UTF8')",
+                "json/plain",
+                SEARCH_ATTRIBUTES);
 
         ObjectNode doc = awaitDocument("wf-insert~run-insert", d -> true);
 
@@ -72,8 +79,10 @@ class VisibilityPipelineIT {
         assertThat(doc.get("HistoryLength").asLong()).isEqualTo(17);
         assertThat(doc.get("TaskQueue").asText()).isEqualTo("orders");
         assertThat(doc.get("Memo")).isEqualTo(json("{\"customer\":\"c-7\",\"priority\":2}"));
-        assertThat(JsonTrees.equal(doc.get("SearchAttributes"), json(SEARCH_ATTRIBUTES))).isTrue();
-        assertThat(VisibilityComparator.differences("wf-insert~run-insert", expected("wf-insert~run-insert"), doc)).isEmpty();
+        assertThat(JsonTrees.equal(doc.get("SearchAttributes"), json(SEARCH_ATTRIBUTES)))
+                .isTrue();
+        assertThat(VisibilityComparator.differences("wf-insert~run-insert", expected("wf-insert~run-insert"), doc))
+                .isEmpty();
     }
 
     @Test
@@ -94,10 +103,13 @@ class VisibilityPipelineIT {
         assertThat(running.has("ExecutionDuration")).isFalse();
         assertThat(running.has("Memo")).isFalse();
 
-        Databases.execute(pipeline.settings().jdbcUrl(), "UPDATE temporal_visibility.executions SET status = 3,"
-                + " close_time = '2026-03-04 05:07:08.000250', history_length = 31 WHERE run_id = 'run-close'");
+        Databases.execute(
+                pipeline.settings().jdbcUrl(),
+                "UPDATE temporal_visibility.executions SET status = 3,"
+                        + " close_time = '2026-03-04 05:07:08.000250', history_length = 31 WHERE run_id = 'run-close'");
 
-        ObjectNode closed = awaitDocument("wf-close~run-close", d -> d.path("ExecutionStatus").asInt() == 3);
+        ObjectNode closed = awaitDocument(
+                "wf-close~run-close", d -> d.path("ExecutionStatus").asInt() == 3);
         assertThat(closed.get("CloseTime").asText()).isEqualTo("2026-03-04T05:07:08.000250Z");
         assertThat(closed.get("ExecutionDuration").asLong()).isEqualTo(60_000_250_000L);
         assertThat(closed.get("HistoryLength").asLong()).isEqualTo(31);
@@ -109,9 +121,13 @@ class VisibilityPipelineIT {
         insert("run-delete", "wf-delete", 2, "'2026-03-04 05:06:10'", 9, "NULL", null, SEARCH_ATTRIBUTES);
         awaitDocument("wf-delete~run-delete", d -> true);
 
-        Databases.execute(pipeline.settings().jdbcUrl(), "DELETE FROM temporal_visibility.executions WHERE run_id = 'run-delete'");
+        Databases.execute(
+                pipeline.settings().jdbcUrl(),
+                "DELETE FROM temporal_visibility.executions WHERE run_id = 'run-delete'");
 
-        await().atMost(INDEXED).untilAsserted(() -> assertThat(documents.get(pipeline.alias(), "wf-delete~run-delete")).isNull());
+        await().atMost(INDEXED)
+                .untilAsserted(() -> assertThat(documents.get(pipeline.alias(), "wf-delete~run-delete"))
+                        .isNull());
     }
 
     @Test
@@ -119,20 +135,28 @@ class VisibilityPipelineIT {
         String memo = "{\"notes\":\"" + incompressible(12_000) + "\",\"customer\":\"c-big\"}";
         String attributes = SEARCH_ATTRIBUTES.replace("express delivery to Lisbon", incompressible(9_000));
         assertThat(memo.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(8 * 1024);
-        Databases.execute(pipeline.settings().jdbcUrl(), "INSERT INTO temporal_visibility.executions (namespace_id, run_id,"
-                + " start_time, execution_time, workflow_id, workflow_type_name, status, history_length, memo, encoding,"
-                + " task_queue, search_attributes) VALUES (?, 'run-big', '2026-03-04 05:06:07', '2026-03-04 05:06:07',"
-                + " 'wf-big', 'PaymentProcessing', 1, 3, convert_to(?, 'UTF8'), 'json/plain', 'payments', CAST(? AS jsonb))",
-                NAMESPACE, memo, attributes);
+        Databases.execute(
+                pipeline.settings().jdbcUrl(),
+                "INSERT INTO temporal_visibility.executions (namespace_id, run_id,"
+                        + " start_time, execution_time, workflow_id, workflow_type_name, status, history_length, memo, encoding,"
+                        + " task_queue, search_attributes) VALUES (?, 'run-big', '2026-03-04 05:06:07', '2026-03-04 05:06:07',"
+                        + " 'wf-big', 'PaymentProcessing', 1, 3, convert_to(?, 'UTF8'), 'json/plain', 'payments', CAST(? AS jsonb))",
+                NAMESPACE,
+                memo,
+                attributes);
         awaitDocument("wf-big~run-big", d -> true);
 
-        Databases.execute(pipeline.settings().jdbcUrl(),
+        Databases.execute(
+                pipeline.settings().jdbcUrl(),
                 "UPDATE temporal_visibility.executions SET history_length = 99 WHERE run_id = 'run-big'");
 
-        ObjectNode updated = awaitDocument("wf-big~run-big", d -> d.path("HistoryLength").asLong() == 99);
+        ObjectNode updated =
+                awaitDocument("wf-big~run-big", d -> d.path("HistoryLength").asLong() == 99);
         assertThat(updated.get("Memo")).isEqualTo(json(memo));
-        assertThat(JsonTrees.equal(updated.get("SearchAttributes"), json(attributes))).isTrue();
-        assertThat(VisibilityComparator.differences("wf-big~run-big", expected("wf-big~run-big"), updated)).isEmpty();
+        assertThat(JsonTrees.equal(updated.get("SearchAttributes"), json(attributes)))
+                .isTrue();
+        assertThat(VisibilityComparator.differences("wf-big~run-big", expected("wf-big~run-big"), updated))
+                .isEmpty();
     }
 
     @Test
@@ -148,24 +172,32 @@ class VisibilityPipelineIT {
         try (KafkaConsumer<byte[], byte[]> consumer = deadLetterConsumer()) {
             await().atMost(INDEXED).untilAsserted(() -> {
                 for (ConsumerRecord<byte[], byte[]> dead : consumer.poll(Duration.ofMillis(500))) {
-                    reasons.add(new String(dead.headers().lastHeader("dlq.reason").value(), StandardCharsets.UTF_8));
+                    reasons.add(
+                            new String(dead.headers().lastHeader("dlq.reason").value(), StandardCharsets.UTF_8));
                 }
                 assertThat(reasons).hasSizeGreaterThanOrEqualTo(2);
             });
         }
 
-        assertThat(reasons).anySatisfy(reason -> assertThat(reason).contains("strict_dynamic_mapping_exception"))
+        assertThat(reasons)
+                .anySatisfy(reason -> assertThat(reason).contains("strict_dynamic_mapping_exception"))
                 .anySatisfy(reason -> assertThat(reason).containsIgnoringCase("memo"));
         assertThat(documents.get(pipeline.alias(), "wf-bad-attr~run-bad-attr")).isNull();
         assertThat(documents.get(pipeline.alias(), "wf-bad-memo~run-bad-memo")).isNull();
     }
 
     private static KafkaConsumer<byte[], byte[]> deadLetterConsumer() {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.settings().kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + pipeline.settings().topicPrefix(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topics.visibilityIndexerDlq(pipeline.settings().topicPrefix())));
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                pipeline.settings().kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "dlq-reader-" + pipeline.settings().topicPrefix(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest");
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(
+                List.of(Topics.visibilityIndexerDlq(pipeline.settings().topicPrefix())));
         return consumer;
     }
 
@@ -179,7 +211,8 @@ class VisibilityPipelineIT {
         ComparisonReport report = Pipelines.comparator(pipeline).compare();
 
         assertThat(report.isClean()).isFalse();
-        assertThat(report.mismatches()).filteredOn(m -> m.documentId().equals("wf-tampered~run-tampered"))
+        assertThat(report.mismatches())
+                .filteredOn(m -> m.documentId().equals("wf-tampered~run-tampered"))
                 .singleElement()
                 .satisfies(m -> {
                     assertThat(m.field()).isEqualTo("HistoryLength");
@@ -189,37 +222,60 @@ class VisibilityPipelineIT {
     }
 
     private static void overwrite(String id, ObjectNode doc) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(
-                        pipeline.settings().elasticsearchUrl() + "/" + pipeline.alias() + "/_doc/" + id + "?refresh=true"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(pipeline.settings()
+                                .elasticsearchUrl() + "/" + pipeline.alias() + "/_doc/" + id + "?refresh=true"))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(doc.toString()))
                 .build();
         int status = HttpClient.newHttpClient()
-                .send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+                .send(request, HttpResponse.BodyHandlers.ofString())
+                .statusCode();
         assertThat(status).isBetween(200, 299);
     }
 
-    private static void insert(String runId, String workflowId, int status, String closeTime, long historyLength,
-            String memoSql, String encoding, String searchAttributes) throws Exception {
-        Databases.execute(pipeline.settings().jdbcUrl(), "INSERT INTO temporal_visibility.executions (namespace_id, run_id,"
-                + " start_time, execution_time, workflow_id, workflow_type_name, status, close_time, history_length, memo,"
-                + " encoding, task_queue, search_attributes) VALUES (?, ?, '2026-03-04 05:06:07.123456',"
-                + " '2026-03-04 05:06:08', ?, 'OrderFulfillment', ?, " + closeTime + ", ?, " + memoSql + ", ?, 'orders',"
-                + " CAST(? AS jsonb))", NAMESPACE, runId, workflowId, status, historyLength, encoding, searchAttributes);
+    private static void insert(
+            String runId,
+            String workflowId,
+            int status,
+            String closeTime,
+            long historyLength,
+            String memoSql,
+            String encoding,
+            String searchAttributes)
+            throws Exception {
+        Databases.execute(
+                pipeline.settings().jdbcUrl(),
+                "INSERT INTO temporal_visibility.executions (namespace_id, run_id,"
+                        + " start_time, execution_time, workflow_id, workflow_type_name, status, close_time, history_length, memo,"
+                        + " encoding, task_queue, search_attributes) VALUES (?, ?, '2026-03-04 05:06:07.123456',"
+                        + " '2026-03-04 05:06:08', ?, 'OrderFulfillment', ?, " + closeTime + ", ?, " + memoSql
+                        + ", ?, 'orders',"
+                        + " CAST(? AS jsonb))",
+                NAMESPACE,
+                runId,
+                workflowId,
+                status,
+                historyLength,
+                encoding,
+                searchAttributes);
     }
 
     private static ObjectNode awaitDocument(String id, Predicate<ObjectNode> condition) {
         ObjectNode[] found = new ObjectNode[1];
         await().atMost(INDEXED).untilAsserted(() -> {
             ObjectNode doc = documents.get(pipeline.alias(), id);
-            assertThat(doc != null && condition.test(doc)).as("document %s: %s", id, doc).isTrue();
+            assertThat(doc != null && condition.test(doc))
+                    .as("document %s: %s", id, doc)
+                    .isTrue();
             found[0] = doc;
         });
         return found[0];
     }
 
     private static ObjectNode expected(String id) throws Exception {
-        return new ExpectedDocuments(pipeline.settings().jdbcUrl(), VisibilityComparator.MAPPER).load().get(id);
+        return new ExpectedDocuments(pipeline.settings().jdbcUrl(), VisibilityComparator.MAPPER)
+                .load()
+                .get(id);
     }
 
     private static JsonNode json(String text) throws Exception {

@@ -19,61 +19,90 @@ class WorkloadGeneratorIT {
         jdbcUrl = Databases.freshWithSchema("workload");
         try (WorkloadGenerator generator = new WorkloadGenerator(jdbcUrl, 100, 2)) {
             generator.start();
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(generator.workflowsStarted()).isGreaterThan(300));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(
+                            () -> assertThat(generator.workflowsStarted()).isGreaterThan(300));
         }
     }
 
     @Test
     void shouldCoverEveryClosingStatusNamespaceAndType() throws Exception {
-        assertThat(Databases.count(jdbcUrl, "SELECT count(DISTINCT status) FROM temporal_visibility.executions"
-                + " WHERE status BETWEEN 2 AND 7")).isEqualTo(6);
+        assertThat(Databases.count(
+                        jdbcUrl,
+                        "SELECT count(DISTINCT status) FROM temporal_visibility.executions"
+                                + " WHERE status BETWEEN 2 AND 7"))
+                .isEqualTo(6);
         assertThat(Databases.count(jdbcUrl, "SELECT count(DISTINCT namespace_id) FROM temporal_visibility.executions"))
                 .isGreaterThanOrEqualTo(3);
-        assertThat(Databases.count(jdbcUrl, "SELECT count(DISTINCT workflow_type_name) FROM temporal_visibility.executions"))
+        assertThat(Databases.count(
+                        jdbcUrl, "SELECT count(DISTINCT workflow_type_name) FROM temporal_visibility.executions"))
                 .isGreaterThanOrEqualTo(3);
-        assertThat(Databases.count(jdbcUrl, "SELECT count(*) FROM temporal_visibility.executions"
-                + " WHERE close_time IS NOT NULL AND close_time < execution_time")).isZero();
+        assertThat(Databases.count(
+                        jdbcUrl,
+                        "SELECT count(*) FROM temporal_visibility.executions"
+                                + " WHERE close_time IS NOT NULL AND close_time < execution_time"))
+                .isZero();
     }
 
     @Test
     void shouldWriteMemosInBothEncodingsAndAllSixCustomAttributes() throws Exception {
-        assertThat(Databases.count(jdbcUrl, "SELECT count(*) FROM temporal_visibility.executions"
-                + " WHERE encoding = 'json/plain' AND convert_from(memo, 'UTF8')::jsonb ? 'customer'")).isPositive();
-        assertThat(Databases.count(jdbcUrl, "SELECT count(*) FROM temporal_visibility.executions WHERE encoding = 'proto3'"))
+        assertThat(Databases.count(
+                        jdbcUrl,
+                        "SELECT count(*) FROM temporal_visibility.executions"
+                                + " WHERE encoding = 'json/plain' AND convert_from(memo, 'UTF8')::jsonb ? 'customer'"))
                 .isPositive();
-        assertThat(Databases.count(jdbcUrl, "SELECT count(*) FROM temporal_visibility.executions WHERE search_attributes"
-                + " ?& array['CustomKeywordField','CustomIntField','CustomDoubleField','CustomBoolField',"
-                + "'CustomDatetimeField','CustomStringField']")).isPositive();
-        assertThat(Databases.count(jdbcUrl, "SELECT count(*) FROM temporal_visibility.executions"
-                + " WHERE execution_time > start_time")).isPositive();
+        assertThat(Databases.count(
+                        jdbcUrl, "SELECT count(*) FROM temporal_visibility.executions WHERE encoding = 'proto3'"))
+                .isPositive();
+        assertThat(Databases.count(
+                        jdbcUrl,
+                        "SELECT count(*) FROM temporal_visibility.executions WHERE search_attributes"
+                                + " ?& array['CustomKeywordField','CustomIntField','CustomDoubleField','CustomBoolField',"
+                                + "'CustomDatetimeField','CustomStringField']"))
+                .isPositive();
+        assertThat(Databases.count(
+                        jdbcUrl,
+                        "SELECT count(*) FROM temporal_visibility.executions" + " WHERE execution_time > start_time"))
+                .isPositive();
     }
 
     @Test
     void shouldContinueAsNewIntoANewRunOfTheSameWorkflow() throws Exception {
-        assertThat(Databases.count(jdbcUrl, "SELECT count(*) FROM temporal_visibility.executions c"
-                + " JOIN temporal_visibility.executions n ON n.workflow_id = c.workflow_id AND n.run_id <> c.run_id"
-                + " JOIN temporal.current_executions ce ON ce.workflow_id = n.workflow_id AND ce.run_id = n.run_id"
-                + " WHERE c.status = 6")).isPositive();
+        assertThat(Databases.count(
+                        jdbcUrl,
+                        "SELECT count(*) FROM temporal_visibility.executions c"
+                                + " JOIN temporal_visibility.executions n ON n.workflow_id = c.workflow_id AND n.run_id <> c.run_id"
+                                + " JOIN temporal.current_executions ce ON ce.workflow_id = n.workflow_id AND ce.run_id = n.run_id"
+                                + " WHERE c.status = 6"))
+                .isPositive();
     }
 
     @Test
     void shouldWriteAndCleanUpTheTemporalStoreTables() throws Exception {
         for (String table : new String[] {"executions", "current_executions", "history_tree"}) {
-            assertThat(Databases.count(jdbcUrl, "SELECT count(*) FROM temporal." + table)).as(table).isPositive();
+            assertThat(Databases.count(jdbcUrl, "SELECT count(*) FROM temporal." + table))
+                    .as(table)
+                    .isPositive();
         }
         // closed runs leave no pending activities, timers or tasks behind
-        assertThat(Databases.count(jdbcUrl, "SELECT count(*) FROM temporal.activity_info_maps a"
-                + " JOIN temporal_visibility.executions v ON v.run_id = a.run_id WHERE v.status <> 1")).isZero();
-        assertThat(Databases.count(jdbcUrl, "SELECT count(*) FROM temporal.current_executions WHERE status <> 1")).isPositive();
+        assertThat(Databases.count(
+                        jdbcUrl,
+                        "SELECT count(*) FROM temporal.activity_info_maps a"
+                                + " JOIN temporal_visibility.executions v ON v.run_id = a.run_id WHERE v.status <> 1"))
+                .isZero();
+        assertThat(Databases.count(jdbcUrl, "SELECT count(*) FROM temporal.current_executions WHERE status <> 1"))
+                .isPositive();
     }
 
     @Test
     void shouldComputeTheExpectedDocumentOfARowInSql() throws Exception {
-        Databases.execute(jdbcUrl, "INSERT INTO temporal_visibility.executions (namespace_id, run_id, start_time,"
-                + " execution_time, workflow_id, workflow_type_name, status, close_time, history_length, memo, encoding,"
-                + " task_queue, search_attributes) VALUES ('ns-oracle', 'run-oracle', '2026-01-02 03:04:05.000001',"
-                + " '2026-01-02 03:04:06', 'wf-oracle', 'OrderFulfillment', 2, '2026-01-02 03:04:07.5', 12,"
-                + " '\\x0102ff'::bytea, 'proto3', 'orders', '{\"CustomIntField\": 7, \"CustomDoubleField\": 1.50}')");
+        Databases.execute(
+                jdbcUrl,
+                "INSERT INTO temporal_visibility.executions (namespace_id, run_id, start_time,"
+                        + " execution_time, workflow_id, workflow_type_name, status, close_time, history_length, memo, encoding,"
+                        + " task_queue, search_attributes) VALUES ('ns-oracle', 'run-oracle', '2026-01-02 03:04:05.000001',"
+                        + " '2026-01-02 03:04:06', 'wf-oracle', 'OrderFulfillment', 2, '2026-01-02 03:04:07.5', 12,"
+                        + " '\\x0102ff'::bytea, 'proto3', 'orders', '{\"CustomIntField\": 7, \"CustomDoubleField\": 1.50}')");
 
         Map<String, ObjectNode> documents = new ExpectedDocuments(jdbcUrl, VisibilityComparator.MAPPER).load();
 
@@ -88,18 +117,23 @@ class WorkloadGeneratorIT {
         assertThat(document.get("ExecutionStatus").asInt()).isEqualTo(2);
         assertThat(document.get("HistoryLength").asLong()).isEqualTo(12);
         assertThat(document.get("Memo").toString()).isEqualTo("{\"data\":\"AQL/\",\"encoding\":\"proto3\"}");
-        assertThat(document.get("SearchAttributes").get("CustomIntField").asInt()).isEqualTo(7);
+        assertThat(document.get("SearchAttributes").get("CustomIntField").asInt())
+                .isEqualTo(7);
         assertThat(document.has("WorkflowType")).isTrue();
     }
 
     @Test
     void shouldLeaveNullColumnsOutAndDecodeJsonMemos() throws Exception {
-        Databases.execute(jdbcUrl, "INSERT INTO temporal_visibility.executions (namespace_id, run_id, start_time,"
-                + " execution_time, workflow_id, workflow_type_name, status, memo, encoding)"
-                + " VALUES ('ns-oracle', 'run-running', '2026-01-02 03:04:05', '2026-01-02 03:04:05', 'wf-running',"
-                + " 'UserOnboarding', 1, convert_to('{\"customer\":\"c-1\",\"n\":2}', 'UTF8'), 'json/plain')");
+        Databases.execute(
+                jdbcUrl,
+                "INSERT INTO temporal_visibility.executions (namespace_id, run_id, start_time,"
+                        + " execution_time, workflow_id, workflow_type_name, status, memo, encoding)"
+                        + " VALUES ('ns-oracle', 'run-running', '2026-01-02 03:04:05', '2026-01-02 03:04:05', 'wf-running',"
+                        + " 'UserOnboarding', 1, convert_to('{\"customer\":\"c-1\",\"n\":2}', 'UTF8'), 'json/plain')");
 
-        ObjectNode document = new ExpectedDocuments(jdbcUrl, VisibilityComparator.MAPPER).load().get("wf-running~run-running");
+        ObjectNode document = new ExpectedDocuments(jdbcUrl, VisibilityComparator.MAPPER)
+                .load()
+                .get("wf-running~run-running");
 
         assertThat(document.has("CloseTime")).isFalse();
         assertThat(document.has("ExecutionDuration")).isFalse();

@@ -136,15 +136,17 @@ public final class App implements AppContext {
     }
 
     private void closeWithin(AutoCloseable app, Duration timeout) {
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(timeout.toMillis());
-                LOG.error("{} did not close within {} s; halting", appName, timeout.toSeconds());
-                Runtime.getRuntime().halt(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "close-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(timeout.toMillis());
+                        LOG.error("{} did not close within {} s; halting", appName, timeout.toSeconds());
+                        Runtime.getRuntime().halt(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "close-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
         try {

@@ -17,7 +17,12 @@ public record ChangeEvent(Op op, JsonNode key, JsonNode before, JsonNode after, 
 
     /** Debezium's {@code op} codes, plus the tombstone that follows a delete. */
     public enum Op {
-        CREATE, UPDATE, DELETE, READ, TRUNCATE, TOMBSTONE;
+        CREATE,
+        UPDATE,
+        DELETE,
+        READ,
+        TRUNCATE,
+        TOMBSTONE;
 
         static Op of(String code) {
             return switch (code) {
@@ -38,7 +43,14 @@ public record ChangeEvent(Op op, JsonNode key, JsonNode before, JsonNode after, 
      * @param tsMs commit time at the source, epoch milliseconds
      * @param snapshot whether the event was read by a snapshot rather than streamed
      */
-    public record Source(String connector, String db, String schema, String table, long lsn, Long txId, long tsMs,
+    public record Source(
+            String connector,
+            String db,
+            String schema,
+            String table,
+            long lsn,
+            Long txId,
+            long tsMs,
             boolean snapshot) {}
 
     /** The row the event is about: {@code after} for c/u/r, {@code before} for d, null otherwise. */

@@ -60,7 +60,9 @@ public final class ConfigSources {
         Map<String, String> settings = new LinkedHashMap<>();
         env.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
-                String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                String key = name.substring(ENV_PREFIX.length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
                 settings.put(key, value);
             }
         });
@@ -97,6 +99,8 @@ public final class ConfigSources {
             problems.add("--config: cannot read " + file + " (" + e + ")");
             return;
         }
-        properties.stringPropertyNames().forEach(key -> into.put(key.trim(), properties.getProperty(key).trim()));
+        properties
+                .stringPropertyNames()
+                .forEach(key -> into.put(key.trim(), properties.getProperty(key).trim()));
     }
 }

@@ -31,12 +31,22 @@ public final class ConfigValidation {
     static ConfigDef withCommonKeys(ConfigDef appDef, int defaultHttpPort) {
         ConfigDef def = new ConfigDef(appDef);
         if (!def.names().contains(App.HTTP_PORT)) {
-            def.define(App.HTTP_PORT, ConfigDef.Type.INT, defaultHttpPort, ConfigDef.Range.between(0, 65535),
-                    ConfigDef.Importance.MEDIUM, "Port of the /health and /metrics HTTP endpoints; 0 picks a free port.");
+            def.define(
+                    App.HTTP_PORT,
+                    ConfigDef.Type.INT,
+                    defaultHttpPort,
+                    ConfigDef.Range.between(0, 65535),
+                    ConfigDef.Importance.MEDIUM,
+                    "Port of the /health and /metrics HTTP endpoints; 0 picks a free port.");
         }
         if (!def.names().contains(App.HTTP_HOST)) {
-            def.define(App.HTTP_HOST, ConfigDef.Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(),
-                    ConfigDef.Importance.LOW, "Address the /health and /metrics HTTP endpoints bind to.");
+            def.define(
+                    App.HTTP_HOST,
+                    ConfigDef.Type.STRING,
+                    "0.0.0.0",
+                    new ConfigDef.NonEmptyString(),
+                    ConfigDef.Importance.LOW,
+                    "Address the /health and /metrics HTTP endpoints bind to.");
         }
         return def;
     }

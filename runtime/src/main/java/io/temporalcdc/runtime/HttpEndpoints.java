@@ -26,8 +26,9 @@ final class HttpEndpoints implements AutoCloseable {
             int code = "UP".equals(current) ? 200 : 503;
             respond(exchange, code, "application/json", "{\"status\":\"" + current + "\"}");
         });
-        server.createContext("/metrics", exchange ->
-                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext(
+                "/metrics",
+                exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.start();
     }
 

@@ -75,11 +75,19 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
         JsonNode lsn = source.get("lsn");
         JsonNode txId = source.get("txId");
         JsonNode snapshot = source.get("snapshot");
-        boolean isSnapshot = snapshot != null && !snapshot.isNull()
-                && !"false".equals(snapshot.asText()) && !snapshot.asText().isEmpty();
-        return new ChangeEvent.Source(text(source, "connector"), text(source, "db"), text(source, "schema"),
-                text(source, "table"), lsn != null && lsn.canConvertToLong() ? lsn.asLong() : -1L,
-                txId != null && txId.canConvertToLong() ? txId.asLong() : null, ts.asLong(), isSnapshot);
+        boolean isSnapshot = snapshot != null
+                && !snapshot.isNull()
+                && !"false".equals(snapshot.asText())
+                && !snapshot.asText().isEmpty();
+        return new ChangeEvent.Source(
+                text(source, "connector"),
+                text(source, "db"),
+                text(source, "schema"),
+                text(source, "table"),
+                lsn != null && lsn.canConvertToLong() ? lsn.asLong() : -1L,
+                txId != null && txId.canConvertToLong() ? txId.asLong() : null,
+                ts.asLong(),
+                isSnapshot);
     }
 
     private static String text(JsonNode node, String field) {

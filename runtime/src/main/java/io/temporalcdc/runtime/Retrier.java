@@ -29,8 +29,12 @@ public final class Retrier {
     public Retrier(String name, RetryPolicy policy, MeterRegistry registry) {
         this.name = name;
         this.policy = policy;
-        this.retries = registry == null ? null
-                : Counter.builder("retries").tag("retrier", name).description("Retried attempts of external operations").register(registry);
+        this.retries = registry == null
+                ? null
+                : Counter.builder("retries")
+                        .tag("retrier", name)
+                        .description("Retried attempts of external operations")
+                        .register(registry);
     }
 
     /** Calls {@code op} until it succeeds, fails with an exception {@code retryable} rejects, or the policy is exhausted. */
@@ -40,8 +44,13 @@ public final class Retrier {
             if (retries != null) {
                 retries.increment();
             }
-            LOG.warn("{}: {} failed on attempt {} ({}); retrying in {} ms", name, operation,
-                    event.getNumberOfRetryAttempts(), event.getLastThrowable(), event.getWaitInterval().toMillis());
+            LOG.warn(
+                    "{}: {} failed on attempt {} ({}); retrying in {} ms",
+                    name,
+                    operation,
+                    event.getNumberOfRetryAttempts(),
+                    event.getLastThrowable(),
+                    event.getWaitInterval().toMillis());
         });
         try {
             return retry.executeCallable(op);
@@ -77,7 +86,8 @@ public final class Retrier {
         long initial = Math.max(1, policy.initialBackoff().toMillis());
         return RetryConfig.custom()
                 .maxAttempts(policy.maxAttempts())
-                .intervalFunction(IntervalFunction.ofExponentialBackoff(initial, 2.0, policy.maxBackoff().toMillis()))
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(
+                        initial, 2.0, policy.maxBackoff().toMillis()))
                 .retryOnException(retryable)
                 .failAfterMaxAttempts(false)
                 .build();

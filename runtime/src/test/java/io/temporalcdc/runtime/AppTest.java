@@ -15,8 +15,13 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 
 class AppTest {
-    private static final ConfigDef DEF = new ConfigDef().define("kafka.bootstrap.servers", ConfigDef.Type.STRING,
-            ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH, "Kafka");
+    private static final ConfigDef DEF = new ConfigDef()
+            .define(
+                    "kafka.bootstrap.servers",
+                    ConfigDef.Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    ConfigDef.Importance.HIGH,
+                    "Kafka");
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -28,9 +33,10 @@ class AppTest {
 
     @Test
     void shouldExitWithOneWhenAPreflightCheckFails() {
-        int code = App.forTest("t").execute(new String[] {"kafka.bootstrap.servers=x", "http.port=0"}, DEF, 0, (s, ctx) -> {
-            throw new PreflightException("kafka.bootstrap.servers", "no broker", null);
-        });
+        int code = App.forTest("t")
+                .execute(new String[] {"kafka.bootstrap.servers=x", "http.port=0"}, DEF, 0, (s, ctx) -> {
+                    throw new PreflightException("kafka.bootstrap.servers", "no broker", null);
+                });
 
         assertThat(code).isEqualTo(1);
     }
@@ -39,13 +45,14 @@ class AppTest {
     void shouldServeHealthAndMetricsThenCloseAndExitWithOneOnFailure() throws Exception {
         AtomicReference<AppContext> context = new AtomicReference<>();
         AtomicBoolean closed = new AtomicBoolean();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> App.forTest("t").execute(
-                new String[] {"kafka.bootstrap.servers=x", "http.port=0"}, DEF, 0, (settings, ctx) -> {
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> App.forTest("t")
+                .execute(new String[] {"kafka.bootstrap.servers=x", "http.port=0"}, DEF, 0, (settings, ctx) -> {
                     ctx.registry().counter("things_done").increment();
                     context.set(ctx);
                     return () -> closed.set(true);
                 }));
-        await().atMost(Duration.ofSeconds(10)).until(() -> context.get() != null && context.get().httpPort() > 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> context.get() != null && context.get().httpPort() > 0);
         AppContext ctx = context.get();
 
         assertThat(get(ctx, "/health").statusCode()).isEqualTo(503);
@@ -60,7 +67,9 @@ class AppTest {
     }
 
     private HttpResponse<String> get(AppContext ctx, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ctx.httpPort() + path)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ctx.httpPort() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -17,7 +17,8 @@ class ConfigSourcesTest {
         Files.writeString(file, "kafka.bootstrap.servers=file:9092\ntopic.prefix=fromfile\nslot.name=fromfile\n");
         Map<String, String> env = Map.of("APP_TOPIC_PREFIX", "fromenv", "APP_SLOT_NAME", "fromenv", "PATH", "/bin");
 
-        Map<String, String> settings = ConfigSources.load(new String[] {"--config", file.toString(), "slot.name=fromargs"}, env);
+        Map<String, String> settings =
+                ConfigSources.load(new String[] {"--config", file.toString(), "slot.name=fromargs"}, env);
 
         assertThat(settings)
                 .containsEntry("kafka.bootstrap.servers", "file:9092")
@@ -29,11 +30,13 @@ class ConfigSourcesTest {
     @Test
     void shouldReportEveryUnusableArgument() {
         assertThatThrownBy(() -> ConfigSources.load(new String[] {"oops", "--config", "/no/such/file", "-x"}, Map.of()))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
-                        .hasSize(3)
-                        .anySatisfy(p -> assertThat(p).startsWith("oops"))
-                        .anySatisfy(p -> assertThat(p).startsWith("--config: cannot read /no/such/file"))
-                        .anySatisfy(p -> assertThat(p).startsWith("-x")));
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.problems())
+                                .hasSize(3)
+                                .anySatisfy(p -> assertThat(p).startsWith("oops"))
+                                .anySatisfy(p -> assertThat(p).startsWith("--config: cannot read /no/such/file"))
+                                .anySatisfy(p -> assertThat(p).startsWith("-x")));
     }
 
     @Test

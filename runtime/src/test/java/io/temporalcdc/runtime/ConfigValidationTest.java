@@ -9,18 +9,30 @@ import org.junit.jupiter.api.Test;
 
 class ConfigValidationTest {
     private static final ConfigDef DEF = new ConfigDef()
-            .define("kafka.bootstrap.servers", ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
-                    new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH, "Kafka")
-            .define("database.port", ConfigDef.Type.INT, 5432, ConfigDef.Range.between(1, 65535),
-                    ConfigDef.Importance.HIGH, "port");
+            .define(
+                    "kafka.bootstrap.servers",
+                    ConfigDef.Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyString(),
+                    ConfigDef.Importance.HIGH,
+                    "Kafka")
+            .define(
+                    "database.port",
+                    ConfigDef.Type.INT,
+                    5432,
+                    ConfigDef.Range.between(1, 65535),
+                    ConfigDef.Importance.HIGH,
+                    "port");
 
     @Test
     void shouldNameEveryBadSettingAtOnce() {
         assertThatThrownBy(() -> ConfigValidation.validateAll(DEF, Map.of("database.port", "0")))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
-                        .hasSize(2)
-                        .anySatisfy(p -> assertThat(p).startsWith("kafka.bootstrap.servers: Missing required"))
-                        .anySatisfy(p -> assertThat(p).startsWith("database.port: ")));
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.problems())
+                                .hasSize(2)
+                                .anySatisfy(p -> assertThat(p).startsWith("kafka.bootstrap.servers: Missing required"))
+                                .anySatisfy(p -> assertThat(p).startsWith("database.port: ")));
     }
 
     @Test

@@ -15,15 +15,25 @@ class JsonChangeEventDecoderTest {
 
     @Test
     void shouldDecodeEnvelopeWithoutEmbeddedSchema() {
-        ChangeEvent event = decoder.decode(TOPIC, bytes("{\"run_id\":\"r1  \"}"),
+        ChangeEvent event = decoder.decode(
+                TOPIC,
+                bytes("{\"run_id\":\"r1  \"}"),
                 bytes("{\"before\":null,\"after\":{\"run_id\":\"r1  \",\"status\":1},\"op\":\"c\"," + SOURCE + "}"));
 
         assertThat(event.op()).isEqualTo(ChangeEvent.Op.CREATE);
         assertThat(event.key().get("run_id").asText()).isEqualTo("r1  ");
         assertThat(event.row().get("status").asInt()).isEqualTo(1);
         assertThat(event.before()).isNull();
-        assertThat(event.source()).isEqualTo(new ChangeEvent.Source(
-                "postgresql", "temporal", "temporal_visibility", "executions", 23456L, 771L, 1700000000123L, false));
+        assertThat(event.source())
+                .isEqualTo(new ChangeEvent.Source(
+                        "postgresql",
+                        "temporal",
+                        "temporal_visibility",
+                        "executions",
+                        23456L,
+                        771L,
+                        1700000000123L,
+                        false));
     }
 
     @Test
@@ -31,7 +41,8 @@ class JsonChangeEventDecoderTest {
         String value = "{\"schema\":{\"type\":\"struct\"},\"payload\":{\"before\":{\"run_id\":\"r1\"},\"after\":null,"
                 + "\"op\":\"d\"," + SOURCE.replace("\"false\"", "\"last\"") + "}}";
 
-        ChangeEvent event = decoder.decode(TOPIC, bytes("{\"schema\":{},\"payload\":{\"run_id\":\"r1\"}}"), bytes(value));
+        ChangeEvent event =
+                decoder.decode(TOPIC, bytes("{\"schema\":{},\"payload\":{\"run_id\":\"r1\"}}"), bytes(value));
 
         assertThat(event.op()).isEqualTo(ChangeEvent.Op.DELETE);
         assertThat(event.row().get("run_id").asText()).isEqualTo("r1");
@@ -50,13 +61,17 @@ class JsonChangeEventDecoderTest {
     @Test
     void shouldExplainWhyARecordIsUnreadable() {
         assertThatThrownBy(() -> decoder.decode(TOPIC, null, bytes("{not json")))
-                .isInstanceOf(DecodingException.class).hasMessageContaining("value is not JSON");
+                .isInstanceOf(DecodingException.class)
+                .hasMessageContaining("value is not JSON");
         assertThatThrownBy(() -> decoder.decode(TOPIC, null, bytes("{\"op\":\"u\",\"after\":null," + SOURCE + "}")))
-                .isInstanceOf(DecodingException.class).hasMessageContaining("without the row it needs (after)");
+                .isInstanceOf(DecodingException.class)
+                .hasMessageContaining("without the row it needs (after)");
         assertThatThrownBy(() -> decoder.decode(TOPIC, null, bytes("{\"op\":\"x\"," + SOURCE + "}")))
-                .isInstanceOf(DecodingException.class).hasMessageContaining("unknown op \"x\"");
+                .isInstanceOf(DecodingException.class)
+                .hasMessageContaining("unknown op \"x\"");
         assertThatThrownBy(() -> decoder.decode(TOPIC, null, bytes("{\"op\":\"c\",\"after\":{}}")))
-                .isInstanceOf(DecodingException.class).hasMessageContaining("no \"source\"");
+                .isInstanceOf(DecodingException.class)
+                .hasMessageContaining("no \"source\"");
     }
 
     private static byte[] bytes(String s) {

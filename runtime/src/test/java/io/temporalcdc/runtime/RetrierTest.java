@@ -18,26 +18,33 @@ class RetrierTest {
     void shouldRetryTransientFailuresUntilSuccess() {
         AtomicInteger calls = new AtomicInteger();
 
-        String result = retrier.call("index doc", () -> {
-            if (calls.incrementAndGet() < 3) {
-                throw new IOException("connection refused");
-            }
-            return "ok";
-        }, e -> e instanceof IOException);
+        String result = retrier.call(
+                "index doc",
+                () -> {
+                    if (calls.incrementAndGet() < 3) {
+                        throw new IOException("connection refused");
+                    }
+                    return "ok";
+                },
+                e -> e instanceof IOException);
 
         assertThat(result).isEqualTo("ok");
         assertThat(calls).hasValue(3);
-        assertThat(registry.get("retries").tag("retrier", "es").counter().count()).isEqualTo(2.0);
+        assertThat(registry.get("retries").tag("retrier", "es").counter().count())
+                .isEqualTo(2.0);
     }
 
     @Test
     void shouldGiveUpAfterMaxAttemptsWithTheLastCause() {
         AtomicInteger calls = new AtomicInteger();
 
-        assertThatThrownBy(() -> retrier.call("index doc", () -> {
-            calls.incrementAndGet();
-            throw new IOException("down " + calls.get());
-        }, e -> e instanceof IOException))
+        assertThatThrownBy(() -> retrier.call(
+                        "index doc",
+                        () -> {
+                            calls.incrementAndGet();
+                            throw new IOException("down " + calls.get());
+                        },
+                        e -> e instanceof IOException))
                 .isInstanceOf(RetryExhaustedException.class)
                 .hasMessageContaining("index doc failed after 4 attempts")
                 .hasRootCauseMessage("down 4");
@@ -48,10 +55,13 @@ class RetrierTest {
     void shouldRethrowNonRetryableFailureAtOnce() {
         AtomicInteger calls = new AtomicInteger();
 
-        assertThatThrownBy(() -> retrier.call("index doc", () -> {
-            calls.incrementAndGet();
-            throw new IllegalArgumentException("mapper_parsing_exception");
-        }, e -> e instanceof IOException))
+        assertThatThrownBy(() -> retrier.call(
+                        "index doc",
+                        () -> {
+                            calls.incrementAndGet();
+                            throw new IllegalArgumentException("mapper_parsing_exception");
+                        },
+                        e -> e instanceof IOException))
                 .isExactlyInstanceOf(IllegalArgumentException.class);
         assertThat(calls).hasValue(1);
     }
@@ -61,9 +71,13 @@ class RetrierTest {
         Retrier slow = new Retrier("es", new RetryPolicy(5, Duration.ofSeconds(5), Duration.ofSeconds(5)), null);
         Thread.currentThread().interrupt();
         try {
-            assertThatThrownBy(() -> slow.call("index doc", () -> {
-                throw new IOException("down");
-            }, e -> e instanceof IOException)).isInstanceOf(RetryExhaustedException.class);
+            assertThatThrownBy(() -> slow.call(
+                            "index doc",
+                            () -> {
+                                throw new IOException("down");
+                            },
+                            e -> e instanceof IOException))
+                    .isInstanceOf(RetryExhaustedException.class);
             assertThat(Thread.currentThread().isInterrupted()).isTrue();
         } finally {
             Thread.interrupted();

@@ -24,8 +24,7 @@ public final class ElasticsearchContracts {
     private static final ObjectNode TEMPLATE = load(TEMPLATE_RESOURCE);
     private static final ObjectNode ILM_POLICY = load(ILM_POLICY_RESOURCE);
 
-    private ElasticsearchContracts() {
-    }
+    private ElasticsearchContracts() {}
 
     /** @return the seed's composable index template body (a fresh copy) */
     public static ObjectNode indexTemplate() {

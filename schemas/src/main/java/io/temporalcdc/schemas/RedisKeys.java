@@ -26,8 +26,7 @@ public final class RedisKeys {
     /** TTL of {@link #SESSION_PREFIX} keys (seed: 3600 s). */
     public static final Duration SESSION_TTL = Duration.ofSeconds(3600);
 
-    private RedisKeys() {
-    }
+    private RedisKeys() {}
 
     /** @return {@code wf_meta:{namespaceId}:{workflowId}} */
     public static String workflowMeta(String namespaceId, String workflowId) {

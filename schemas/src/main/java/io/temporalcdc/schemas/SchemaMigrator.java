@@ -26,8 +26,7 @@ public final class SchemaMigrator {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
 
-    private SchemaMigrator() {
-    }
+    private SchemaMigrator() {}
 
     /**
      * Brings the database to the latest schema version.
@@ -41,8 +40,11 @@ public final class SchemaMigrator {
     public static int migrate(String jdbcUrl, String user, String password) {
         try {
             MigrateResult result = flyway(jdbcUrl, user, password).migrate();
-            LOG.info("Schema at version {} ({} migrations applied by this run, database {})",
-                    result.targetSchemaVersion, result.migrationsExecuted, jdbcUrl);
+            LOG.info(
+                    "Schema at version {} ({} migrations applied by this run, database {})",
+                    result.targetSchemaVersion,
+                    result.migrationsExecuted,
+                    jdbcUrl);
             return result.migrationsExecuted;
         } catch (FlywayException e) {
             throw new SchemaException("applying the schema to " + jdbcUrl + " failed: " + e.getMessage(), e);

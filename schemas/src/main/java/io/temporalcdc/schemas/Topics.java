@@ -19,8 +19,7 @@ public final class Topics {
     /** The visibility table the pipeline indexes. */
     public static final String VISIBILITY_EXECUTIONS_TABLE = "executions";
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /**
      * @return the change topic of one table: {@code prefix.schema.table}

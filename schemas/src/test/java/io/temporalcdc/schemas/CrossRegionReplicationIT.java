@@ -47,25 +47,30 @@ class CrossRegionReplicationIT {
                     awaitRowCountsEqual(primary, secondary);
                     assertThat(count(secondary, "SELECT count(*) FROM temporal_visibility.executions_2024_01"))
                             .isEqualTo(1);
-                    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(count(secondary,
-                            "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'")).isZero());
+                    await().atMost(TIMEOUT)
+                            .untilAsserted(() -> assertThat(count(
+                                            secondary,
+                                            "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'"))
+                                    .isZero());
                 } finally {
                     dropSubscription(secondary);
                 }
             } finally {
-                await().atMost(TIMEOUT).untilAsserted(() -> execute(primary,
-                        "SELECT pg_drop_replication_slot('" + slot + "')"));
+                await().atMost(TIMEOUT)
+                        .untilAsserted(() -> execute(primary, "SELECT pg_drop_replication_slot('" + slot + "')"));
                 execute(primary, "DROP PUBLICATION temporal_pub");
             }
             assertThat(count(primary, "SELECT count(*) FROM pg_replication_slots WHERE database = ?", primaryName))
-                    .as("replication slots left behind").isZero();
+                    .as("replication slots left behind")
+                    .isZero();
         }
     }
 
     private static String subscription(String statement, Postgres postgres, String database, String slot) {
         String connection = "host=" + postgres.host() + " port=" + postgres.port() + " user=" + postgres.user()
                 + " dbname=" + database;
-        String rewritten = statement.replaceFirst("CONNECTION '[^']*'", "CONNECTION '" + connection + "'")
+        String rewritten = statement
+                .replaceFirst("CONNECTION '[^']*'", "CONNECTION '" + connection + "'")
                 .replace("create_slot = true", "create_slot = false, slot_name = '" + slot + "'");
         assertThat(rewritten).contains(connection).contains("slot_name");
         return rewritten;
@@ -73,11 +78,16 @@ class CrossRegionReplicationIT {
 
     private static void awaitRowCountsEqual(Connection primary, Connection secondary) {
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            for (String table : List.of("temporal.executions", "temporal.cleanup_log",
-                    "temporal_visibility.executions", "temporal_visibility.custom_search_attributes",
+            for (String table : List.of(
+                    "temporal.executions",
+                    "temporal.cleanup_log",
+                    "temporal_visibility.executions",
+                    "temporal_visibility.custom_search_attributes",
                     "temporal_visibility.executions_template")) {
-                assertThat(count(secondary, "SELECT count(*) FROM " + table)).as(table)
-                        .isEqualTo(count(primary, "SELECT count(*) FROM " + table)).isPositive();
+                assertThat(count(secondary, "SELECT count(*) FROM " + table))
+                        .as(table)
+                        .isEqualTo(count(primary, "SELECT count(*) FROM " + table))
+                        .isPositive();
             }
         });
     }

@@ -23,30 +23,47 @@ class ElasticsearchContractsTest {
     void shouldMapEverySeedFieldWithItsType() {
         JsonNode properties = ElasticsearchContracts.mapping().path("properties");
         Map<String, String> types = new LinkedHashMap<>();
-        properties.properties().forEach(e -> types.put(e.getKey(), e.getValue().path("type").asText()));
-        assertThat(types).containsExactly(
-                Map.entry("NamespaceId", "keyword"), Map.entry("WorkflowId", "keyword"),
-                Map.entry("RunId", "keyword"), Map.entry("WorkflowType", "keyword"),
-                Map.entry("StartTime", "date"), Map.entry("ExecutionTime", "date"), Map.entry("CloseTime", "date"),
-                Map.entry("ExecutionStatus", "integer"), Map.entry("ExecutionDuration", "long"),
-                Map.entry("HistoryLength", "long"), Map.entry("TaskQueue", "keyword"),
-                Map.entry("Memo", "object"), Map.entry("SearchAttributes", "object"));
+        properties
+                .properties()
+                .forEach(e -> types.put(e.getKey(), e.getValue().path("type").asText()));
+        assertThat(types)
+                .containsExactly(
+                        Map.entry("NamespaceId", "keyword"),
+                        Map.entry("WorkflowId", "keyword"),
+                        Map.entry("RunId", "keyword"),
+                        Map.entry("WorkflowType", "keyword"),
+                        Map.entry("StartTime", "date"),
+                        Map.entry("ExecutionTime", "date"),
+                        Map.entry("CloseTime", "date"),
+                        Map.entry("ExecutionStatus", "integer"),
+                        Map.entry("ExecutionDuration", "long"),
+                        Map.entry("HistoryLength", "long"),
+                        Map.entry("TaskQueue", "keyword"),
+                        Map.entry("Memo", "object"),
+                        Map.entry("SearchAttributes", "object"));
         assertThat(dateFormats(properties)).containsExactly("StartTime", "ExecutionTime", "CloseTime");
         assertThat(properties.path("Memo").path("enabled").asBoolean(true)).isFalse();
     }
 
     @Test
     void shouldMapAllSixCustomSearchAttributes() {
-        JsonNode attributes = ElasticsearchContracts.mapping().path("properties").path("SearchAttributes")
+        JsonNode attributes = ElasticsearchContracts.mapping()
+                .path("properties")
+                .path("SearchAttributes")
                 .path("properties");
         Map<String, String> types = new LinkedHashMap<>();
-        attributes.properties().forEach(e -> types.put(e.getKey(), e.getValue().path("type").asText()));
-        assertThat(types).containsExactly(
-                Map.entry("CustomKeywordField", "keyword"), Map.entry("CustomIntField", "integer"),
-                Map.entry("CustomDoubleField", "double"), Map.entry("CustomBoolField", "boolean"),
-                Map.entry("CustomDatetimeField", "date"), Map.entry("CustomStringField", "text"));
-        assertThat(attributes.path("CustomDatetimeField").path("format").asText()).isEqualTo(NANOS);
-        assertThat(attributes.path("CustomStringField").path("analyzer").asText()).isEqualTo("standard");
+        attributes
+                .properties()
+                .forEach(e -> types.put(e.getKey(), e.getValue().path("type").asText()));
+        assertThat(types)
+                .containsExactly(
+                        Map.entry("CustomKeywordField", "keyword"), Map.entry("CustomIntField", "integer"),
+                        Map.entry("CustomDoubleField", "double"), Map.entry("CustomBoolField", "boolean"),
+                        Map.entry("CustomDatetimeField", "date"), Map.entry("CustomStringField", "text"));
+        assertThat(attributes.path("CustomDatetimeField").path("format").asText())
+                .isEqualTo(NANOS);
+        assertThat(attributes.path("CustomStringField").path("analyzer").asText())
+                .isEqualTo("standard");
     }
 
     @Test
@@ -73,7 +90,12 @@ class ElasticsearchContractsTest {
         JsonNode rollover = phases.path("hot").path("actions").path("rollover");
         assertThat(rollover.path("max_primary_shard_size").asText()).isEqualTo("5GB");
         assertThat(rollover.path("max_age").asText()).isEqualTo("7d");
-        assertThat(phases.path("warm").path("actions").path("shrink").path("number_of_shards").asInt()).isEqualTo(1);
+        assertThat(phases.path("warm")
+                        .path("actions")
+                        .path("shrink")
+                        .path("number_of_shards")
+                        .asInt())
+                .isEqualTo(1);
         assertThat(phases.path("cold").path("min_age").asText()).isEqualTo("30d");
         assertThat(phases.path("delete").path("min_age").asText()).isEqualTo("90d");
         assertThat(phases.path("delete").path("actions").has("delete")).isTrue();
@@ -86,9 +108,17 @@ class ElasticsearchContractsTest {
         ElasticsearchContracts.mapping().put("dynamic", "true");
         ElasticsearchContracts.ilmPolicy().removeAll();
 
-        assertThat(ElasticsearchContracts.indexTemplate().path("template").path("settings")
-                .path("number_of_replicas").asInt()).isEqualTo(1);
-        assertThat(ElasticsearchContracts.indexTemplate().path("template").path("mappings").path("dynamic").asText())
+        assertThat(ElasticsearchContracts.indexTemplate()
+                        .path("template")
+                        .path("settings")
+                        .path("number_of_replicas")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(ElasticsearchContracts.indexTemplate()
+                        .path("template")
+                        .path("mappings")
+                        .path("dynamic")
+                        .asText())
                 .isEqualTo("strict");
         assertThat(ElasticsearchContracts.ilmPolicy().has("policy")).isTrue();
     }

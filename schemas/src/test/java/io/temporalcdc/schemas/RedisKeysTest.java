@@ -41,7 +41,8 @@ class RedisKeysTest {
 
     @Test
     void shouldRejectMissingParts() {
-        assertThatThrownBy(() -> RedisKeys.workflowMeta(null, "wf")).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> RedisKeys.workflowMeta(null, "wf"))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("namespaceId");
     }
 }

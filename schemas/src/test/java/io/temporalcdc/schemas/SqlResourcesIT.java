@@ -34,7 +34,8 @@ class SqlResourcesIT {
         List<String> statements = statements(SqlResourcesTest.resource("sql/monitoring.sql"));
         assertThat(statements).hasSize(8);
         List<Integer> columns = new ArrayList<>();
-        try (Connection c = TestDatabase.connect(url); Statement statement = c.createStatement()) {
+        try (Connection c = TestDatabase.connect(url);
+                Statement statement = c.createStatement()) {
             for (String sql : statements) {
                 if (statement.execute(sql)) {
                     try (ResultSet rs = statement.getResultSet()) {
@@ -50,7 +51,8 @@ class SqlResourcesIT {
 
     @Test
     void shouldReportTableActivityOfBothSchemas() throws Exception {
-        String tableActivity = statements(SqlResourcesTest.resource("sql/monitoring.sql")).get(1);
+        String tableActivity =
+                statements(SqlResourcesTest.resource("sql/monitoring.sql")).get(1);
         try (Connection c = TestDatabase.connect(url)) {
             assertThat(rows(c, "SELECT schemaname || '.' || tablename FROM (" + tableActivity + ") t"))
                     .extracting(r -> r.get(0))
@@ -60,13 +62,20 @@ class SqlResourcesIT {
 
     @Test
     void shouldPublishBothSchemasThroughThePartitionRoot() throws Exception {
-        String publication = statements(SqlResourcesTest.resource("sql/replication.sql")).get(0);
+        String publication =
+                statements(SqlResourcesTest.resource("sql/replication.sql")).get(0);
         try (Connection c = TestDatabase.connect(url)) {
             execute(c, publication);
             try {
-                assertThat(rows(c, "SELECT schemaname || '.' || tablename FROM pg_publication_tables"
-                        + " WHERE pubname = 'temporal_pub'")).extracting(r -> r.get(0))
-                        .contains("temporal.executions", "temporal.cleanup_log", "temporal_visibility.executions",
+                assertThat(rows(
+                                c,
+                                "SELECT schemaname || '.' || tablename FROM pg_publication_tables"
+                                        + " WHERE pubname = 'temporal_pub'"))
+                        .extracting(r -> r.get(0))
+                        .contains(
+                                "temporal.executions",
+                                "temporal.cleanup_log",
+                                "temporal_visibility.executions",
                                 "temporal_visibility.executions_template")
                         .doesNotContain("temporal_visibility.executions_2024_01");
             } finally {
@@ -77,7 +86,8 @@ class SqlResourcesIT {
 
     @Test
     void shouldNameOnlyRealPostgres15SettingsInTheConfSnippet() throws Exception {
-        Matcher setting = Pattern.compile("(?m)^([a-z_]+) = ").matcher(SqlResourcesTest.resource("sql/postgresql.conf"));
+        Matcher setting =
+                Pattern.compile("(?m)^([a-z_]+) = ").matcher(SqlResourcesTest.resource("sql/postgresql.conf"));
         List<String> names = new ArrayList<>();
         while (setting.find()) {
             names.add(setting.group(1));
@@ -85,7 +95,9 @@ class SqlResourcesIT {
         assertThat(names).hasSizeGreaterThan(30).contains("wal_level", "max_replication_slots");
         try (Connection c = TestDatabase.connect(url)) {
             for (String name : names) {
-                assertThat(count(c, "SELECT count(*) FROM pg_settings WHERE name = ?", name)).as(name).isEqualTo(1);
+                assertThat(count(c, "SELECT count(*) FROM pg_settings WHERE name = ?", name))
+                        .as(name)
+                        .isEqualTo(1);
             }
         }
     }

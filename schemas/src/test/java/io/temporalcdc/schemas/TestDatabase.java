@@ -38,8 +38,7 @@ final class TestDatabase {
             ) catalog
             """.formatted(SCHEMAS);
 
-    private TestDatabase() {
-    }
+    private TestDatabase() {}
 
     /** A new, empty database on the shared test PostgreSQL; returns its JDBC URL (user in the URL, trust). */
     static String fresh(String base) {
@@ -75,7 +74,8 @@ final class TestDatabase {
     }
 
     static List<List<Object>> rows(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(c, sql, params);
+                ResultSet rs = ps.executeQuery()) {
             List<List<Object>> rows = new ArrayList<>();
             int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {

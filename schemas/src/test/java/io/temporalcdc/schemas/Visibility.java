@@ -17,29 +17,56 @@ final class Visibility {
     private static final String YESTERDAY_PLUS_HOURS =
             "(date_trunc('day', now() AT TIME ZONE 'UTC') - interval '1 day' + make_interval(hours => ?))";
 
-    private Visibility() {
-    }
+    private Visibility() {}
 
     /**
      * A row started {@code startDaysAgo} days ago, closed {@code durationSeconds} later unless running.
      * The start expression's parameter is bound twice (start_time and execution_time) and once more for close_time.
      */
-    static void insertStartedDaysAgo(Connection c, String namespace, String runId, String type, int status,
-            int startDaysAgo, Integer durationSeconds) throws SQLException {
+    static void insertStartedDaysAgo(
+            Connection c,
+            String namespace,
+            String runId,
+            String type,
+            int status,
+            int startDaysAgo,
+            Integer durationSeconds)
+            throws SQLException {
         insert(c, DAYS_AGO, namespace, runId, type, status, startDaysAgo, durationSeconds);
     }
 
     /** A row started yesterday (UTC) at the given hour, so that every such row falls on one execution_date. */
-    static void insertStartedYesterday(Connection c, String namespace, String runId, String type, int status,
-            int hour, Integer durationSeconds) throws SQLException {
+    static void insertStartedYesterday(
+            Connection c, String namespace, String runId, String type, int status, int hour, Integer durationSeconds)
+            throws SQLException {
         insert(c, YESTERDAY_PLUS_HOURS, namespace, runId, type, status, hour, durationSeconds);
     }
 
-    private static void insert(Connection c, String start, String namespace, String runId, String type, int status,
-            int startParam, Integer durationSeconds) throws SQLException {
+    private static void insert(
+            Connection c,
+            String start,
+            String namespace,
+            String runId,
+            String type,
+            int status,
+            int startParam,
+            Integer durationSeconds)
+            throws SQLException {
         boolean closed = durationSeconds != null;
-        TestDatabase.update(c, INSERT.formatted(start), namespace, runId, startParam, startParam, "wf-" + runId, type,
-                status, closed, startParam, closed ? durationSeconds : 0, closed ? 12L : null,
+        TestDatabase.update(
+                c,
+                INSERT.formatted(start),
+                namespace,
+                runId,
+                startParam,
+                startParam,
+                "wf-" + runId,
+                type,
+                status,
+                closed,
+                startParam,
+                closed ? durationSeconds : 0,
+                closed ? 12L : null,
                 "{\"CustomKeywordField\":\"k\",\"CustomIntField\":" + status + "}");
     }
 }

@@ -14,17 +14,20 @@ final class BuildInfo {
     private static final String BROKER_CLASSPATH = "kafka-broker.classpath";
     private static final String BROKER_LOG4J = "kafka-log4j2.properties";
 
-    private BuildInfo() {
-    }
+    private BuildInfo() {}
 
     /** The unpacked Elasticsearch distribution (system property {@code tcdc.es.home} overrides). */
     static Path elasticsearchHome() {
-        return Path.of(System.getProperty("tcdc.es.home", stackProperty("es.home"))).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("tcdc.es.home", stackProperty("es.home")))
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** The repository root (system property {@code tcdc.repo.root} overrides). */
     static Path repoRoot() {
-        return Path.of(System.getProperty("tcdc.repo.root", stackProperty("repo.root"))).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("tcdc.repo.root", stackProperty("repo.root")))
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** The project version the build ran with. */
@@ -67,7 +70,8 @@ final class BuildInfo {
     private static InputStream open(String name) {
         InputStream in = BuildInfo.class.getResourceAsStream(name);
         if (in == null) {
-            throw new StackException("resource " + name + " missing from test-support: rebuild it (mvn install -pl test-support)");
+            throw new StackException(
+                    "resource " + name + " missing from test-support: rebuild it (mvn install -pl test-support)");
         }
         return in;
     }

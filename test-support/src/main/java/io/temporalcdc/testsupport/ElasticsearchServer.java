@@ -31,7 +31,8 @@ final class ElasticsearchServer implements Elasticsearch, Server {
     private final Path pidFile;
     private final Path logFile;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile Long pid;
 
     ElasticsearchServer(Path runDir) {
@@ -60,7 +61,8 @@ final class ElasticsearchServer implements Elasticsearch, Server {
     @Override
     public void start(Path runDir, Duration timeout) {
         if (!Files.isExecutable(home.resolve("bin/elasticsearch"))) {
-            throw new StackException("no Elasticsearch distribution at " + home + ": build test-support (mvn install -pl test-support)");
+            throw new StackException(
+                    "no Elasticsearch distribution at " + home + ": build test-support (mvn install -pl test-support)");
         }
         Path launchLog = runDir.resolve("elasticsearch-launch.log");
         try {
@@ -103,11 +105,15 @@ final class ElasticsearchServer implements Elasticsearch, Server {
     }
 
     private boolean healthy() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/_cluster/health?wait_for_status=yellow&timeout=2s"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(url() + "/_cluster/health?wait_for_status=yellow&timeout=2s"))
+                .timeout(Duration.ofSeconds(5))
+                .GET()
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 && response.body().matches("(?s).*\"status\"\\s*:\\s*\"(green|yellow)\".*");
+            return response.statusCode() == 200
+                    && response.body().matches("(?s).*\"status\"\\s*:\\s*\"(green|yellow)\".*");
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -145,11 +151,19 @@ final class ElasticsearchServer implements Elasticsearch, Server {
     }
 
     private List<String> launchCommand() {
-        List<String> env = List.of("PATH=/usr/bin:/bin", "HOME=" + dir, "ES_JAVA_HOME=" + Jdks.home(),
-                "ES_PATH_CONF=" + dir.resolve("config"), "ES_TMPDIR=" + dir.resolve("tmp"), "ES_JAVA_OPTS=" + HEAP);
+        List<String> env = List.of(
+                "PATH=/usr/bin:/bin",
+                "HOME=" + dir,
+                "ES_JAVA_HOME=" + Jdks.home(),
+                "ES_PATH_CONF=" + dir.resolve("config"),
+                "ES_TMPDIR=" + dir.resolve("tmp"),
+                "ES_JAVA_OPTS=" + HEAP);
         List<String> command = new ArrayList<>();
         if (Procs.isRoot()) {
-            command.addAll(List.of(OsUser.tool("setpriv"), "--reuid=" + OS_USER, "--regid=" + OsUser.groupOf(OS_USER),
+            command.addAll(List.of(
+                    OsUser.tool("setpriv"),
+                    "--reuid=" + OS_USER,
+                    "--regid=" + OsUser.groupOf(OS_USER),
                     "--clear-groups"));
         }
         command.add(OsUser.tool("env"));

@@ -42,7 +42,10 @@ public final class JavaApp implements AutoCloseable {
 
     /** {@code <repo>/<module>/target/<module>-<version>.jar}, as {@code mvn package} builds it. */
     public static Path jarOf(String module) {
-        return BuildInfo.repoRoot().resolve(module).resolve("target").resolve(module + "-" + BuildInfo.projectVersion() + ".jar");
+        return BuildInfo.repoRoot()
+                .resolve(module)
+                .resolve("target")
+                .resolve(module + "-" + BuildInfo.projectVersion() + ".jar");
     }
 
     /** Starts {@code java -Xmx256m -jar jar args...} with {@code env} added to this JVM's environment. */
@@ -54,15 +57,16 @@ public final class JavaApp implements AutoCloseable {
      * Starts {@code java jvmArgs... -jar jar args...}; {@code -Xmx256m} is added unless a
      * {@code jvmArgs} element starts with {@code -Xmx}.
      */
-    public static JavaApp start(String name, Path jar, List<String> jvmArgs, List<String> args, Map<String, String> env,
-            Path logFile) {
+    public static JavaApp start(
+            String name, Path jar, List<String> jvmArgs, List<String> args, Map<String, String> env, Path logFile) {
         if (!Files.isRegularFile(jar)) {
             throw new StackException(name + ": no jar at " + jar + " (build it with mvn package)");
         }
         List<String> command = command(Jdks.java(), jar, jvmArgs, args);
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             builder.environment().putAll(env);
             Process process = builder.start();
@@ -120,7 +124,11 @@ public final class JavaApp implements AutoCloseable {
     public int terminate(Duration timeout) {
         process.destroy();
         if (!awaitExit(timeout)) {
-            LOG.warn("{} (pid {}) did not exit within {} s of SIGTERM; killing it", name, process.pid(), timeout.toSeconds());
+            LOG.warn(
+                    "{} (pid {}) did not exit within {} s of SIGTERM; killing it",
+                    name,
+                    process.pid(),
+                    timeout.toSeconds());
             process.destroyForcibly();
             awaitExit(Duration.ofSeconds(30));
         }

@@ -16,16 +16,16 @@ final class Jdks {
     static final int MIN_FEATURE = 21;
     private static final Pattern JAVA_VERSION = Pattern.compile("^JAVA_VERSION=\"(\\d+)", Pattern.MULTILINE);
 
-    private Jdks() {
-    }
+    private Jdks() {}
 
     /** The home directory of a JDK >= 21. */
     static Path home() {
         if (Runtime.version().feature() >= MIN_FEATURE) {
             return Path.of(System.getProperty("java.home"));
         }
-        return underUsrLibJvm().orElseThrow(() -> new StackException(
-                "no Java " + MIN_FEATURE + "+ found (running Java " + Runtime.version().feature()
+        return underUsrLibJvm()
+                .orElseThrow(() -> new StackException("no Java " + MIN_FEATURE + "+ found (running Java "
+                        + Runtime.version().feature()
                         + ", nothing suitable under /usr/lib/jvm); install a JDK 21 or newer"));
     }
 

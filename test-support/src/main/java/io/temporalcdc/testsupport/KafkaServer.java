@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 final class KafkaServer implements Kafka, Server {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaServer.class);
-    private static final List<String> JVM_ARGS = List.of("-Xms128m", "-Xmx384m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true");
+    private static final List<String> JVM_ARGS =
+            List.of("-Xms128m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true");
 
     private final Path dir;
     private final Path logFile;
@@ -70,11 +70,22 @@ final class KafkaServer implements Kafka, Server {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("log4j2.properties"), BuildInfo.brokerLog4j());
             Files.writeString(properties, serverProperties());
-            Procs.run("Kafka storage format", java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
-                    "-c", properties.toString()), Map.of(), dir.resolve("format.log"), timeout);
+            Procs.run(
+                    "Kafka storage format",
+                    java(
+                            "kafka.tools.StorageTool",
+                            "format",
+                            "-t",
+                            Uuid.randomUuid().toString(),
+                            "-c",
+                            properties.toString()),
+                    Map.of(),
+                    dir.resolve("format.log"),
+                    timeout);
             process = new ProcessBuilder(java("kafka.Kafka", properties.toString()))
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve("stdout.log").toFile()))
                     .start();
         } catch (IOException e) {
             throw new StackException("Kafka could not be started in " + dir + ": " + e, e);
@@ -106,7 +117,9 @@ final class KafkaServer implements Kafka, Server {
     @Override
     public void createTopic(String name, int partitions) {
         try {
-            admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new StackException("Kafka could not create topic " + name + ": " + e.getCause(), e.getCause());
@@ -148,7 +161,8 @@ final class KafkaServer implements Kafka, Server {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_ARGS);
-        command.add("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties").toUri());
+        command.add(
+                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties").toUri());
         command.add("-Dtcdc.kafka.log=" + logFile);
         command.add("-cp");
         command.add(BuildInfo.brokerClasspath());
@@ -168,7 +182,8 @@ final class KafkaServer implements Kafka, Server {
     }
 
     private String serverProperties() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "# written by temporal-cdc test-support: one KRaft node, replication factor 1 everywhere",
                 "process.roles=broker,controller",
                 "node.id=1",

@@ -28,8 +28,7 @@ final class Leftovers {
     private static final Pattern RUN_DIR = Pattern.compile("^\\d{8}-\\d{6}-\\d{3}-(\\d+)$");
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
-    private Leftovers() {
-    }
+    private Leftovers() {}
 
     /** Stops leftover servers and deletes old run dirs under {@code baseDir}, keeping the newest {@code keep}. */
     static void clean(Path baseDir, int keep) {
@@ -48,9 +47,13 @@ final class Leftovers {
     /** The run dirs to delete: all but the newest {@code keep} (by name), never a live one. */
     static List<Path> toDelete(List<Path> runDirs, int keep, Predicate<Path> live) {
         List<Path> newestFirst = runDirs.stream()
-                .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+                .sorted(Comparator.comparing((Path p) -> p.getFileName().toString())
+                        .reversed())
                 .toList();
-        return newestFirst.stream().skip(Math.max(0, keep)).filter(live.negate()).toList();
+        return newestFirst.stream()
+                .skip(Math.max(0, keep))
+                .filter(live.negate())
+                .toList();
     }
 
     /** The pid of the JVM that owns a run dir, from its name; empty if the name is not a run dir's. */
@@ -61,13 +64,16 @@ final class Leftovers {
 
     /** The name of a run dir created now by this JVM: {@code yyyyMMdd-HHmmss-SSS-<pid>}. */
     static String runDirName(java.time.LocalDateTime now, long pid) {
-        return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").format(now) + "-" + pid;
+        return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
+                        .format(now) + "-" + pid;
     }
 
     private static boolean ownerAlive(Path runDir) {
         return ownerPid(runDir)
                 .filter(pid -> pid == ProcessHandle.current().pid()
-                        || Procs.commandLine(pid).map(line -> line.contains("java")).orElse(false))
+                        || Procs.commandLine(pid)
+                                .map(line -> line.contains("java"))
+                                .orElse(false))
                 .isPresent();
     }
 
@@ -76,7 +82,9 @@ final class Leftovers {
             return List.of();
         }
         try (Stream<Path> children = Files.list(baseDir)) {
-            return children.filter(Files::isDirectory).filter(p -> ownerPid(p).isPresent()).toList();
+            return children.filter(Files::isDirectory)
+                    .filter(p -> ownerPid(p).isPresent())
+                    .toList();
         } catch (IOException e) {
             LOG.warn("Cannot list stack base dir {}: {}", baseDir, e.toString());
             return List.of();
@@ -86,15 +94,18 @@ final class Leftovers {
     private static void stopServers(Path runDir) {
         List<Path> pidFiles = new ArrayList<>();
         try (Stream<Path> files = Files.list(runDir)) {
-            files.filter(f -> f.getFileName().toString().endsWith(PidRecord.SUFFIX)).forEach(pidFiles::add);
+            files.filter(f -> f.getFileName().toString().endsWith(PidRecord.SUFFIX))
+                    .forEach(pidFiles::add);
         } catch (IOException e) {
             LOG.warn("Cannot list run dir {}: {}", runDir, e.toString());
         }
         for (Path pidFile : pidFiles) {
-            PidRecord.read(pidFile).filter(r -> r.matches(Procs.commandLine(r.pid()))).ifPresent(r -> {
-                LOG.warn("Stopping leftover server of a crashed run: {} (pid {})", pidFile, r.pid());
-                Procs.stop(pidFile.toString(), r.pid(), STOP_TIMEOUT);
-            });
+            PidRecord.read(pidFile)
+                    .filter(r -> r.matches(Procs.commandLine(r.pid())))
+                    .ifPresent(r -> {
+                        LOG.warn("Stopping leftover server of a crashed run: {} (pid {})", pidFile, r.pid());
+                        Procs.stop(pidFile.toString(), r.pid(), STOP_TIMEOUT);
+                    });
         }
     }
 

@@ -4,14 +4,14 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.net.URI;
-import java.nio.file.StandardCopyOption;
-import java.util.Properties;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -48,12 +48,22 @@ public final class LocalStack implements AutoCloseable {
     private boolean closed;
 
     private LocalStack(Path runDir) {
-        this(runDir, new PostgresServer(runDir), new KafkaServer(runDir), new ElasticsearchServer(runDir),
-                new RedisServer(runDir), false);
+        this(
+                runDir,
+                new PostgresServer(runDir),
+                new KafkaServer(runDir),
+                new ElasticsearchServer(runDir),
+                new RedisServer(runDir),
+                false);
     }
 
-    private LocalStack(Path runDir, PostgresServer postgres, KafkaServer kafka, ElasticsearchServer elasticsearch,
-            RedisServer redis, boolean attached) {
+    private LocalStack(
+            Path runDir,
+            PostgresServer postgres,
+            KafkaServer kafka,
+            ElasticsearchServer elasticsearch,
+            RedisServer redis,
+            boolean attached) {
         this.runDir = runDir;
         this.postgres = postgres;
         this.kafka = kafka;
@@ -66,7 +76,8 @@ public final class LocalStack implements AutoCloseable {
     /** The stack of this JVM, started on first use under {@link StackOptions#defaults()}. */
     public static synchronized LocalStack shared() {
         if (sharedFailure != null) {
-            throw new StackException("the shared local stack failed to start earlier in this JVM: " + sharedFailure.getMessage(),
+            throw new StackException(
+                    "the shared local stack failed to start earlier in this JVM: " + sharedFailure.getMessage(),
                     sharedFailure);
         }
         if (shared == null) {
@@ -100,7 +111,10 @@ public final class LocalStack implements AutoCloseable {
             stack.close();
             throw e;
         }
-        LOG.info("Local stack ready in {} ms; run dir {}", Duration.ofNanos(System.nanoTime() - started).toMillis(), runDir);
+        LOG.info(
+                "Local stack ready in {} ms; run dir {}",
+                Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                runDir);
         for (Server server : stack.servers) {
             LOG.info("  {} at {} (log {})", server.name(), server.endpoint(), server.logFile());
         }
@@ -116,13 +130,17 @@ public final class LocalStack implements AutoCloseable {
         try (Reader reader = Files.newBufferedReader(endpointsFile)) {
             endpoints.load(reader);
         } catch (IOException e) {
-            throw new StackException("cannot read the endpoints file " + endpointsFile + " of the running stack: " + e, e);
+            throw new StackException(
+                    "cannot read the endpoints file " + endpointsFile + " of the running stack: " + e, e);
         }
         Path runDir = Path.of(endpoints.getProperty("run.dir"));
-        LocalStack stack = new LocalStack(runDir, new PostgresServer(runDir, port(endpoints, "postgres.port")),
+        LocalStack stack = new LocalStack(
+                runDir,
+                new PostgresServer(runDir, port(endpoints, "postgres.port")),
                 new KafkaServer(runDir, port(endpoints, "kafka.port"), port(endpoints, "kafka.controller.port")),
                 new ElasticsearchServer(runDir, port(endpoints, "elasticsearch.port")),
-                new RedisServer(runDir, port(endpoints, "redis.port")), true);
+                new RedisServer(runDir, port(endpoints, "redis.port")),
+                true);
         LOG.info("Attached to the running local stack in {}: {}", runDir, stack.endpointsJson());
         return stack;
     }
@@ -134,7 +152,9 @@ public final class LocalStack implements AutoCloseable {
         endpoints.setProperty("postgres.port", Integer.toString(postgres.port()));
         endpoints.setProperty("kafka.port", bootstrapPort());
         endpoints.setProperty("kafka.controller.port", Integer.toString(kafka.controllerPort()));
-        endpoints.setProperty("elasticsearch.port", Integer.toString(URI.create(elasticsearch.url()).getPort()));
+        endpoints.setProperty(
+                "elasticsearch.port",
+                Integer.toString(URI.create(elasticsearch.url()).getPort()));
         endpoints.setProperty("redis.port", Integer.toString(redis.port()));
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -228,7 +248,9 @@ public final class LocalStack implements AutoCloseable {
                     .toList();
             CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new StackException("local stack failed to start", e.getCause());
+            throw e.getCause() instanceof RuntimeException r
+                    ? r
+                    : new StackException("local stack failed to start", e.getCause());
         } finally {
             pool.shutdown();
         }
@@ -237,7 +259,11 @@ public final class LocalStack implements AutoCloseable {
     private void startOne(Server server, Duration timeout) {
         long started = System.nanoTime();
         server.start(runDir, timeout);
-        LOG.info("{} ready in {} ms at {}", server.name(), Duration.ofNanos(System.nanoTime() - started).toMillis(), server.endpoint());
+        LOG.info(
+                "{} ready in {} ms at {}",
+                server.name(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                server.endpoint());
     }
 
     private static void stopQuietly(Server server) {
@@ -259,7 +285,8 @@ public final class LocalStack implements AutoCloseable {
     private static Path createRunDir(Path baseDir) {
         try {
             Files.createDirectories(baseDir);
-            return Files.createDirectory(baseDir.resolve(Leftovers.runDirName(LocalDateTime.now(), ProcessHandle.current().pid())));
+            return Files.createDirectory(baseDir.resolve(Leftovers.runDirName(
+                    LocalDateTime.now(), ProcessHandle.current().pid())));
         } catch (IOException e) {
             throw new StackException("cannot create a run dir under " + baseDir + ": " + e, e);
         }

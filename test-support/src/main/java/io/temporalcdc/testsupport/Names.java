@@ -14,8 +14,7 @@ public final class Names {
     private static final int MAX_BASE_LENGTH = 40;
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    private Names() {
-    }
+    private Names() {}
 
     /**
      * Returns {@code <base>-<random>-<counter>}: the base sanitized (lowercased, every character
@@ -26,7 +25,8 @@ public final class Names {
      * @return a name no other call returns
      */
     public static String unique(String base) {
-        String random = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36, 36 * 36 * 36 * 36 * 36), 36);
+        String random =
+                Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36, 36 * 36 * 36 * 36 * 36), 36);
         return sanitize(base) + "-" + random + "-" + COUNTER.incrementAndGet();
     }
 

@@ -13,8 +13,7 @@ import java.util.stream.Stream;
  */
 final class OsUser {
 
-    private OsUser() {
-    }
+    private OsUser() {}
 
     /** Where sbin tools live; a test JVM's PATH does not always have them. */
     static String tool(String name) {
@@ -39,7 +38,11 @@ final class OsUser {
     /** Makes {@code user} own a directory tree (as root; does nothing otherwise). */
     static void chown(String user, Path dir, Path log) {
         if (Procs.isRoot()) {
-            Procs.run("chown " + dir, List.of(tool("chown"), "-R", user + ":", dir.toString()), java.util.Map.of(), log,
+            Procs.run(
+                    "chown " + dir,
+                    List.of(tool("chown"), "-R", user + ":", dir.toString()),
+                    java.util.Map.of(),
+                    log,
                     java.time.Duration.ofSeconds(30));
         }
     }

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** Reads the pid files servers write themselves. */
 final class PidFiles {
 
-    private PidFiles() {
-    }
+    private PidFiles() {}
 
     /** The pid in a server's own pid file, or null when it is missing or unreadable. */
     static Long read(Path pidFile) {

@@ -34,7 +34,8 @@ record PidRecord(long pid, String signature) {
             if (lines.size() < 2 || lines.get(1).isBlank()) {
                 return Optional.empty();
             }
-            return Optional.of(new PidRecord(Long.parseLong(lines.get(0).trim()), lines.get(1).trim()));
+            return Optional.of(new PidRecord(
+                    Long.parseLong(lines.get(0).trim()), lines.get(1).trim()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

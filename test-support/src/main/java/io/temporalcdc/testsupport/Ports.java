@@ -19,8 +19,7 @@ final class Ports {
     private static final int ATTEMPTS = 500;
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
-    private Ports() {
-    }
+    private Ports() {}
 
     /** A port on 127.0.0.1 that was free a moment ago and that this JVM has not handed out before. */
     static synchronized int free() {

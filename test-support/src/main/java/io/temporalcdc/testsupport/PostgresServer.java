@@ -66,18 +66,63 @@ final class PostgresServer implements Postgres, Server {
             Files.createFile(toolLog);
             Path socketDir = socketDir();
             OsUser.chown(OS_USER, dir, toolLog);
-            Procs.run("initdb", pg("initdb", "-D", dataDir.toString(), "-U", "postgres", "-E", "UTF8",
-                    "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"), Map.of(), toolLog, timeout);
+            Procs.run(
+                    "initdb",
+                    pg(
+                            "initdb",
+                            "-D",
+                            dataDir.toString(),
+                            "-U",
+                            "postgres",
+                            "-E",
+                            "UTF8",
+                            "--auth-local=trust",
+                            "--auth-host=scram-sha-256",
+                            "--no-sync"),
+                    Map.of(),
+                    toolLog,
+                    timeout);
             Files.writeString(dataDir.resolve("pg_hba.conf"), hba());
-            Files.writeString(dataDir.resolve("postgresql.conf"), settings(socketDir), java.nio.file.StandardOpenOption.APPEND);
-            Procs.run("pg_ctl start", pg("pg_ctl", "-D", dataDir.toString(), "-l", logFile.toString(), "-w",
-                    "-t", Long.toString(timeout.toSeconds()), "start"), Map.of(), toolLog, timeout.plusSeconds(5));
+            Files.writeString(
+                    dataDir.resolve("postgresql.conf"), settings(socketDir), java.nio.file.StandardOpenOption.APPEND);
+            Procs.run(
+                    "pg_ctl start",
+                    pg(
+                            "pg_ctl",
+                            "-D",
+                            dataDir.toString(),
+                            "-l",
+                            logFile.toString(),
+                            "-w",
+                            "-t",
+                            Long.toString(timeout.toSeconds()),
+                            "start"),
+                    Map.of(),
+                    toolLog,
+                    timeout.plusSeconds(5));
             started = true;
             new PidRecord(postmasterPid(), dataDir.toString()).write(runDir, "postgres");
-            Procs.run("create role and database " + ROLE, pg("psql", "-h", socketDir.toString(), "-p", Integer.toString(port),
-                    "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1",
-                    "-c", "CREATE ROLE " + ROLE + " SUPERUSER REPLICATION LOGIN",
-                    "-c", "CREATE DATABASE " + ROLE + " OWNER " + ROLE), Map.of(), toolLog, timeout);
+            Procs.run(
+                    "create role and database " + ROLE,
+                    pg(
+                            "psql",
+                            "-h",
+                            socketDir.toString(),
+                            "-p",
+                            Integer.toString(port),
+                            "-U",
+                            "postgres",
+                            "-d",
+                            "postgres",
+                            "-v",
+                            "ON_ERROR_STOP=1",
+                            "-c",
+                            "CREATE ROLE " + ROLE + " SUPERUSER REPLICATION LOGIN",
+                            "-c",
+                            "CREATE DATABASE " + ROLE + " OWNER " + ROLE),
+                    Map.of(),
+                    toolLog,
+                    timeout);
         } catch (IOException e) {
             throw new StackException("PostgreSQL could not be set up in " + dir + ": " + e, e);
         }
@@ -90,8 +135,12 @@ final class PostgresServer implements Postgres, Server {
         }
         started = false;
         try {
-            Procs.run("pg_ctl stop", pg("pg_ctl", "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "30", "stop"),
-                    Map.of(), toolLog, Duration.ofSeconds(40));
+            Procs.run(
+                    "pg_ctl stop",
+                    pg("pg_ctl", "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "30", "stop"),
+                    Map.of(),
+                    toolLog,
+                    Duration.ofSeconds(40));
         } catch (StackException e) {
             LOG.warn("pg_ctl stop failed ({}); stopping PostgreSQL by pid", e.getMessage());
             Procs.stop(name(), postmasterPid(), Duration.ofSeconds(20));
@@ -136,7 +185,8 @@ final class PostgresServer implements Postgres, Server {
 
     @Override
     public void createPasswordUser(String name, String password) {
-        execute("CREATE ROLE " + quoteIdentifier(name) + " LOGIN REPLICATION SUPERUSER PASSWORD " + quoteLiteral(password));
+        execute("CREATE ROLE " + quoteIdentifier(name) + " LOGIN REPLICATION SUPERUSER PASSWORD "
+                + quoteLiteral(password));
     }
 
     @Override
@@ -163,7 +213,8 @@ final class PostgresServer implements Postgres, Server {
             return versions.filter(v -> v.getFileName().toString().matches("\\d+"))
                     .filter(v -> Integer.parseInt(v.getFileName().toString()) >= MIN_VERSION)
                     .filter(v -> Files.isExecutable(v.resolve("bin/pg_ctl")))
-                    .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
+                    .max(Comparator.comparingInt(
+                            v -> Integer.parseInt(v.getFileName().toString())))
                     .map(v -> v.resolve("bin"))
                     .orElseThrow(() -> new StackException("no PostgreSQL >= " + MIN_VERSION
                             + " under /usr/lib/postgresql; install it: apt-get install -y postgresql"));
@@ -177,10 +228,13 @@ final class PostgresServer implements Postgres, Server {
     }
 
     private void execute(String sql) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new StackException("PostgreSQL refused: " + sql.replaceAll("PASSWORD '.*'", "PASSWORD ***") + ": " + e.getMessage(), e);
+            throw new StackException(
+                    "PostgreSQL refused: " + sql.replaceAll("PASSWORD '.*'", "PASSWORD ***") + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -203,14 +257,17 @@ final class PostgresServer implements Postgres, Server {
 
     private long postmasterPid() {
         try {
-            return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+            return Long.parseLong(
+                    Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
         } catch (IOException | RuntimeException e) {
-            throw new StackException("PostgreSQL left no readable postmaster.pid in " + dataDir + "; see " + logFile, e);
+            throw new StackException(
+                    "PostgreSQL left no readable postmaster.pid in " + dataDir + "; see " + logFile, e);
         }
     }
 
     private static String hba() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "# written by temporal-cdc test-support",
                 "local all all trust",
                 "host all " + ROLE + " 127.0.0.1/32 trust",
@@ -221,7 +278,8 @@ final class PostgresServer implements Postgres, Server {
     }
 
     private String settings(Path socketDir) {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "",
                 "# temporal-cdc test-support",
                 "port = " + port,

@@ -18,8 +18,7 @@ final class Procs {
 
     private static final Logger LOG = LoggerFactory.getLogger(Procs.class);
 
-    private Procs() {
-    }
+    private Procs() {}
 
     /** Whether this JVM runs as root (effective uid 0). */
     static boolean isRoot() {
@@ -36,7 +35,8 @@ final class Procs {
      * @throws StackException if it fails, times out or exits non-zero (the message names the log)
      */
     static void run(String what, List<String> command, Map<String, String> env, Path log, Duration timeout) {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         try {
@@ -46,8 +46,8 @@ final class Procs {
                 throw new StackException(what + " did not finish within " + timeout.toSeconds() + " s; see " + log);
             }
             if (process.exitValue() != 0) {
-                throw new StackException(what + " failed with exit code " + process.exitValue() + "; see " + log
-                        + "\n" + String.join("\n", tail(log, 15)));
+                throw new StackException(what + " failed with exit code " + process.exitValue() + "; see " + log + "\n"
+                        + String.join("\n", tail(log, 15)));
             }
         } catch (IOException e) {
             throw new StackException(what + " could not be started: " + e.getMessage(), e);
@@ -60,7 +60,9 @@ final class Procs {
     /** Runs a command and returns its standard output (trimmed); empty when it fails. */
     static Optional<String> output(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return process.waitFor() == 0 ? Optional.of(out) : Optional.empty();
         } catch (IOException e) {
@@ -75,7 +77,8 @@ final class Procs {
     static Optional<String> commandLine(long pid) {
         try {
             byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            String line = new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+            String line =
+                    new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
             return line.isEmpty() ? Optional.empty() : Optional.of(line);
         } catch (IOException e) {
             return Optional.empty();
@@ -116,7 +119,9 @@ final class Procs {
     /** The last {@code n} lines of a text file (empty if it cannot be read). */
     static List<String> tail(Path file, int n) {
         try {
-            List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+            List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
             return new ArrayList<>(lines.subList(Math.max(0, lines.size() - n), lines.size()));
         } catch (IOException e) {
             return new ArrayList<>();

@@ -8,8 +8,7 @@ final class Readiness {
 
     private static final long POLL_MILLIS = 200;
 
-    private Readiness() {
-    }
+    private Readiness() {}
 
     /** Waits until {@code ready} returns true, at most {@code timeout}. */
     static void await(Server server, Duration timeout, BooleanSupplier ready) {

@@ -56,10 +56,29 @@ final class RedisServer implements Redis, Server {
         } catch (IOException e) {
             throw new StackException("Redis run dir " + dir + " cannot be created: " + e, e);
         }
-        Procs.run("redis-server", List.of(OsUser.tool("redis-server"), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "yes",
-                "--dir", dir.toString(), "--pidfile", pidFile.toString(), "--logfile", logFile.toString()),
-                Map.of(), dir.resolve("launch.log"), Duration.ofSeconds(30));
+        Procs.run(
+                "redis-server",
+                List.of(
+                        OsUser.tool("redis-server"),
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--daemonize",
+                        "yes",
+                        "--dir",
+                        dir.toString(),
+                        "--pidfile",
+                        pidFile.toString(),
+                        "--logfile",
+                        logFile.toString()),
+                Map.of(),
+                dir.resolve("launch.log"),
+                Duration.ofSeconds(30));
         // redis writes its pid file only once it listens: no pid file means it failed (see its log)
         pid = readPid();
         new PidRecord(pid, signature()).write(runDir, "redis");

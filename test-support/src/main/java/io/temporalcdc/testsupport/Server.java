@@ -22,4 +22,3 @@ interface Server extends AutoCloseable {
     @Override
     void close();
 }
-

@@ -18,7 +18,8 @@ public final class StackMain {
             System.err.println("usage: StackMain <endpoints-file> [<base-dir>]");
             System.exit(2);
         }
-        StackOptions options = args.length == 2 ? StackOptions.defaults().withBaseDir(Path.of(args[1])) : StackOptions.defaults();
+        StackOptions options =
+                args.length == 2 ? StackOptions.defaults().withBaseDir(Path.of(args[1])) : StackOptions.defaults();
         LocalStack stack;
         try {
             stack = LocalStack.start(options);
@@ -28,10 +29,13 @@ public final class StackMain {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
-            stopped.countDown();
-        }, "stack-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stack.close();
+                            stopped.countDown();
+                        },
+                        "stack-stop"));
         stack.writeEndpoints(Path.of(args[0]));
         System.err.println("STACK READY " + stack.runDir() + " " + stack.endpointsJson());
         stopped.await();

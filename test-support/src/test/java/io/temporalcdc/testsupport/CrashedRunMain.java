@@ -12,13 +12,13 @@ import java.time.LocalDateTime;
  */
 public final class CrashedRunMain {
 
-    private CrashedRunMain() {
-    }
+    private CrashedRunMain() {}
 
     /** Entry point: {@code <base dir>}. */
     public static void main(String[] args) throws Exception {
         Path base = Path.of(args[0]);
-        Path runDir = Files.createDirectories(base.resolve(Leftovers.runDirName(LocalDateTime.now(), ProcessHandle.current().pid())));
+        Path runDir = Files.createDirectories(base.resolve(Leftovers.runDirName(
+                LocalDateTime.now(), ProcessHandle.current().pid())));
         new PostgresServer(runDir).start(runDir, Duration.ofSeconds(120));
         new RedisServer(runDir).start(runDir, Duration.ofSeconds(120));
         Files.writeString(base.resolve("ready"), runDir.toString());

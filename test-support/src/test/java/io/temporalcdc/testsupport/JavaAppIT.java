@@ -21,6 +21,7 @@ class JavaAppIT {
 
     @TempDir
     static Path dir;
+
     private static Path jar;
 
     @BeforeAll
@@ -32,14 +33,18 @@ class JavaAppIT {
         String entry = SleeperMain.class.getName().replace('.', '/') + ".class";
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
             out.putNextEntry(new ZipEntry(entry));
-            out.write(SleeperMain.class.getClassLoader().getResourceAsStream(entry).readAllBytes());
+            out.write(SleeperMain.class
+                    .getClassLoader()
+                    .getResourceAsStream(entry)
+                    .readAllBytes());
             out.closeEntry();
         }
     }
 
     @Test
     void shouldPassArgsAndEnvAndReportExitCode() {
-        try (JavaApp app = JavaApp.start("exit", jar, List.of("exit", "7"), Map.of("SLEEPER_GREETING", "hello"), dir.resolve("exit.log"))) {
+        try (JavaApp app = JavaApp.start(
+                "exit", jar, List.of("exit", "7"), Map.of("SLEEPER_GREETING", "hello"), dir.resolve("exit.log"))) {
             assertThat(app.waitFor(Duration.ofSeconds(60))).hasValue(7);
             assertThat(app.lastLines(2)).containsExactly("greeting hello", "exiting 7");
         }
@@ -48,7 +53,8 @@ class JavaAppIT {
     @Test
     void shouldExitZeroOnSigtermAndDieOnKill() {
         JavaApp polite = JavaApp.start("polite", jar, List.of("sleep"), Map.of(), dir.resolve("polite.log"));
-        JavaApp killed = JavaApp.start("killed", jar, List.of("-Xmx64m"), List.of("sleep"), Map.of(), dir.resolve("killed.log"));
+        JavaApp killed =
+                JavaApp.start("killed", jar, List.of("-Xmx64m"), List.of("sleep"), Map.of(), dir.resolve("killed.log"));
         awaitLine(polite, "sleeping");
         awaitLine(killed, "sleeping");
 
@@ -61,6 +67,8 @@ class JavaAppIT {
     }
 
     private static void awaitLine(JavaApp app, String line) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(app.lastLines(5)).contains(line));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(app.lastLines(5)).contains(line));
     }
 }

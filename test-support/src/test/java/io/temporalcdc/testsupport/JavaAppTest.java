@@ -28,12 +28,16 @@ class JavaAppTest {
     @Test
     void shouldPointJarOfAtModuleTarget() {
         assertThat(JavaApp.jarOf("cdc-source").toString()).endsWith("/cdc-source/target/cdc-source-0.1.0-SNAPSHOT.jar");
-        assertThat(JavaApp.jarOf("cdc-source")).isAbsolute().isEqualTo(JavaApp.jarOf("cdc-source").normalize());
+        assertThat(JavaApp.jarOf("cdc-source"))
+                .isAbsolute()
+                .isEqualTo(JavaApp.jarOf("cdc-source").normalize());
     }
 
     @Test
     void shouldRefuseMissingJar() {
-        assertThatThrownBy(() -> JavaApp.start("x", Path.of("/nonexistent.jar"), List.of(), Map.of(), Path.of("/tmp/x.log")))
-                .isInstanceOf(StackException.class).hasMessageContaining("/nonexistent.jar");
+        assertThatThrownBy(() ->
+                        JavaApp.start("x", Path.of("/nonexistent.jar"), List.of(), Map.of(), Path.of("/tmp/x.log")))
+                .isInstanceOf(StackException.class)
+                .hasMessageContaining("/nonexistent.jar");
     }
 }

@@ -17,14 +17,25 @@ class LeftoversIT {
 
     @Test
     void shouldStopServersOfCrashedRunAtNextStart() throws Exception {
-        Path base = Path.of("target", "local-stack-crash-test", Names.unique("base")).toAbsolutePath();
+        Path base = Path.of("target", "local-stack-crash-test", Names.unique("base"))
+                .toAbsolutePath();
         Files.createDirectories(base);
-        Process crashed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "-cp", System.getProperty("java.class.path"), CrashedRunMain.class.getName(), base.toString())
-                .redirectErrorStream(true).redirectOutput(base.resolve("crashed-jvm.log").toFile()).start();
+        Process crashed = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx64m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CrashedRunMain.class.getName(),
+                        base.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(base.resolve("crashed-jvm.log").toFile())
+                .start();
         try {
-            await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(base.resolve("ready")) || !crashed.isAlive());
-            assertThat(crashed.isAlive()).as("crashed JVM started its servers; see %s", base.resolve("crashed-jvm.log")).isTrue();
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> Files.exists(base.resolve("ready")) || !crashed.isAlive());
+            assertThat(crashed.isAlive())
+                    .as("crashed JVM started its servers; see %s", base.resolve("crashed-jvm.log"))
+                    .isTrue();
             Path runDir = Path.of(Files.readString(base.resolve("ready")));
             crashed.destroyForcibly().waitFor();
             List<PidRecord> servers = records(runDir);
@@ -41,7 +52,10 @@ class LeftoversIT {
 
     private static List<PidRecord> records(Path runDir) throws IOException {
         try (Stream<Path> files = Files.list(runDir)) {
-            return files.filter(f -> f.toString().endsWith(PidRecord.SUFFIX)).map(PidRecord::read).flatMap(Optional::stream).toList();
+            return files.filter(f -> f.toString().endsWith(PidRecord.SUFFIX))
+                    .map(PidRecord::read)
+                    .flatMap(Optional::stream)
+                    .toList();
         }
     }
 }

@@ -40,13 +40,15 @@ class LeftoversTest {
         Path live = Path.of("20261124-060000-000-2");
         Path newest = Path.of("20261124-070000-000-3");
         Set<Path> alive = Set.of(live);
-        assertThat(Leftovers.toDelete(List.of(old, live, newest), 0, alive::contains)).containsExactlyInAnyOrder(old, newest);
+        assertThat(Leftovers.toDelete(List.of(old, live, newest), 0, alive::contains))
+                .containsExactlyInAnyOrder(old, newest);
     }
 
     @Test
     void shouldStopOnlyProcessesWhoseCommandLineMatches() {
         PidRecord record = new PidRecord(123, "/run/x/kafka/server.properties");
-        assertThat(record.matches(Optional.of("java -cp a kafka.Kafka /run/x/kafka/server.properties"))).isTrue();
+        assertThat(record.matches(Optional.of("java -cp a kafka.Kafka /run/x/kafka/server.properties")))
+                .isTrue();
         assertThat(record.matches(Optional.of("bash -c sleep 100"))).isFalse();
         assertThat(record.matches(Optional.empty())).isFalse();
     }
@@ -54,7 +56,8 @@ class LeftoversTest {
     @Test
     void shouldRoundTripPidRecords(@TempDir Path dir) {
         new PidRecord(777, "redis-server 127.0.0.1:1234").write(dir, "redis");
-        assertThat(PidRecord.read(dir.resolve("redis.pid"))).contains(new PidRecord(777, "redis-server 127.0.0.1:1234"));
+        assertThat(PidRecord.read(dir.resolve("redis.pid")))
+                .contains(new PidRecord(777, "redis-server 127.0.0.1:1234"));
         assertThat(PidRecord.read(dir.resolve("missing.pid"))).isEmpty();
     }
 
@@ -65,12 +68,14 @@ class LeftoversTest {
         Process leftover = new ProcessBuilder("sleep", "300", dead.toString()).start();
         try {
             new PidRecord(leftover.pid(), dead.toString()).write(dead, "fake");
-            Path live = base.resolve(Leftovers.runDirName(LocalDateTime.now(), ProcessHandle.current().pid()));
+            Path live = base.resolve(Leftovers.runDirName(
+                    LocalDateTime.now(), ProcessHandle.current().pid()));
             java.nio.file.Files.createDirectories(live);
 
             Leftovers.clean(base, 0);
 
-            assertThat(leftover.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(leftover.waitFor(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
             assertThat(dead).doesNotExist();
             assertThat(live).exists();
         } finally {

@@ -42,7 +42,8 @@ class LocalStackIT {
 
     @Test
     void shouldRunPostgresWithLogicalWalLevel() throws SQLException {
-        try (Connection connection = stack.postgres().connect(); Statement statement = connection.createStatement();
+        try (Connection connection = stack.postgres().connect();
+                Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SHOW wal_level")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("logical");
@@ -51,10 +52,12 @@ class LocalStackIT {
 
     @Test
     void shouldConnectAsTrustedTemporalUserThroughJdbcUrl() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(stack.postgres().jdbcUrl());
+        try (Connection connection =
+                        DriverManager.getConnection(stack.postgres().jdbcUrl());
                 Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT current_user, current_database(), rolreplication, rolsuper"
-                        + " FROM pg_roles WHERE rolname = current_user")) {
+                ResultSet rs =
+                        statement.executeQuery("SELECT current_user, current_database(), rolreplication, rolsuper"
+                                + " FROM pg_roles WHERE rolname = current_user")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("temporal");
             assertThat(rs.getString(2)).isEqualTo("temporal");
@@ -66,7 +69,8 @@ class LocalStackIT {
     @Test
     void shouldCreateFreshDatabase() throws SQLException {
         String url = stack.postgres().createDatabase(Names.unique("db"));
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+        try (Connection connection = DriverManager.getConnection(url);
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE t (id int PRIMARY KEY)");
             try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM t")) {
                 assertThat(rs.next()).isTrue();
@@ -82,14 +86,17 @@ class LocalStackIT {
         String base = "jdbc:postgresql://127.0.0.1:" + stack.postgres().port() + "/temporal";
 
         try (Connection connection = DriverManager.getConnection(base, user, "s3cret'pw");
-                Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT current_user")) {
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT current_user")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo(user);
         }
-        assertThatThrownBy(() -> DriverManager.getConnection(base, user, "wrong").close())
+        assertThatThrownBy(
+                        () -> DriverManager.getConnection(base, user, "wrong").close())
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("password authentication failed");
-        assertThatThrownBy(() -> DriverManager.getConnection(base + "?user=" + user).close())
+        assertThatThrownBy(() ->
+                        DriverManager.getConnection(base + "?user=" + user).close())
                 .isInstanceOf(SQLException.class);
     }
 
@@ -105,7 +112,8 @@ class LocalStackIT {
             List<ConsumerRecord<String, String>> received = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(received::add);
-                assertThat(received).extracting(ConsumerRecord::key, ConsumerRecord::value)
+                assertThat(received)
+                        .extracting(ConsumerRecord::key, ConsumerRecord::value)
                         .containsExactly(org.assertj.core.groups.Tuple.tuple("k", "v"));
             });
         }
@@ -113,16 +121,19 @@ class LocalStackIT {
 
     @Test
     void shouldReportElasticsearchClusterHealthy() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(stack.elasticsearch().url() + "/_cluster/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(stack.elasticsearch().url() + "/_cluster/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).containsPattern("\"status\":\"(green|yellow)\"");
     }
 
     @Test
     void shouldAnswerRedisPing() throws IOException {
-        assertThat(stack.redis().uri()).isEqualTo("redis://127.0.0.1:" + stack.redis().port());
+        assertThat(stack.redis().uri())
+                .isEqualTo("redis://127.0.0.1:" + stack.redis().port());
         try (Socket socket = new Socket("127.0.0.1", stack.redis().port())) {
             OutputStream out = socket.getOutputStream();
             out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -136,13 +147,18 @@ class LocalStackIT {
 
     @Test
     void shouldDescribeEndpointsAsJson() {
-        assertThat(stack.endpointsJson()).matches("\\{\"postgres\":\"jdbc:postgresql://127\\.0\\.0\\.1:\\d+/temporal\\?user=temporal\","
-                + "\"elasticsearch\":\"http://127\\.0\\.0\\.1:\\d+\",\"kafka\":\"127\\.0\\.0\\.1:\\d+\",\"redis\":\"redis://127\\.0\\.0\\.1:\\d+\"}");
+        assertThat(stack.endpointsJson())
+                .matches(
+                        "\\{\"postgres\":\"jdbc:postgresql://127\\.0\\.0\\.1:\\d+/temporal\\?user=temporal\","
+                                + "\"elasticsearch\":\"http://127\\.0\\.0\\.1:\\d+\",\"kafka\":\"127\\.0\\.0\\.1:\\d+\",\"redis\":\"redis://127\\.0\\.0\\.1:\\d+\"}");
     }
 
     @Test
     void shouldKeepServerLogsInRunDir() {
-        for (Path log : List.of(stack.postgres().logFile(), stack.kafka().logFile(), stack.elasticsearch().logFile(),
+        for (Path log : List.of(
+                stack.postgres().logFile(),
+                stack.kafka().logFile(),
+                stack.elasticsearch().logFile(),
                 stack.redis().logFile())) {
             assertThat(log).startsWith(stack.runDir()).isNotEmptyFile();
         }
@@ -157,9 +173,15 @@ class LocalStackIT {
         try (LocalStack second = LocalStack.start(StackOptions.defaults().withBaseDir(base))) {
             runDir = second.runDir();
             pids = recordedPids(runDir);
-            ports = List.of(second.postgres().port(), second.redis().port(), port(second.kafka().bootstrapServers()),
+            ports = List.of(
+                    second.postgres().port(),
+                    second.redis().port(),
+                    port(second.kafka().bootstrapServers()),
                     port(second.elasticsearch().url()));
-            assertThat(pids).hasSize(4).allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            assertThat(pids)
+                    .hasSize(4)
+                    .allMatch(pid ->
+                            ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         }
         assertThat(pids).noneMatch(pid -> Procs.commandLine(pid).isPresent());
         assertThat(ports).allMatch(Ports::isFree);
@@ -173,25 +195,38 @@ class LocalStackIT {
     private static List<Long> recordedPids(Path runDir) throws IOException {
         try (Stream<Path> files = Files.list(runDir)) {
             return files.filter(f -> f.toString().endsWith(".pid"))
-                    .map(PidRecord::read).flatMap(java.util.Optional::stream).map(PidRecord::pid).toList();
+                    .map(PidRecord::read)
+                    .flatMap(java.util.Optional::stream)
+                    .map(PidRecord::pid)
+                    .toList();
         }
     }
 
     private Properties producerProps() {
         Properties props = new Properties();
-        props.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
+        props.putAll(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.kafka().bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class.getName()));
         return props;
     }
 
     private Properties consumerProps() {
         Properties props = new Properties();
-        props.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, Names.unique("group"),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+        props.putAll(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                Names.unique("group"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName()));
         return props;
     }
 }

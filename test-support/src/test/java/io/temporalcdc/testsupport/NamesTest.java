@@ -11,7 +11,9 @@ class NamesTest {
 
     @Test
     void shouldKeepOnlyLowercaseLettersDigitsAndDashes() {
-        assertThat(Names.unique("My_Test.Topic Name#1")).matches("[a-z0-9][a-z0-9-]*").startsWith("my-test-topic-name-1-");
+        assertThat(Names.unique("My_Test.Topic Name#1"))
+                .matches("[a-z0-9][a-z0-9-]*")
+                .startsWith("my-test-topic-name-1-");
     }
 
     @Test

@@ -3,8 +3,7 @@ package io.temporalcdc.testsupport;
 /** The main class of the jar {@link JavaAppIT} runs: {@code exit N} or {@code sleep}. */
 public final class SleeperMain {
 
-    private SleeperMain() {
-    }
+    private SleeperMain() {}
 
     /** Entry point. */
     public static void main(String[] args) throws InterruptedException {

@@ -27,13 +27,17 @@ public final class CountingProductionExceptionHandler implements ProductionExcep
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         return decide(context, record.topic(), exception);
     }
 
     @Override
     @SuppressWarnings("rawtypes")
-    public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
+    public Response handleSerializationError(
+            ErrorHandlerContext context,
+            ProducerRecord record,
+            Exception exception,
             SerializationExceptionOrigin origin) {
         return decide(context, record.topic(), exception);
     }
@@ -43,12 +47,22 @@ public final class CountingProductionExceptionHandler implements ProductionExcep
             metrics.productionError();
         }
         if (exception instanceof RecordTooLargeException) {
-            LOG.error("Dropping the dead letter for {}-{}@{}: {} refused it ({})", context.topic(), context.partition(),
-                    context.offset(), topic, exception.toString());
+            LOG.error(
+                    "Dropping the dead letter for {}-{}@{}: {} refused it ({})",
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    topic,
+                    exception.toString());
             return Response.resume();
         }
-        LOG.error("Cannot produce to {} (record from {}-{}@{}): {}", topic, context.topic(), context.partition(),
-                context.offset(), exception.toString());
+        LOG.error(
+                "Cannot produce to {} (record from {}-{}@{}): {}",
+                topic,
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                exception.toString());
         return Response.fail();
     }
 }

@@ -39,15 +39,21 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         String reason = "undeserializable: " + exception;
-        LOG.warn("{}-{}@{}: dead-lettering record ({})", context.topic(), context.partition(), context.offset(), reason);
+        LOG.warn(
+                "{}-{}@{}: dead-lettering record ({})", context.topic(), context.partition(), context.offset(), reason);
         if (metrics != null) {
             metrics.deadLettered();
         }
-        ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(dlqTopic, null, record.key(), record.value(),
-                DeadLetters.headers(record.headers(), reason, exception, context.topic(), context.partition(),
-                        context.offset()));
+        ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(
+                dlqTopic,
+                null,
+                record.key(),
+                record.value(),
+                DeadLetters.headers(
+                        record.headers(), reason, exception, context.topic(), context.partition(), context.offset()));
         return Response.resume(List.of(dead));
     }
 }

@@ -25,9 +25,10 @@ public final class DeadLetters {
     private DeadLetters() {}
 
     /** @return a copy of {@code original} with the dead-letter headers added (replacing earlier ones) */
-    public static Headers headers(Headers original, String reason, Throwable exception, String topic, int partition,
-            long offset) {
-        RecordHeaders headers = new RecordHeaders(original == null ? new RecordHeaders().toArray() : original.toArray());
+    public static Headers headers(
+            Headers original, String reason, Throwable exception, String topic, int partition, long offset) {
+        RecordHeaders headers =
+                new RecordHeaders(original == null ? new RecordHeaders().toArray() : original.toArray());
         put(headers, REASON, truncate(reason));
         put(headers, EXCEPTION, exception == null ? "" : exception.getClass().getName());
         put(headers, SOURCE_TOPIC, topic == null ? "" : topic);

@@ -39,7 +39,9 @@ public final class IndexerMetrics {
     }
 
     private static Counter counter(MeterRegistry registry, String name, String description) {
-        return Counter.builder("visibility.indexer." + name).description(description).register(registry);
+        return Counter.builder("visibility.indexer." + name)
+                .description(description)
+                .register(registry);
     }
 
     void indexed(long sourceTsMs, long nowMs) {

@@ -30,8 +30,8 @@ final class IndexingProcessor implements Processor<byte[], byte[], byte[], byte[
     private final IndexerMetrics metrics;
     private ProcessorContext<byte[], byte[]> context;
 
-    IndexingProcessor(String sourceTopic, EsWriter writer, ChangeEventDecoder decoder, Retrier retrier,
-            IndexerMetrics metrics) {
+    IndexingProcessor(
+            String sourceTopic, EsWriter writer, ChangeEventDecoder decoder, Retrier retrier, IndexerMetrics metrics) {
         this.sourceTopic = sourceTopic;
         this.writer = writer;
         this.decoder = decoder;
@@ -96,7 +96,9 @@ final class IndexingProcessor implements Processor<byte[], byte[], byte[], byte[
 
     private void truncate(ChangeEvent event) {
         metrics.truncate();
-        LOG.warn("{}: TRUNCATE at lsn {} is not applied to Elasticsearch; reindex by replay if needed", topic(),
+        LOG.warn(
+                "{}: TRUNCATE at lsn {} is not applied to Elasticsearch; reindex by replay if needed",
+                topic(),
                 event.source() == null ? -1 : event.source().lsn());
     }
 

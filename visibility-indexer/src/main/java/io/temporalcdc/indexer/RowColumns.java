@@ -133,9 +133,8 @@ final class RowColumns {
     }
 
     private static DocumentMappingException wrongType(String column, String expected, JsonNode actual) {
-        return new DocumentMappingException(
-                column + " must be " + expected + " but is " + actual.getNodeType().name().toLowerCase() + " "
-                        + abbreviate(actual.toString()));
+        return new DocumentMappingException(column + " must be " + expected + " but is "
+                + actual.getNodeType().name().toLowerCase() + " " + abbreviate(actual.toString()));
     }
 
     private static String abbreviate(String text) {

@@ -26,6 +26,7 @@ import java.util.Locale;
 public final class VisibilityDocumentMapper {
     /** The columns of {@code temporal_visibility.executions}. */
     static final String NAMESPACE_ID = "namespace_id";
+
     static final String RUN_ID = "run_id";
     static final String WORKFLOW_ID = "workflow_id";
     static final String WORKFLOW_TYPE_NAME = "workflow_type_name";
@@ -111,8 +112,8 @@ public final class VisibilityDocumentMapper {
             return;
         }
         if (!attributes.isObject()) {
-            throw new DocumentMappingException(
-                    SEARCH_ATTRIBUTES + " must be a JSON object but is " + attributes.getNodeType().name().toLowerCase());
+            throw new DocumentMappingException(SEARCH_ATTRIBUTES + " must be a JSON object but is "
+                    + attributes.getNodeType().name().toLowerCase());
         }
         doc.set("SearchAttributes", attributes);
     }

@@ -39,16 +39,25 @@ public final class VisibilityIndexerApp {
     private VisibilityIndexerApp() {}
 
     public static void main(String[] args) {
-        App.run("visibility-indexer", args, VisibilityIndexerConfig.DEF, DEFAULT_HTTP_PORT, VisibilityIndexerApp::start);
+        App.run(
+                "visibility-indexer",
+                args,
+                VisibilityIndexerConfig.DEF,
+                DEFAULT_HTTP_PORT,
+                VisibilityIndexerApp::start);
     }
 
     /** The {@link App.Starter}: returns what closes the running indexer. */
     public static AutoCloseable start(Map<String, String> settings, AppContext ctx) throws Exception {
         VisibilityIndexerConfig config = new VisibilityIndexerConfig(settings);
-        Preflight.kafka(VisibilityIndexerConfig.KAFKA_BOOTSTRAP_SERVERS, config.kafkaClientProperties(),
+        Preflight.kafka(
+                VisibilityIndexerConfig.KAFKA_BOOTSTRAP_SERVERS,
+                config.kafkaClientProperties(),
                 KAFKA_PREFLIGHT_TIMEOUT);
-        EsConnection es = EsConnection.open(config.elasticsearchUrls(),
-                config.getString(VisibilityIndexerConfig.ELASTICSEARCH_USERNAME), config.elasticsearchPassword());
+        EsConnection es = EsConnection.open(
+                config.elasticsearchUrls(),
+                config.getString(VisibilityIndexerConfig.ELASTICSEARCH_USERNAME),
+                config.elasticsearchPassword());
         try {
             return startWith(config, es, ctx);
         } catch (Exception | Error e) {
@@ -59,20 +68,25 @@ public final class VisibilityIndexerApp {
 
     private static AutoCloseable startWith(VisibilityIndexerConfig config, EsConnection es, AppContext ctx) {
         IndexSettings index = indexSettings(config);
-        Preflight.check(VisibilityIndexerConfig.ELASTICSEARCH_URL,
+        Preflight.check(
+                VisibilityIndexerConfig.ELASTICSEARCH_URL,
                 "Elasticsearch at " + config.elasticsearchUrls() + " (GET _cluster/health)",
                 () -> es.client().cluster().health());
         String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
         Preflight.check(VisibilityIndexerConfig.TOPIC_PREFIX, "preparing the topics", () -> {
-            KafkaTopics.ensure(config.kafkaClientProperties(),
+            KafkaTopics.ensure(
+                    config.kafkaClientProperties(),
                     List.of(Topics.visibilityExecutions(prefix), Topics.visibilityIndexerDlq(prefix)));
             return null;
         });
-        Preflight.check(VisibilityIndexerConfig.INDEX_PREFIX, "installing the index " + index.alias(),
+        Preflight.check(
+                VisibilityIndexerConfig.INDEX_PREFIX,
+                "installing the index " + index.alias(),
                 () -> new IndexInstaller(es.rest(), index).install());
         EsWriter writer = new ElasticsearchEsWriter(es.client(), index.alias());
         Topology topology = VisibilityIndexerTopology.build(
-                new VisibilityIndexerTopology.Settings(prefix, RetryPolicy.defaults(), ctx.registry()), writer,
+                new VisibilityIndexerTopology.Settings(prefix, RetryPolicy.defaults(), ctx.registry()),
+                writer,
                 new JsonChangeEventDecoder());
         KafkaStreams streams = new KafkaStreams(topology, new StreamsConfig(streamsProperties(config, ctx)));
         streams.setStateListener((now, before) -> {
@@ -86,13 +100,17 @@ public final class VisibilityIndexerApp {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(ctx.registry());
         streams.start();
-        LOG.info("Indexing {} into {} (dead letters: {})", Topics.visibilityExecutions(prefix), index.alias(),
+        LOG.info(
+                "Indexing {} into {} (dead letters: {})",
+                Topics.visibilityExecutions(prefix),
+                index.alias(),
                 Topics.visibilityIndexerDlq(prefix));
         return () -> {
             ctx.ready(false);
-            // leave the group at once, so a restarted instance gets the partitions without waiting for the session timeout
-            streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(
-                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            // leave the group at once, so a restarted instance gets the partitions without waiting for the session
+            // timeout
+            streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             streamsMetrics.close();
             writer.close();
             es.close();
@@ -100,17 +118,20 @@ public final class VisibilityIndexerApp {
     }
 
     static IndexSettings indexSettings(VisibilityIndexerConfig config) {
-        return new IndexSettings(config.getString(VisibilityIndexerConfig.INDEX_PREFIX),
-                config.getInt(VisibilityIndexerConfig.INDEX_SHARDS), config.getInt(VisibilityIndexerConfig.INDEX_REPLICAS),
+        return new IndexSettings(
+                config.getString(VisibilityIndexerConfig.INDEX_PREFIX),
+                config.getInt(VisibilityIndexerConfig.INDEX_SHARDS),
+                config.getInt(VisibilityIndexerConfig.INDEX_REPLICAS),
                 config.getString(VisibilityIndexerConfig.INDEX_REFRESH_INTERVAL));
     }
 
     static Map<String, Object> streamsProperties(VisibilityIndexerConfig config, AppContext ctx) {
         Map<String, Object> props = config.streamsProperties();
         String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
-        props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                DeadLetterDeserializationHandler.class);
-        props.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, CountingProductionExceptionHandler.class);
+        props.putIfAbsent(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        props.putIfAbsent(
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, CountingProductionExceptionHandler.class);
         props.put(DeadLetterDeserializationHandler.DLQ_TOPIC, Topics.visibilityIndexerDlq(prefix));
         props.put(DeadLetterDeserializationHandler.METRICS, new IndexerMetrics(ctx.registry()));
         return props;

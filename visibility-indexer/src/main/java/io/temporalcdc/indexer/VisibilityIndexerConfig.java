@@ -60,33 +60,79 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
 
     /** The declaration of every key: doc, default, validator. Required keys have no default. */
     public static final ConfigDef DEF = new ConfigDef()
-            .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, "Kafka bootstrap servers, host:port[,host:port...].")
-            .define(APPLICATION_ID, Type.STRING, "temporal-cdc-visibility-indexer", new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, "Kafka Streams application id (consumer group, internal topic prefix).")
-            .define(TOPIC_PREFIX, Type.STRING, Topics.DEFAULT_PREFIX, new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    KAFKA_BOOTSTRAP_SERVERS,
+                    Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Kafka bootstrap servers, host:port[,host:port...].")
+            .define(
+                    APPLICATION_ID,
+                    Type.STRING,
+                    "temporal-cdc-visibility-indexer",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Kafka Streams application id (consumer group, internal topic prefix).")
+            .define(
+                    TOPIC_PREFIX,
+                    Type.STRING,
+                    Topics.DEFAULT_PREFIX,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "CDC topic prefix: reads <prefix>.temporal_visibility.executions, dead-letters to "
                             + "<prefix>.visibility-indexer.dlq.")
-            .define(ELASTICSEARCH_URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
+            .define(
+                    ELASTICSEARCH_URL,
+                    Type.LIST,
+                    ConfigDef.NO_DEFAULT_VALUE,
                     validator("http(s)://host[:port], comma-separated", VisibilityIndexerConfig::validateUrls),
-                    Importance.HIGH, "Elasticsearch base URL(s), e.g. http://127.0.0.1:9200 (comma-separated).")
-            .define(ELASTICSEARCH_USERNAME, Type.STRING, null, Importance.MEDIUM,
+                    Importance.HIGH,
+                    "Elasticsearch base URL(s), e.g. http://127.0.0.1:9200 (comma-separated).")
+            .define(
+                    ELASTICSEARCH_USERNAME,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
                     "Elasticsearch user for basic authentication; none when unset.")
-            .define(ELASTICSEARCH_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM,
+            .define(
+                    ELASTICSEARCH_PASSWORD,
+                    Type.PASSWORD,
+                    null,
+                    Importance.MEDIUM,
                     "Elasticsearch password for basic authentication.")
-            .define(INDEX_PREFIX, Type.STRING, ElasticsearchContracts.DEFAULT_INDEX_PREFIX,
-                    validator("lowercase index name: [a-z0-9][a-z0-9_.-]*",
-                            VisibilityIndexerConfig::validateIndexPrefix), Importance.HIGH,
+            .define(
+                    INDEX_PREFIX,
+                    Type.STRING,
+                    ElasticsearchContracts.DEFAULT_INDEX_PREFIX,
+                    validator(
+                            "lowercase index name: [a-z0-9][a-z0-9_.-]*", VisibilityIndexerConfig::validateIndexPrefix),
+                    Importance.HIGH,
                     "Write alias of the visibility index; the template matches <prefix>_*, the first index is "
                             + "<prefix>_index-000001.")
-            .define(INDEX_SHARDS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+            .define(
+                    INDEX_SHARDS,
+                    Type.INT,
+                    3,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
                     "Primary shards of new visibility indices.")
-            .define(INDEX_REPLICAS, Type.INT, 1, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+            .define(
+                    INDEX_REPLICAS,
+                    Type.INT,
+                    1,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM,
                     "Replicas of new visibility indices (0 on a single node).")
-            .define(INDEX_REFRESH_INTERVAL, Type.STRING, "5s",
-                    validator("time value: -1, 0 or a number with nanos|micros|ms|s|m|h|d",
+            .define(
+                    INDEX_REFRESH_INTERVAL,
+                    Type.STRING,
+                    "5s",
+                    validator(
+                            "time value: -1, 0 or a number with nanos|micros|ms|s|m|h|d",
                             VisibilityIndexerConfig::validateTimeValue),
-                    Importance.MEDIUM, "Refresh interval of new visibility indices, e.g. 5s, 1s or -1.");
+                    Importance.MEDIUM,
+                    "Refresh interval of new visibility indices, e.g. 5s, 1s or -1.");
 
     private final Map<String, String> settings;
 
@@ -168,7 +214,9 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
 
     private static void validateIndexPrefix(String name, Object value) {
         if (value == null || !INDEX_NAME.matcher(value.toString()).matches()) {
-            throw new ConfigException(name, value,
+            throw new ConfigException(
+                    name,
+                    value,
                     "an Elasticsearch index name: lowercase letters, digits, '_', '-', '.', not starting with '_', '-' or '.'");
         }
     }

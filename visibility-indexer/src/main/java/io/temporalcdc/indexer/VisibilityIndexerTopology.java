@@ -52,8 +52,12 @@ public final class VisibilityIndexerTopology {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), source);
         topology.addProcessor(INDEXER, () -> new IndexingProcessor(source, writer, decoder, retrier, metrics), SOURCE);
-        topology.addSink(DEAD_LETTER_SINK, Topics.visibilityIndexerDlq(settings.topicPrefix()),
-                new ByteArraySerializer(), new ByteArraySerializer(), INDEXER);
+        topology.addSink(
+                DEAD_LETTER_SINK,
+                Topics.visibilityIndexerDlq(settings.topicPrefix()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
+                INDEXER);
         return topology;
     }
 }

@@ -15,22 +15,32 @@ class ArchitectureTest {
     /** Only the {@code elasticsearch} package talks to Elasticsearch; the topology sees the EsWriter interface. */
     @ArchTest
     static final ArchRule onlyTheElasticsearchPackageUsesTheClient = noClasses()
-            .that().resideInAPackage("io.temporalcdc.indexer")
-            .and().doNotHaveSimpleName("VisibilityIndexerApp")
-            .should().dependOnClassesThat().resideInAnyPackage("co.elastic..", "io.temporalcdc.indexer.elasticsearch..");
+            .that()
+            .resideInAPackage("io.temporalcdc.indexer")
+            .and()
+            .doNotHaveSimpleName("VisibilityIndexerApp")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("co.elastic..", "io.temporalcdc.indexer.elasticsearch..");
 
     /** The topology builder is pure: no client, no I/O. */
     @ArchTest
     static final ArchRule topologyBuilderDoesNoIo = noClasses()
-            .that().haveSimpleName("VisibilityIndexerTopology")
-            .should().dependOnClassesThat().haveFullyQualifiedName("org.apache.kafka.streams.KafkaStreams")
-            .orShould().dependOnClassesThat().resideInAnyPackage("java.net..", "java.sql..", "java.nio.file..");
+            .that()
+            .haveSimpleName("VisibilityIndexerTopology")
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("org.apache.kafka.streams.KafkaStreams")
+            .orShould()
+            .dependOnClassesThat()
+            .resideInAnyPackage("java.net..", "java.sql..", "java.nio.file..");
 
     /** Deployables share runtime and schemas only. */
     @ArchTest
     static final ArchRule dependsOnNoOtherDeployable = noClasses()
-            .should().dependOnClassesThat().resideInAnyPackage(
-                    "io.temporalcdc.cdcsource..", "io.temporalcdc.demo..", "io.temporalcdc.testsupport..");
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.temporalcdc.cdcsource..", "io.temporalcdc.demo..", "io.temporalcdc.testsupport..");
 
     @ArchTest
     static final ArchRule logsInsteadOfPrinting = GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;

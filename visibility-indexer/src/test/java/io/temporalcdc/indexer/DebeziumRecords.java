@@ -17,18 +17,24 @@ import org.apache.kafka.connect.json.JsonConverter;
 final class DebeziumRecords {
     static final String MICRO_TIMESTAMP = "io.debezium.time.MicroTimestamp";
 
-    private static final Schema TIMESTAMP = SchemaBuilder.int64().name(MICRO_TIMESTAMP).version(1).build();
+    private static final Schema TIMESTAMP =
+            SchemaBuilder.int64().name(MICRO_TIMESTAMP).version(1).build();
     private static final Schema OPTIONAL_TIMESTAMP =
             SchemaBuilder.int64().name(MICRO_TIMESTAMP).version(1).optional().build();
-    private static final Schema JSON =
-            SchemaBuilder.string().name("io.debezium.data.Json").version(1).optional().build();
+    private static final Schema JSON = SchemaBuilder.string()
+            .name("io.debezium.data.Json")
+            .version(1)
+            .optional()
+            .build();
 
-    static final Schema KEY = SchemaBuilder.struct().name("temporal.temporal_visibility.executions.Key")
+    static final Schema KEY = SchemaBuilder.struct()
+            .name("temporal.temporal_visibility.executions.Key")
             .field("namespace_id", Schema.STRING_SCHEMA)
             .field("run_id", Schema.STRING_SCHEMA)
             .build();
 
-    static final Schema ROW = SchemaBuilder.struct().name("temporal.temporal_visibility.executions.Value")
+    static final Schema ROW = SchemaBuilder.struct()
+            .name("temporal.temporal_visibility.executions.Value")
             .field("namespace_id", Schema.STRING_SCHEMA)
             .field("run_id", Schema.STRING_SCHEMA)
             .field("start_time", TIMESTAMP)
@@ -46,18 +52,22 @@ final class DebeziumRecords {
             .build();
 
     /** A row image with only the primary key, as Debezium sends {@code before} without REPLICA IDENTITY FULL. */
-    static final Schema KEY_ONLY_ROW = SchemaBuilder.struct().name("temporal.temporal_visibility.executions.Value")
+    static final Schema KEY_ONLY_ROW = SchemaBuilder.struct()
+            .name("temporal.temporal_visibility.executions.Value")
             .field("namespace_id", Schema.STRING_SCHEMA)
             .field("run_id", Schema.STRING_SCHEMA)
             .optional()
             .build();
 
-    static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
+    static final Schema SOURCE = SchemaBuilder.struct()
+            .name("io.debezium.connector.postgresql.Source")
             .field("version", Schema.STRING_SCHEMA)
             .field("connector", Schema.STRING_SCHEMA)
             .field("name", Schema.STRING_SCHEMA)
             .field("ts_ms", Schema.INT64_SCHEMA)
-            .field("snapshot", SchemaBuilder.string().optional().defaultValue("false").build())
+            .field(
+                    "snapshot",
+                    SchemaBuilder.string().optional().defaultValue("false").build())
             .field("db", Schema.STRING_SCHEMA)
             .field("sequence", Schema.OPTIONAL_STRING_SCHEMA)
             .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
@@ -109,7 +119,9 @@ final class DebeziumRecords {
         }
 
         Struct keyOnly() {
-            return new Struct(KEY_ONLY_ROW).put("namespace_id", get("namespace_id")).put("run_id", get("run_id"));
+            return new Struct(KEY_ONLY_ROW)
+                    .put("namespace_id", get("namespace_id"))
+                    .put("run_id", get("run_id"));
         }
 
         Struct key() {
@@ -146,9 +158,11 @@ final class DebeziumRecords {
         return envelope("t", null, null, lsn, tsMs, schemas, ROW);
     }
 
-    private static byte[] envelope(String op, Struct before, Struct after, long lsn, long tsMs, boolean schemas,
-            Schema rowSchema) {
-        Schema envelope = SchemaBuilder.struct().name("temporal.temporal_visibility.executions.Envelope").version(2)
+    private static byte[] envelope(
+            String op, Struct before, Struct after, long lsn, long tsMs, boolean schemas, Schema rowSchema) {
+        Schema envelope = SchemaBuilder.struct()
+                .name("temporal.temporal_visibility.executions.Envelope")
+                .version(2)
                 .field("before", rowSchema)
                 .field("after", rowSchema)
                 .field("source", SOURCE)

@@ -43,7 +43,8 @@ class ElasticsearchEsWriterIT {
     }
 
     private static VisibilityDocument doc(String id, int status) {
-        ObjectNode source = JSON.createObjectNode().put("WorkflowId", id).put("RunId", "r").put("ExecutionStatus", status);
+        ObjectNode source =
+                JSON.createObjectNode().put("WorkflowId", id).put("RunId", "r").put("ExecutionStatus", status);
         return new VisibilityDocument(id + "~r", source);
     }
 

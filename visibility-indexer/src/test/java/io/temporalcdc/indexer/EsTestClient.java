@@ -30,12 +30,14 @@ final class EsTestClient {
     }
 
     Answer put(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).PUT(HttpRequest.BodyPublishers.ofString(body))
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json"));
     }
 
     Answer post(String path, String body, String contentType) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.ofString(body))
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", contentType));
     }
 

@@ -52,7 +52,10 @@ class IndexInstallerIT {
         IndexInstaller.Installation installation = install(index);
 
         assertThat(installation).isEqualTo(new IndexInstaller.Installation(false, true));
-        JsonNode template = es.get("/_index_template/" + index.prefix()).json().path("index_templates").path(0)
+        JsonNode template = es.get("/_index_template/" + index.prefix())
+                .json()
+                .path("index_templates")
+                .path(0)
                 .path("index_template");
         assertThat(template.path("index_patterns").toString()).isEqualTo("[\"" + index.prefix() + "_*\"]");
         JsonNode settings = template.path("template").path("settings").path("index");
@@ -60,10 +63,17 @@ class IndexInstallerIT {
         assertThat(settings.has("lifecycle")).isFalse();
         JsonNode alias = es.get("/_alias/" + index.alias()).json();
         assertThat(alias.fieldNames()).toIterable().containsExactly(index.firstIndex());
-        assertThat(alias.path(index.firstIndex()).path("aliases").path(index.alias()).path("is_write_index").asBoolean())
+        assertThat(alias.path(index.firstIndex())
+                        .path("aliases")
+                        .path(index.alias())
+                        .path("is_write_index")
+                        .asBoolean())
                 .isTrue();
-        JsonNode created = es.get("/" + index.firstIndex() + "/_settings").json().path(index.firstIndex())
-                .path("settings").path("index");
+        JsonNode created = es.get("/" + index.firstIndex() + "/_settings")
+                .json()
+                .path(index.firstIndex())
+                .path("settings")
+                .path("index");
         assertThat(created.path("codec").asText()).isEqualTo("best_compression");
         assertThat(created.path("refresh_interval").asText()).isEqualTo("1s");
     }
@@ -84,8 +94,8 @@ class IndexInstallerIT {
         IndexSettings index = fresh();
         CyclicBarrier together = new CyclicBarrier(2);
         Callable<IndexInstaller.Installation> instance = () -> {
-            try (EsConnection own = EsConnection.open(List.of(URI.create(LocalStack.shared().elasticsearch().url())), null,
-                    null)) {
+            try (EsConnection own = EsConnection.open(
+                    List.of(URI.create(LocalStack.shared().elasticsearch().url())), null, null)) {
                 together.await();
                 return new IndexInstaller(own.rest(), index).install();
             }
@@ -97,9 +107,17 @@ class IndexInstallerIT {
 
             List<IndexInstaller.Installation> results = List.of(first.get(), second.get());
 
-            assertThat(results).filteredOn(IndexInstaller.Installation::createdFirstIndex).hasSize(1);
-            assertThat(es.get("/_alias/" + index.alias()).json().path(index.firstIndex()).path("aliases")
-                    .path(index.alias()).path("is_write_index").asBoolean()).isTrue();
+            assertThat(results)
+                    .filteredOn(IndexInstaller.Installation::createdFirstIndex)
+                    .hasSize(1);
+            assertThat(es.get("/_alias/" + index.alias())
+                            .json()
+                            .path(index.firstIndex())
+                            .path("aliases")
+                            .path(index.alias())
+                            .path("is_write_index")
+                            .asBoolean())
+                    .isTrue();
         } finally {
             pool.shutdownNow();
         }
@@ -109,13 +127,24 @@ class IndexInstallerIT {
     void shouldRestoreTheWriteAliasWhenTheFirstIndexLostIt() throws Exception {
         IndexSettings index = fresh();
         install(index);
-        assertThat(es.post("/_aliases", "{\"actions\":[{\"remove\":{\"index\":\"" + index.firstIndex() + "\",\"alias\":\""
-                + index.alias() + "\"}}]}", "application/json").status()).isEqualTo(200);
+        assertThat(es.post(
+                                "/_aliases",
+                                "{\"actions\":[{\"remove\":{\"index\":\"" + index.firstIndex() + "\",\"alias\":\""
+                                        + index.alias() + "\"}}]}",
+                                "application/json")
+                        .status())
+                .isEqualTo(200);
 
         install(index);
 
-        assertThat(es.get("/_alias/" + index.alias()).json().path(index.firstIndex()).path("aliases")
-                .path(index.alias()).path("is_write_index").asBoolean()).isTrue();
+        assertThat(es.get("/_alias/" + index.alias())
+                        .json()
+                        .path(index.firstIndex())
+                        .path("aliases")
+                        .path(index.alias())
+                        .path("is_write_index")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.temporalcdc.indexer;
 
-import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.temporalcdc.indexer.DebeziumRecords.Row;
+import io.temporalcdc.runtime.EmbeddedAppContext;
 import io.temporalcdc.schemas.Topics;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.Names;
@@ -30,41 +30,70 @@ class IndexerRestartIT {
         LocalStack stack = LocalStack.shared();
         String topicPrefix = Names.unique("restart");
         String indexPrefix = Names.unique("restart");
-        Map<String, String> settings = Map.of("kafka.bootstrap.servers", stack.kafka().bootstrapServers(),
-                "elasticsearch.url", stack.elasticsearch().url(), "topic.prefix", topicPrefix, "index.prefix", indexPrefix,
-                "application.id", Names.unique("restart-app"), "index.shards", "1", "index.replicas", "0",
-                "index.refresh.interval", "1s");
+        Map<String, String> settings = Map.of(
+                "kafka.bootstrap.servers",
+                stack.kafka().bootstrapServers(),
+                "elasticsearch.url",
+                stack.elasticsearch().url(),
+                "topic.prefix",
+                topicPrefix,
+                "index.prefix",
+                indexPrefix,
+                "application.id",
+                Names.unique("restart-app"),
+                "index.shards",
+                "1",
+                "index.replicas",
+                "0",
+                "index.refresh.interval",
+                "1s");
         stack.kafka().createTopic(Topics.visibilityExecutions(topicPrefix), 1);
         EsTestClient es = new EsTestClient(stack.elasticsearch().url());
         Row first = Row.running("wf-" + UUID.randomUUID(), UUID.randomUUID().toString());
         Row second = Row.running("wf-" + UUID.randomUUID(), UUID.randomUUID().toString());
 
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                stack.kafka().bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             EmbeddedAppContext ctx = new EmbeddedAppContext("visibility-indexer");
             try (AutoCloseable app = VisibilityIndexerApp.start(settings, ctx)) {
                 send(producer, topicPrefix, first, 10);
-                await().atMost(WAIT).untilAsserted(() -> assertThat(es.document(indexPrefix, id(first))).isNotNull());
-                assertThat(es.post("/_aliases", "{\"actions\":[{\"remove\":{\"index\":\"" + indexPrefix
-                        + "_index-000001\",\"alias\":\"" + indexPrefix + "\"}}]}", "application/json").status()).isEqualTo(200);
+                await().atMost(WAIT)
+                        .untilAsserted(() ->
+                                assertThat(es.document(indexPrefix, id(first))).isNotNull());
+                assertThat(es.post(
+                                        "/_aliases",
+                                        "{\"actions\":[{\"remove\":{\"index\":\"" + indexPrefix
+                                                + "_index-000001\",\"alias\":\"" + indexPrefix + "\"}}]}",
+                                        "application/json")
+                                .status())
+                        .isEqualTo(200);
 
                 send(producer, topicPrefix, second, 20);
 
-                await().atMost(WAIT).untilAsserted(() -> assertThat(ctx.failure()).contains("stream thread failed"));
+                await().atMost(WAIT)
+                        .untilAsserted(() -> assertThat(ctx.failure()).contains("stream thread failed"));
             }
             assertThat(es.document(indexPrefix + "_index-000001", id(second))).isNull();
 
             EmbeddedAppContext restarted = new EmbeddedAppContext("visibility-indexer");
             try (AutoCloseable app = VisibilityIndexerApp.start(settings, restarted)) {
-                await().atMost(WAIT).untilAsserted(() -> assertThat(es.document(indexPrefix, id(second))).isNotNull());
+                await().atMost(WAIT)
+                        .untilAsserted(() ->
+                                assertThat(es.document(indexPrefix, id(second))).isNotNull());
                 assertThat(restarted.failure()).isNull();
             }
         }
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topicPrefix, Row row, long lsn) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.visibilityExecutions(topicPrefix), DebeziumRecords.key(row, true),
-                DebeziumRecords.upsert("c", row, lsn, System.currentTimeMillis(), true))).get();
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topicPrefix, Row row, long lsn)
+            throws Exception {
+        producer.send(new ProducerRecord<>(
+                        Topics.visibilityExecutions(topicPrefix),
+                        DebeziumRecords.key(row, true),
+                        DebeziumRecords.upsert("c", row, lsn, System.currentTimeMillis(), true)))
+                .get();
     }
 
     private static String id(Row row) {

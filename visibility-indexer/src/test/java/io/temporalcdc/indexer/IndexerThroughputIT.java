@@ -1,6 +1,5 @@
 package io.temporalcdc.indexer;
 
-import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +10,7 @@ import io.temporalcdc.indexer.elasticsearch.ElasticsearchEsWriter;
 import io.temporalcdc.indexer.elasticsearch.EsConnection;
 import io.temporalcdc.indexer.elasticsearch.IndexInstaller;
 import io.temporalcdc.indexer.elasticsearch.IndexTemplates.IndexSettings;
+import io.temporalcdc.runtime.EmbeddedAppContext;
 import io.temporalcdc.runtime.JsonChangeEventDecoder;
 import io.temporalcdc.schemas.Topics;
 import io.temporalcdc.testsupport.LocalStack;
@@ -55,19 +55,41 @@ class IndexerThroughputIT {
         // Elasticsearch alone first, so its warm-up does not flatter the indexer's number
         report.add(esSingleRequestRate(stack));
         report.add(esBulkRate(stack));
-        try (AutoCloseable app = VisibilityIndexerApp.start(Map.of("kafka.bootstrap.servers", stack.kafka().bootstrapServers(),
-                "elasticsearch.url", stack.elasticsearch().url(), "topic.prefix", topicPrefix, "index.prefix", indexPrefix,
-                "application.id", Names.unique("bench-app"), "index.shards", "1", "index.replicas", "0",
-                "index.refresh.interval", "1s"), ctx)) {
+        try (AutoCloseable app = VisibilityIndexerApp.start(
+                Map.of(
+                        "kafka.bootstrap.servers",
+                        stack.kafka().bootstrapServers(),
+                        "elasticsearch.url",
+                        stack.elasticsearch().url(),
+                        "topic.prefix",
+                        topicPrefix,
+                        "index.prefix",
+                        indexPrefix,
+                        "application.id",
+                        Names.unique("bench-app"),
+                        "index.shards",
+                        "1",
+                        "index.replicas",
+                        "0",
+                        "index.refresh.interval",
+                        "1s"),
+                ctx)) {
             await().atMost(Duration.ofSeconds(60)).until(ctx::isReady);
             long start = System.nanoTime();
             produceBurst(stack, topicPrefix);
-            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertThat(
-                    ctx.registry().get("visibility.indexer.documents.indexed").counter().count()).isEqualTo(RECORDS));
+            await().atMost(Duration.ofMinutes(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> assertThat(ctx.registry()
+                                    .get("visibility.indexer.documents.indexed")
+                                    .counter()
+                                    .count())
+                            .isEqualTo(RECORDS));
             double seconds = (System.nanoTime() - start) / 1e9;
-            Timer latency = ctx.registry().get("visibility.indexer.commit.to.indexed").timer();
-            report.add(String.format("indexer: %d records in %.2f s = %.0f docs/s; commit->indexed %s", RECORDS, seconds,
-                    RECORDS / seconds, percentiles(latency)));
+            Timer latency =
+                    ctx.registry().get("visibility.indexer.commit.to.indexed").timer();
+            report.add(String.format(
+                    "indexer: %d records in %.2f s = %.0f docs/s; commit->indexed %s",
+                    RECORDS, seconds, RECORDS / seconds, percentiles(latency)));
         }
         report.forEach(line -> LOG.info("BENCHMARK {}", line));
         Files.write(Path.of("target", "indexer-benchmark.txt"), report);
@@ -75,12 +97,19 @@ class IndexerThroughputIT {
     }
 
     private static void produceBurst(LocalStack stack, String topicPrefix) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                stack.kafka().bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        stack.kafka().bootstrapServers(),
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5),
+                new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < RECORDS; i++) {
                 Row row = Row.running("bench-" + i, "run-" + i);
-                producer.send(new ProducerRecord<>(Topics.visibilityExecutions(topicPrefix), DebeziumRecords.key(row, false),
+                producer.send(new ProducerRecord<>(
+                        Topics.visibilityExecutions(topicPrefix),
+                        DebeziumRecords.key(row, false),
                         DebeziumRecords.upsert("c", row, 1000L + i, System.currentTimeMillis(), false)));
             }
             producer.flush();
@@ -101,7 +130,8 @@ class IndexerThroughputIT {
         List<VisibilityDocument> docs = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
             Row row = Row.running("bench-" + i, "run-" + i);
-            docs.add(mapper.toDocument(decoder.decode("t", null, DebeziumRecords.upsert("c", row, i, 0L, false)).row()));
+            docs.add(mapper.toDocument(decoder.decode("t", null, DebeziumRecords.upsert("c", row, i, 0L, false))
+                    .row()));
         }
         return docs;
     }
@@ -115,35 +145,49 @@ class IndexerThroughputIT {
     private static String esBulkRate(LocalStack stack) throws Exception {
         List<VisibilityDocument> docs = documents();
         EsTestClient http = new EsTestClient(stack.elasticsearch().url());
-        try (EsConnection es = EsConnection.open(List.of(URI.create(stack.elasticsearch().url())), null, null)) {
+        try (EsConnection es =
+                EsConnection.open(List.of(URI.create(stack.elasticsearch().url())), null, null)) {
             IndexSettings index = freshIndex(es);
             long start = System.nanoTime();
             for (int from = 0; from < docs.size(); from += BULK_SIZE) {
                 StringBuilder body = new StringBuilder();
                 for (int i = from; i < Math.min(docs.size(), from + BULK_SIZE); i++) {
-                    body.append("{\"index\":{\"_index\":\"").append(index.alias()).append("\",\"_id\":\"")
-                            .append(docs.get(i).id()).append("\",\"version\":").append(i + 1)
-                            .append(",\"version_type\":\"external\"}}\n").append(docs.get(i).source()).append('\n');
+                    body.append("{\"index\":{\"_index\":\"")
+                            .append(index.alias())
+                            .append("\",\"_id\":\"")
+                            .append(docs.get(i).id())
+                            .append("\",\"version\":")
+                            .append(i + 1)
+                            .append(",\"version_type\":\"external\"}}\n")
+                            .append(docs.get(i).source())
+                            .append('\n');
                 }
-                assertThat(http.post("/_bulk", body.toString(), "application/x-ndjson").json().path("errors").asBoolean())
+                assertThat(http.post("/_bulk", body.toString(), "application/x-ndjson")
+                                .json()
+                                .path("errors")
+                                .asBoolean())
                         .isFalse();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return String.format("elasticsearch _bulk (%d per request): %d docs in %.2f s = %.0f docs/s", BULK_SIZE,
-                    docs.size(), seconds, docs.size() / seconds);
+            return String.format(
+                    "elasticsearch _bulk (%d per request): %d docs in %.2f s = %.0f docs/s",
+                    BULK_SIZE, docs.size(), seconds, docs.size() / seconds);
         }
     }
 
     private static String esSingleRequestRate(LocalStack stack) throws Exception {
         List<VisibilityDocument> docs = documents();
-        try (EsConnection es = EsConnection.open(List.of(URI.create(stack.elasticsearch().url())), null, null)) {
-            ElasticsearchEsWriter writer = new ElasticsearchEsWriter(es.client(), freshIndex(es).alias());
+        try (EsConnection es =
+                EsConnection.open(List.of(URI.create(stack.elasticsearch().url())), null, null)) {
+            ElasticsearchEsWriter writer =
+                    new ElasticsearchEsWriter(es.client(), freshIndex(es).alias());
             long start = System.nanoTime();
             for (int i = 0; i < docs.size(); i++) {
                 writer.index(docs.get(i), i + 1);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return String.format("elasticsearch one index request per document (the writer alone): %d docs in %.2f s = %.0f docs/s",
+            return String.format(
+                    "elasticsearch one index request per document (the writer alone): %d docs in %.2f s = %.0f docs/s",
                     docs.size(), seconds, docs.size() / seconds);
         }
     }

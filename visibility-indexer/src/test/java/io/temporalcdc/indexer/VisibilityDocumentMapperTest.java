@@ -70,7 +70,8 @@ class VisibilityDocumentMapperTest {
 
     @Test
     void shouldStripOnlyTrailingBlanksOfCharColumns() {
-        ObjectNode row = closedRow().put("run_id", DebeziumRecords.pad(" r 1", 64)).put("namespace_id", "ns ");
+        ObjectNode row =
+                closedRow().put("run_id", DebeziumRecords.pad(" r 1", 64)).put("namespace_id", "ns ");
 
         VisibilityDocument doc = mapper.toDocument(row);
 
@@ -105,7 +106,8 @@ class VisibilityDocumentMapperTest {
     void shouldComputeExecutionDurationInNanoseconds() {
         ObjectNode row = closedRow().put("execution_time", 1_000_000L).put("close_time", 3_500_001L);
 
-        assertThat(mapper.toDocument(row).source().get("ExecutionDuration").longValue()).isEqualTo(2_500_001_000L);
+        assertThat(mapper.toDocument(row).source().get("ExecutionDuration").longValue())
+                .isEqualTo(2_500_001_000L);
     }
 
     @Test
@@ -121,8 +123,18 @@ class VisibilityDocumentMapperTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"workflow_type_name", "start_time", "execution_time", "close_time", "status", "history_length",
-        "memo", "task_queue", "search_attributes"})
+    @ValueSource(
+            strings = {
+                "workflow_type_name",
+                "start_time",
+                "execution_time",
+                "close_time",
+                "status",
+                "history_length",
+                "memo",
+                "task_queue",
+                "search_attributes"
+            })
     void shouldLeaveNullColumnsOut(String column) {
         ObjectNode nulled = closedRow();
         nulled.putNull(column);
@@ -132,9 +144,11 @@ class VisibilityDocumentMapperTest {
         ObjectNode fromNull = mapper.toDocument(nulled).source();
         ObjectNode fromAbsent = mapper.toDocument(absent).source();
 
-        assertThat(fromNull.size()).isLessThan(mapper.toDocument(closedRow()).source().size());
+        assertThat(fromNull.size())
+                .isLessThan(mapper.toDocument(closedRow()).source().size());
         assertThat(fromNull).isEqualTo(fromAbsent);
-        fromNull.properties().forEach(e -> assertThat(e.getValue().isNull()).as(e.getKey()).isFalse());
+        fromNull.properties()
+                .forEach(e -> assertThat(e.getValue().isNull()).as(e.getKey()).isFalse());
     }
 
     @ParameterizedTest
@@ -142,13 +156,16 @@ class VisibilityDocumentMapperTest {
     void shouldParseMemoWhenEncodingSaysJson(String encoding) throws Exception {
         ObjectNode row = closedRow().put("encoding", encoding);
 
-        assertThat((JsonNode) mapper.toDocument(row).source().get("Memo")).isEqualTo(json("{\"note\":\"hello\",\"n\":[1,2]}"));
+        assertThat((JsonNode) mapper.toDocument(row).source().get("Memo"))
+                .isEqualTo(json("{\"note\":\"hello\",\"n\":[1,2]}"));
     }
 
     @Test
     void shouldKeepOpaqueMemoAsEncodingAndBase64() throws Exception {
         byte[] proto = {0x0a, 0x03, (byte) 0xff, 0x00, 0x7f};
-        ObjectNode row = closedRow().put("memo", Base64.getEncoder().encodeToString(proto)).put("encoding", "proto3");
+        ObjectNode row = closedRow()
+                .put("memo", Base64.getEncoder().encodeToString(proto))
+                .put("encoding", "proto3");
 
         assertThat((JsonNode) mapper.toDocument(row).source().get("Memo"))
                 .isEqualTo(json("{\"encoding\":\"proto3\",\"data\":\"CgP/AH8=\"}"));
@@ -168,7 +185,8 @@ class VisibilityDocumentMapperTest {
         ObjectNode row = closedRow();
         row.set("search_attributes", json("{\"CustomBoolField\":true}"));
 
-        assertThat((JsonNode) mapper.toDocument(row).source().get("SearchAttributes")).isEqualTo(json("{\"CustomBoolField\":true}"));
+        assertThat((JsonNode) mapper.toDocument(row).source().get("SearchAttributes"))
+                .isEqualTo(json("{\"CustomBoolField\":true}"));
     }
 
     @ParameterizedTest
@@ -184,7 +202,8 @@ class VisibilityDocumentMapperTest {
 
     @Test
     void shouldRejectDeleteImageWithoutWorkflowIdNamingTheColumn() {
-        ObjectNode keyOnly = JSON.createObjectNode().put("namespace_id", PADDED_NS).put("run_id", PADDED_RUN);
+        ObjectNode keyOnly =
+                JSON.createObjectNode().put("namespace_id", PADDED_NS).put("run_id", PADDED_RUN);
 
         assertThatThrownBy(() -> mapper.documentId(keyOnly))
                 .isInstanceOf(DocumentMappingException.class)

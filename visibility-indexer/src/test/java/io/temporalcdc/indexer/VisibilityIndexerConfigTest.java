@@ -22,12 +22,14 @@ class VisibilityIndexerConfigTest {
     void shouldApplyTheDocumentedDefaults() {
         VisibilityIndexerConfig config = new VisibilityIndexerConfig(minimal());
 
-        assertThat(config.getString(VisibilityIndexerConfig.APPLICATION_ID)).isEqualTo("temporal-cdc-visibility-indexer");
+        assertThat(config.getString(VisibilityIndexerConfig.APPLICATION_ID))
+                .isEqualTo("temporal-cdc-visibility-indexer");
         assertThat(config.getString(VisibilityIndexerConfig.TOPIC_PREFIX)).isEqualTo("temporal");
         assertThat(config.getString(VisibilityIndexerConfig.INDEX_PREFIX)).isEqualTo("temporal_visibility_v1");
         assertThat(config.getInt(VisibilityIndexerConfig.INDEX_SHARDS)).isEqualTo(3);
         assertThat(config.getInt(VisibilityIndexerConfig.INDEX_REPLICAS)).isEqualTo(1);
-        assertThat(config.getString(VisibilityIndexerConfig.INDEX_REFRESH_INTERVAL)).isEqualTo("5s");
+        assertThat(config.getString(VisibilityIndexerConfig.INDEX_REFRESH_INTERVAL))
+                .isEqualTo("5s");
         assertThat(config.elasticsearchPassword()).isNull();
         assertThat(config.elasticsearchUrls()).containsExactly(URI.create("http://127.0.0.1:9200"));
     }
@@ -42,7 +44,8 @@ class VisibilityIndexerConfigTest {
 
         Map<String, Object> props = new VisibilityIndexerConfig(settings).streamsProperties();
 
-        assertThat(props).containsEntry("bootstrap.servers", "127.0.0.1:9092")
+        assertThat(props)
+                .containsEntry("bootstrap.servers", "127.0.0.1:9092")
                 .containsEntry("security.protocol", "PLAINTEXT")
                 .containsEntry("commit.interval.ms", "300")
                 .containsEntry("application.id", "my-indexer")
@@ -52,15 +55,18 @@ class VisibilityIndexerConfigTest {
 
     @Test
     void shouldCommitEverySecondByDefault() {
-        assertThat(new VisibilityIndexerConfig(minimal()).streamsProperties()).containsEntry("commit.interval.ms", 1_000);
+        assertThat(new VisibilityIndexerConfig(minimal()).streamsProperties())
+                .containsEntry("commit.interval.ms", 1_000);
     }
 
     @Test
     void shouldReportEveryMissingRequiredKey() {
         assertThatThrownBy(() -> ConfigValidation.validateAll(VisibilityIndexerConfig.DEF, Map.of()))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
-                        .anyMatch(p -> p.startsWith("kafka.bootstrap.servers"))
-                        .anyMatch(p -> p.startsWith("elasticsearch.url")));
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.problems())
+                                .anyMatch(p -> p.startsWith("kafka.bootstrap.servers"))
+                                .anyMatch(p -> p.startsWith("elasticsearch.url")));
     }
 
     @Test
@@ -72,10 +78,12 @@ class VisibilityIndexerConfigTest {
         settings.put("index.shards", "0");
 
         assertThatThrownBy(() -> ConfigValidation.validateAll(VisibilityIndexerConfig.DEF, settings))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
-                        .anyMatch(p -> p.startsWith("elasticsearch.url"))
-                        .anyMatch(p -> p.startsWith("index.prefix"))
-                        .anyMatch(p -> p.startsWith("index.refresh.interval"))
-                        .anyMatch(p -> p.startsWith("index.shards")));
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.problems())
+                                .anyMatch(p -> p.startsWith("elasticsearch.url"))
+                                .anyMatch(p -> p.startsWith("index.prefix"))
+                                .anyMatch(p -> p.startsWith("index.refresh.interval"))
+                                .anyMatch(p -> p.startsWith("index.shards")));
     }
 }

@@ -1,6 +1,5 @@
 package io.temporalcdc.indexer;
 
-import io.temporalcdc.runtime.EmbeddedAppContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporalcdc.indexer.DebeziumRecords.Row;
+import io.temporalcdc.runtime.EmbeddedAppContext;
 import io.temporalcdc.schemas.ElasticsearchContracts;
 import io.temporalcdc.schemas.Topics;
 import io.temporalcdc.testsupport.LocalStack;
@@ -59,19 +59,36 @@ class VisibilityIndexerIT {
         LocalStack stack = LocalStack.shared();
         stack.kafka().createTopic(SOURCE_TOPIC, 1);
         es = new EsTestClient(stack.elasticsearch().url());
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        stack.kafka().bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
         ctx = new EmbeddedAppContext("visibility-indexer");
-        app = VisibilityIndexerApp.start(Map.of(
-                "kafka.bootstrap.servers", stack.kafka().bootstrapServers(),
-                "elasticsearch.url", stack.elasticsearch().url(),
-                "topic.prefix", TOPIC_PREFIX,
-                "index.prefix", INDEX_PREFIX,
-                "application.id", Names.unique("vis-it-app"),
-                "index.shards", "1",
-                "index.replicas", "0",
-                "index.refresh.interval", "1s",
-                "streams.consumer.auto.offset.reset", "earliest"), ctx);
+        app = VisibilityIndexerApp.start(
+                Map.of(
+                        "kafka.bootstrap.servers",
+                        stack.kafka().bootstrapServers(),
+                        "elasticsearch.url",
+                        stack.elasticsearch().url(),
+                        "topic.prefix",
+                        TOPIC_PREFIX,
+                        "index.prefix",
+                        INDEX_PREFIX,
+                        "application.id",
+                        Names.unique("vis-it-app"),
+                        "index.shards",
+                        "1",
+                        "index.replicas",
+                        "0",
+                        "index.refresh.interval",
+                        "1s",
+                        "streams.consumer.auto.offset.reset",
+                        "earliest"),
+                ctx);
         await().atMost(WAIT).untilAsserted(() -> assertThat(ctx.isReady()).isTrue());
     }
 
@@ -95,12 +112,15 @@ class VisibilityIndexerIT {
     }
 
     private static void upsert(String op, Row row, long version) throws Exception {
-        send(DebeziumRecords.key(row, true), DebeziumRecords.upsert(op, row, version, System.currentTimeMillis(), true));
+        send(
+                DebeziumRecords.key(row, true),
+                DebeziumRecords.upsert(op, row, version, System.currentTimeMillis(), true));
     }
 
     private static Row newRow() {
         String unique = UUID.randomUUID().toString();
-        return Row.running("wf-" + unique, unique).set("namespace_id", DebeziumRecords.pad("ns-it", 64))
+        return Row.running("wf-" + unique, unique)
+                .set("namespace_id", DebeziumRecords.pad("ns-it", 64))
                 .set("search_attributes", ALL_SEARCH_ATTRIBUTES);
     }
 
@@ -126,7 +146,8 @@ class VisibilityIndexerIT {
         upsert("c", row, version);
 
         awaitDocument(id(row), version);
-        String expected = JSON.writeValueAsString(JSON.readTree("""
+        String expected = JSON.writeValueAsString(
+                JSON.readTree("""
                 {"NamespaceId":"ns-it","WorkflowId":"%s","RunId":"%s","WorkflowType":"OrderWorkflow",
                  "StartTime":"2024-03-01T10:15:30.000120Z","ExecutionTime":"2024-03-01T10:15:31.000000Z",
                  "ExecutionStatus":1,"HistoryLength":5,"TaskQueue":"orders","Memo":{"note":"hello"},
@@ -150,7 +171,8 @@ class VisibilityIndexerIT {
         assertThat(source.path("ExecutionDuration").asLong()).isEqualTo(60_000_007_000L);
         assertThat(source.path("HistoryLength").asLong()).isEqualTo(42L);
         assertThat(source.path("Memo").path("note").asText()).isEqualTo("hello");
-        assertThat(source.path("SearchAttributes").path("CustomStringField").asText()).isEqualTo("hello world");
+        assertThat(source.path("SearchAttributes").path("CustomStringField").asText())
+                .isEqualTo("hello world");
     }
 
     @Test
@@ -166,7 +188,8 @@ class VisibilityIndexerIT {
 
         JsonNode source = awaitDocument(id(row), updated).path("_source");
         assertThat(source.path("Memo").path("big").asText()).hasSize(12_000);
-        assertThat(source.path("SearchAttributes").path("CustomStringField").asText()).hasSize(12_000);
+        assertThat(source.path("SearchAttributes").path("CustomStringField").asText())
+                .hasSize(12_000);
         assertThat(source.path("HistoryLength").asLong()).isEqualTo(6L);
     }
 
@@ -199,8 +222,13 @@ class VisibilityIndexerIT {
         awaitDocument(id(row), closed);
         Row opened = newRow();
 
-        upsert("c", Row.running(row.get("workflow_id").toString(), row.get("run_id").toString().strip())
-                .set("namespace_id", row.get("namespace_id")), created);
+        upsert(
+                "c",
+                Row.running(
+                                row.get("workflow_id").toString(),
+                                row.get("run_id").toString().strip())
+                        .set("namespace_id", row.get("namespace_id")),
+                created);
         long markerVersion = nextLsn();
         upsert("c", opened, markerVersion);
 
@@ -231,10 +259,13 @@ class VisibilityIndexerIT {
         assertThat(es.document(INDEX_PREFIX, id(good2))).isNotNull();
         assertThat(es.document(INDEX_PREFIX, id(unknownAttribute))).isNull();
         List<ConsumerRecord<byte[], byte[]>> dead = readDeadLetters(2);
-        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON)).satisfiesExactly(
-                reason -> assertThat(reason).startsWith("undecodable: "),
-                reason -> assertThat(reason).startsWith("rejected by Elasticsearch: strict_dynamic_mapping_exception")
-                        .contains("CustomUnknownField"));
+        assertThat(dead)
+                .extracting(r -> header(r, DeadLetters.REASON))
+                .satisfiesExactly(
+                        reason -> assertThat(reason).startsWith("undecodable: "),
+                        reason -> assertThat(reason)
+                                .startsWith("rejected by Elasticsearch: strict_dynamic_mapping_exception")
+                                .contains("CustomUnknownField"));
         assertThat(dead.get(0).key()).isEqualTo(garbageKey);
         assertThat(header(dead.get(1), DeadLetters.SOURCE_TOPIC)).isEqualTo(SOURCE_TOPIC);
         assertThat(Long.parseLong(header(dead.get(1), DeadLetters.SOURCE_OFFSET)))
@@ -244,8 +275,10 @@ class VisibilityIndexerIT {
 
     @Test
     void shouldCreateTheIndexWithTheSeedMapping() {
-        JsonNode mapping = es.get("/" + INDEX_PREFIX + "_index-000001/_mapping").json()
-                .path(INDEX_PREFIX + "_index-000001").path("mappings");
+        JsonNode mapping = es.get("/" + INDEX_PREFIX + "_index-000001/_mapping")
+                .json()
+                .path(INDEX_PREFIX + "_index-000001")
+                .path("mappings");
 
         // Elasticsearch drops "type":"object" next to "properties" (object is the default): normalise both sides.
         assertThat(normalized(mapping)).isEqualTo(normalized(ElasticsearchContracts.mapping()));
@@ -261,10 +294,12 @@ class VisibilityIndexerIT {
 
         String scrape = ctx.registry().scrape();
 
-        assertThat(scrape).contains("visibility_indexer_documents_indexed_total",
-                "visibility_indexer_commit_to_indexed_seconds{quantile=\"0.5\"}",
-                "visibility_indexer_commit_to_indexed_seconds{quantile=\"0.99\"}",
-                "kafka_stream_thread_");
+        assertThat(scrape)
+                .contains(
+                        "visibility_indexer_documents_indexed_total",
+                        "visibility_indexer_commit_to_indexed_seconds{quantile=\"0.5\"}",
+                        "visibility_indexer_commit_to_indexed_seconds{quantile=\"0.99\"}",
+                        "kafka_stream_thread_");
         assertThat(ctx.failure()).isNull();
     }
 
@@ -292,10 +327,14 @@ class VisibilityIndexerIT {
 
     private static List<ConsumerRecord<byte[], byte[]>> readDeadLetters(int expected) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStack.shared().kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, Names.unique("dlq-reader"),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                LocalStack.shared().kafka().bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG, Names.unique("dlq-reader"),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.visibilityIndexerDlq(TOPIC_PREFIX)));
             await().atMost(WAIT).untilAsserted(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);

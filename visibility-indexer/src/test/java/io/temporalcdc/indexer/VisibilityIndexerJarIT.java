@@ -41,7 +41,11 @@ class VisibilityIndexerJarIT {
     }
 
     private JavaApp start(String name, String... args) {
-        JavaApp app = JavaApp.start(name, JavaApp.jarOf("visibility-indexer"), List.of(args), Map.of(),
+        JavaApp app = JavaApp.start(
+                name,
+                JavaApp.jarOf("visibility-indexer"),
+                List.of(args),
+                Map.of(),
                 LOGS.resolve(Names.unique(name) + ".log"));
         apps.add(app);
         return app;
@@ -71,8 +75,11 @@ class VisibilityIndexerJarIT {
 
     @Test
     void shouldExitNamingKafkaBootstrapServersWhenNothingListens() throws Exception {
-        JavaApp app = start("kafka-down", "kafka.bootstrap.servers=127.0.0.1:" + freePort(),
-                "elasticsearch.url=" + LocalStack.shared().elasticsearch().url(), "http.port=0");
+        JavaApp app = start(
+                "kafka-down",
+                "kafka.bootstrap.servers=127.0.0.1:" + freePort(),
+                "elasticsearch.url=" + LocalStack.shared().elasticsearch().url(),
+                "http.port=0");
 
         OptionalInt exit = app.waitFor(EXIT_WITHIN);
 
@@ -83,8 +90,11 @@ class VisibilityIndexerJarIT {
 
     @Test
     void shouldExitNamingElasticsearchUrlWhenNothingListens() throws Exception {
-        JavaApp app = start("es-down", "kafka.bootstrap.servers=" + LocalStack.shared().kafka().bootstrapServers(),
-                "elasticsearch.url=http://127.0.0.1:" + freePort(), "topic.prefix=" + Names.unique("jar-es-down"),
+        JavaApp app = start(
+                "es-down",
+                "kafka.bootstrap.servers=" + LocalStack.shared().kafka().bootstrapServers(),
+                "elasticsearch.url=http://127.0.0.1:" + freePort(),
+                "topic.prefix=" + Names.unique("jar-es-down"),
                 "http.port=0");
 
         OptionalInt exit = app.waitFor(EXIT_WITHIN);
@@ -100,29 +110,47 @@ class VisibilityIndexerJarIT {
         String topicPrefix = Names.unique("jar");
         String indexPrefix = Names.unique("jar");
         int httpPort = freePort();
-        JavaApp app = start("indexer", "kafka.bootstrap.servers=" + stack.kafka().bootstrapServers(),
-                "elasticsearch.url=" + stack.elasticsearch().url(), "topic.prefix=" + topicPrefix,
-                "index.prefix=" + indexPrefix, "application.id=" + Names.unique("jar-app"), "index.shards=1",
-                "index.replicas=0", "index.refresh.interval=1s", "http.port=" + httpPort, "http.host=127.0.0.1");
+        JavaApp app = start(
+                "indexer",
+                "kafka.bootstrap.servers=" + stack.kafka().bootstrapServers(),
+                "elasticsearch.url=" + stack.elasticsearch().url(),
+                "topic.prefix=" + topicPrefix,
+                "index.prefix=" + indexPrefix,
+                "application.id=" + Names.unique("jar-app"),
+                "index.shards=1",
+                "index.replicas=0",
+                "index.refresh.interval=1s",
+                "http.port=" + httpPort,
+                "http.host=127.0.0.1");
         HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() -> assertThat(get(http, httpPort, "/health").statusCode())
-                .isEqualTo(200));
+        await().atMost(Duration.ofSeconds(90))
+                .ignoreExceptions()
+                .untilAsserted(() ->
+                        assertThat(get(http, httpPort, "/health").statusCode()).isEqualTo(200));
         Row row = Row.running("wf-" + UUID.randomUUID(), UUID.randomUUID().toString());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                stack.kafka().bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.visibilityExecutions(topicPrefix), DebeziumRecords.key(row, false),
-                    DebeziumRecords.upsert("c", row, 77L, System.currentTimeMillis(), false))).get();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            Topics.visibilityExecutions(topicPrefix),
+                            DebeziumRecords.key(row, false),
+                            DebeziumRecords.upsert("c", row, 77L, System.currentTimeMillis(), false)))
+                    .get();
         }
         EsTestClient es = new EsTestClient(stack.elasticsearch().url());
         String id = row.get("workflow_id") + "~" + row.get("run_id").toString().strip();
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(es.document(indexPrefix, id)).isNotNull());
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(es.document(indexPrefix, id)).isNotNull());
         assertThat(get(http, httpPort, "/metrics").body()).contains("visibility_indexer_documents_indexed_total 1.0");
         assertThat(app.terminate(Duration.ofSeconds(40))).isZero();
     }
 
     private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -40,15 +40,17 @@ class VisibilityIndexerTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        var settings = new VisibilityIndexerTopology.Settings(PREFIX,
-                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2)), registry);
+        var settings = new VisibilityIndexerTopology.Settings(
+                PREFIX, new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2)), registry);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "indexer-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(VisibilityIndexerTopology.build(settings, writer, new JsonChangeEventDecoder()), props);
-        input = driver.createInputTopic(Topics.visibilityExecutions(PREFIX), new ByteArraySerializer(), new ByteArraySerializer());
-        deadLetters = driver.createOutputTopic(Topics.visibilityIndexerDlq(PREFIX), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        driver = new TopologyTestDriver(
+                VisibilityIndexerTopology.build(settings, writer, new JsonChangeEventDecoder()), props);
+        input = driver.createInputTopic(
+                Topics.visibilityExecutions(PREFIX), new ByteArraySerializer(), new ByteArraySerializer());
+        deadLetters = driver.createOutputTopic(
+                Topics.visibilityIndexerDlq(PREFIX), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -83,7 +85,8 @@ class VisibilityIndexerTopologyTest {
         assertThat(call.version()).isEqualTo(1000L);
         assertThat(call.source().get("StartTime").asText()).isEqualTo("2024-03-01T10:15:30.000120Z");
         assertThat(call.source().get("Memo").get("note").asText()).isEqualTo("hello");
-        assertThat(call.source().get("SearchAttributes").get("CustomIntField").intValue()).isEqualTo(7);
+        assertThat(call.source().get("SearchAttributes").get("CustomIntField").intValue())
+                .isEqualTo(7);
         assertThat(deadLetters.isEmpty()).isTrue();
     }
 
@@ -186,14 +189,17 @@ class VisibilityIndexerTopologyTest {
         pipe(bad, DebeziumRecords.upsert("c", bad, 1000L, TS, false), false);
         pipe(good, DebeziumRecords.upsert("c", good, 1001L, TS, false), false);
 
-        assertThat(header(deadLetters.readRecord(), DeadLetters.REASON)).startsWith("unmappable: search_attributes is not valid JSON");
+        assertThat(header(deadLetters.readRecord(), DeadLetters.REASON))
+                .startsWith("unmappable: search_attributes is not valid JSON");
         assertThat(writer.calls()).extracting(RecordingEsWriter.Call::id).containsExactly("order-2~run-2");
     }
 
     @Test
     void shouldDeadLetterDocumentsElasticsearchRejectsAndCarryOn() {
-        writer.thenThrow(new DocumentRejectedException("strict_dynamic_mapping_exception",
-                "[1:200] mapping set to strict, dynamic introduction of [Unknown] within [SearchAttributes] is not allowed"));
+        writer.thenThrow(
+                new DocumentRejectedException(
+                        "strict_dynamic_mapping_exception",
+                        "[1:200] mapping set to strict, dynamic introduction of [Unknown] within [SearchAttributes] is not allowed"));
         Row rejected = Row.running("order-1", "run-1");
         Row good = Row.running("order-2", "run-2");
 
@@ -202,10 +208,13 @@ class VisibilityIndexerTopologyTest {
 
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
         assertThat(header(dead, DeadLetters.REASON))
-                .startsWith("rejected by Elasticsearch: strict_dynamic_mapping_exception: [1:200] mapping set to strict");
+                .startsWith(
+                        "rejected by Elasticsearch: strict_dynamic_mapping_exception: [1:200] mapping set to strict");
         assertThat(header(dead, DeadLetters.EXCEPTION)).isEqualTo(DocumentRejectedException.class.getName());
         assertThat(deadLetters.isEmpty()).isTrue();
-        assertThat(writer.calls()).extracting(RecordingEsWriter.Call::id).containsExactly("order-1~run-1", "order-2~run-2");
+        assertThat(writer.calls())
+                .extracting(RecordingEsWriter.Call::id)
+                .containsExactly("order-1~run-1", "order-2~run-2");
         assertThat(counter("visibility.indexer.documents.indexed")).isEqualTo(1.0);
     }
 
@@ -229,7 +238,10 @@ class VisibilityIndexerTopologyTest {
 
         pipe(row, DebeziumRecords.upsert("c", row, 1000L, TS, true), true);
 
-        assertThat(writer.calls()).hasSize(3).extracting(RecordingEsWriter.Call::version).containsOnly(1000L);
+        assertThat(writer.calls())
+                .hasSize(3)
+                .extracting(RecordingEsWriter.Call::version)
+                .containsOnly(1000L);
         assertThat(deadLetters.isEmpty()).isTrue();
         assertThat(counter("visibility.indexer.documents.indexed")).isEqualTo(1.0);
     }
@@ -271,11 +283,16 @@ class VisibilityIndexerTopologyTest {
     @Test
     void shouldNameNodesAndTopicsExplicitly() {
         var settings = new VisibilityIndexerTopology.Settings(PREFIX, RetryPolicy.defaults(), registry);
-        String description = VisibilityIndexerTopology.build(settings, writer, new JsonChangeEventDecoder()).describe().toString();
+        String description = VisibilityIndexerTopology.build(settings, writer, new JsonChangeEventDecoder())
+                .describe()
+                .toString();
 
-        assertThat(description).contains("Source: " + VisibilityIndexerTopology.SOURCE + " (topics: [tst.temporal_visibility.executions])",
-                "Processor: " + VisibilityIndexerTopology.INDEXER,
-                "Sink: " + VisibilityIndexerTopology.DEAD_LETTER_SINK + " (topic: tst.visibility-indexer.dlq)");
+        assertThat(description)
+                .contains(
+                        "Source: " + VisibilityIndexerTopology.SOURCE
+                                + " (topics: [tst.temporal_visibility.executions])",
+                        "Processor: " + VisibilityIndexerTopology.INDEXER,
+                        "Sink: " + VisibilityIndexerTopology.DEAD_LETTER_SINK + " (topic: tst.visibility-indexer.dlq)");
     }
 
     private static List<Throwable> causes(Throwable e) {

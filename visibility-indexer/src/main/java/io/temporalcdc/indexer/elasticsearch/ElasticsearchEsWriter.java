@@ -35,8 +35,12 @@ public final class ElasticsearchEsWriter implements EsWriter {
     public WriteOutcome index(VisibilityDocument document, long version) {
         String operation = "index " + alias + "/" + document.id() + " version " + version;
         try {
-            client.index(i -> i.index(alias).id(document.id()).document(document.source())
-                    .versionType(VersionType.External).version(version).requireAlias(true));
+            client.index(i -> i.index(alias)
+                    .id(document.id())
+                    .document(document.source())
+                    .versionType(VersionType.External)
+                    .version(version)
+                    .requireAlias(true));
             return WriteOutcome.APPLIED;
         } catch (ElasticsearchException e) {
             if (e.status() == CONFLICT) {
@@ -52,7 +56,10 @@ public final class ElasticsearchEsWriter implements EsWriter {
     public WriteOutcome delete(String id, long version) {
         String operation = "delete " + alias + "/" + id + " version " + version;
         try {
-            Result result = client.delete(d -> d.index(alias).id(id).versionType(VersionType.External).version(version))
+            Result result = client.delete(d -> d.index(alias)
+                            .id(id)
+                            .versionType(VersionType.External)
+                            .version(version))
                     .result();
             return result == Result.NotFound ? WriteOutcome.NOT_FOUND : WriteOutcome.APPLIED;
         } catch (ElasticsearchException e) {

@@ -25,7 +25,8 @@ public final class EsConnection implements AutoCloseable {
 
     private EsConnection(Rest5Client rest) {
         this.rest = rest;
-        this.client = new ElasticsearchClient(new Rest5ClientTransport(rest, new JacksonJsonpMapper(new ObjectMapper())));
+        this.client =
+                new ElasticsearchClient(new Rest5ClientTransport(rest, new JacksonJsonpMapper(new ObjectMapper())));
     }
 
     /**
@@ -36,8 +37,9 @@ public final class EsConnection implements AutoCloseable {
     public static EsConnection open(List<URI> urls, String username, String password) {
         Rest5ClientBuilder builder = Rest5Client.builder(urls);
         if (username != null && !username.isEmpty()) {
-            String token = Base64.getEncoder().encodeToString(
-                    (username + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
+            String token = Base64.getEncoder()
+                    .encodeToString(
+                            (username + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
             builder.setDefaultHeaders(new Header[] {new BasicHeader("Authorization", "Basic " + token)});
         }
         return new EsConnection(builder.build());

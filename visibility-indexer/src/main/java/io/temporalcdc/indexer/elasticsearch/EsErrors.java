@@ -33,13 +33,15 @@ final class EsErrors {
         if (isTransientStatus(e.status())) {
             return new TransientWriteException(operation + ": " + e.status() + " " + type + ": " + reason, e);
         }
-        return new IllegalStateException(operation + " refused by Elasticsearch: " + e.status() + " " + type + ": " + reason, e);
+        return new IllegalStateException(
+                operation + " refused by Elasticsearch: " + e.status() + " " + type + ": " + reason, e);
     }
 
     /** @return the exception to throw for a write that failed below the JSON level */
     static RuntimeException classify(String operation, IOException e) {
         if (e instanceof TransportException t && !isTransientStatus(t.statusCode())) {
-            return new IllegalStateException(operation + " refused by Elasticsearch: " + t.statusCode() + " " + t.getMessage(), e);
+            return new IllegalStateException(
+                    operation + " refused by Elasticsearch: " + t.statusCode() + " " + t.getMessage(), e);
         }
         return new TransientWriteException(operation + ": " + e, e);
     }

@@ -35,7 +35,8 @@ final class EsHttp {
         /** @return a message naming the request, the status and Elasticsearch's reason */
         String describe() {
             JsonNode error = body.path("error");
-            String reason = error.isObject() ? error.path("type").asText() + ": " + error.path("reason").asText()
+            String reason = error.isObject()
+                    ? error.path("type").asText() + ": " + error.path("reason").asText()
                     : error.isMissingNode() ? body.toString() : error.asText();
             return request + " answered " + status + " (" + reason + ")";
         }

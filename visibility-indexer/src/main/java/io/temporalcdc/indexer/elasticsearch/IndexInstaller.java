@@ -23,6 +23,7 @@ public final class IndexInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(IndexInstaller.class);
     /** Answers meaning "no such API": this cluster has no ILM (e.g. the integ-test distribution). */
     private static final Set<Integer> NO_HANDLER = Set.of(400, 404, 405, 410);
+
     private static final int NOT_FOUND = 404;
 
     private final EsHttp http;
@@ -47,14 +48,20 @@ public final class IndexInstaller {
     public Installation install() throws IOException {
         boolean lifecycle = hasIlm();
         if (lifecycle) {
-            expectOk(http.call("PUT", "/_ilm/policy/" + ElasticsearchContracts.ILM_POLICY_NAME,
+            expectOk(http.call(
+                    "PUT",
+                    "/_ilm/policy/" + ElasticsearchContracts.ILM_POLICY_NAME,
                     ElasticsearchContracts.ilmPolicy()));
         }
         ObjectNode template = IndexTemplates.template(ElasticsearchContracts.indexTemplate(), index, lifecycle);
         expectOk(http.call("PUT", "/_index_template/" + index.prefix(), template));
         boolean created = ensureWriteIndex();
-        LOG.info("Elasticsearch index ready: alias {} (template {}, pattern {}, lifecycle {}{})", index.alias(),
-                index.prefix(), index.pattern(), lifecycle ? "ILM " + ElasticsearchContracts.ILM_POLICY_NAME : "none",
+        LOG.info(
+                "Elasticsearch index ready: alias {} (template {}, pattern {}, lifecycle {}{})",
+                index.alias(),
+                index.prefix(),
+                index.pattern(),
+                lifecycle ? "ILM " + ElasticsearchContracts.ILM_POLICY_NAME : "none",
                 created ? ", created " + index.firstIndex() : "");
         return new Installation(lifecycle, created);
     }
@@ -66,7 +73,8 @@ public final class IndexInstaller {
             return true;
         }
         if (NO_HANDLER.contains(reply.status())) {
-            LOG.info("Elasticsearch has no ILM ({}): lifecycle settings are left out of the template", reply.describe());
+            LOG.info(
+                    "Elasticsearch has no ILM ({}): lifecycle settings are left out of the template", reply.describe());
             return false;
         }
         throw new IllegalStateException("cannot tell whether Elasticsearch has ILM: " + reply.describe());
@@ -77,9 +85,10 @@ public final class IndexInstaller {
             case ALIAS:
                 return false;
             case CONCRETE_INDEX:
-                throw new IllegalStateException("a concrete index named \"" + index.alias() + "\" exists where the write "
-                        + "alias should be (probably auto-created by a write without the alias); delete it or reindex it "
-                        + "into " + index.firstIndex() + ", or choose another index.prefix");
+                throw new IllegalStateException(
+                        "a concrete index named \"" + index.alias() + "\" exists where the write "
+                                + "alias should be (probably auto-created by a write without the alias); delete it or reindex it "
+                                + "into " + index.firstIndex() + ", or choose another index.prefix");
             default:
                 return createFirstIndex();
         }
@@ -110,7 +119,11 @@ public final class IndexInstaller {
         LOG.info("Added the missing write alias {} to {}", index.alias(), index.firstIndex());
     }
 
-    private enum Resolution { ALIAS, CONCRETE_INDEX, NONE }
+    private enum Resolution {
+        ALIAS,
+        CONCRETE_INDEX,
+        NONE
+    }
 
     private Resolution resolveAlias() throws IOException {
         Reply reply = http.call("GET", "/_resolve/index/" + index.alias(), null);

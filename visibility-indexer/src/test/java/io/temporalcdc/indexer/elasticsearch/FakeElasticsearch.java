@@ -63,7 +63,11 @@ final class FakeElasticsearch implements AutoCloseable {
     }
 
     JsonNode bodyOf(String request) {
-        return received.stream().filter(r -> r.line().equals(request)).map(Received::body).findFirst().orElseThrow();
+        return received.stream()
+                .filter(r -> r.line().equals(request))
+                .map(Received::body)
+                .findFirst()
+                .orElseThrow();
     }
 
     private void handle(HttpExchange exchange) throws IOException {

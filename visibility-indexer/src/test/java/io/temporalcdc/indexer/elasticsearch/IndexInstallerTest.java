@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /** The installer's decisions against a scripted endpoint: the ILM path (no ILM-capable Elasticsearch runs here) and the error paths. */
 class IndexInstallerTest {
     private static final String ACK = "{\"acknowledged\":true}";
-    private static final String NO_ALIAS = "{\"error\":{\"type\":\"index_not_found_exception\",\"reason\":\"no such index [vis]\"},\"status\":404}";
+    private static final String NO_ALIAS =
+            "{\"error\":{\"type\":\"index_not_found_exception\",\"reason\":\"no such index [vis]\"},\"status\":404}";
     private static final IndexSettings INDEX = new IndexSettings("vis", 1, 0, "1s");
 
     private FakeElasticsearch es;
@@ -42,18 +43,33 @@ class IndexInstallerTest {
                 .on("PUT /_ilm/policy/temporal_visibility_policy", 200, ACK)
                 .on("PUT /_index_template/vis", 200, ACK)
                 .on("GET /_resolve/index/vis", 404, NO_ALIAS)
-                .on("PUT /vis_index-000001", 200, "{\"acknowledged\":true,\"shards_acknowledged\":true,\"index\":\"vis_index-000001\"}");
+                .on(
+                        "PUT /vis_index-000001",
+                        200,
+                        "{\"acknowledged\":true,\"shards_acknowledged\":true,\"index\":\"vis_index-000001\"}");
 
         IndexInstaller.Installation installation = install();
 
         assertThat(installation).isEqualTo(new IndexInstaller.Installation(true, true));
-        assertThat(es.lines()).containsExactly("GET /_ilm/status", "PUT /_ilm/policy/temporal_visibility_policy",
-                "PUT /_index_template/vis", "GET /_resolve/index/vis", "PUT /vis_index-000001");
-        assertThat(es.bodyOf("PUT /_ilm/policy/temporal_visibility_policy")).isEqualTo(ElasticsearchContracts.ilmPolicy());
-        JsonNode settings = es.bodyOf("PUT /_index_template/vis").path("template").path("settings");
+        assertThat(es.lines())
+                .containsExactly(
+                        "GET /_ilm/status",
+                        "PUT /_ilm/policy/temporal_visibility_policy",
+                        "PUT /_index_template/vis",
+                        "GET /_resolve/index/vis",
+                        "PUT /vis_index-000001");
+        assertThat(es.bodyOf("PUT /_ilm/policy/temporal_visibility_policy"))
+                .isEqualTo(ElasticsearchContracts.ilmPolicy());
+        JsonNode settings =
+                es.bodyOf("PUT /_index_template/vis").path("template").path("settings");
         assertThat(settings.path("index.lifecycle.name").asText()).isEqualTo("temporal_visibility_policy");
         assertThat(settings.path("index.lifecycle.rollover_alias").asText()).isEqualTo("vis");
-        assertThat(es.bodyOf("PUT /vis_index-000001").path("aliases").path("vis").path("is_write_index").asBoolean()).isTrue();
+        assertThat(es.bodyOf("PUT /vis_index-000001")
+                        .path("aliases")
+                        .path("vis")
+                        .path("is_write_index")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -66,7 +82,8 @@ class IndexInstallerTest {
 
         assertThat(installation.lifecycle()).isFalse();
         assertThat(es.lines()).doesNotContain("PUT /_ilm/policy/temporal_visibility_policy");
-        JsonNode settings = es.bodyOf("PUT /_index_template/vis").path("template").path("settings");
+        JsonNode settings =
+                es.bodyOf("PUT /_index_template/vis").path("template").path("settings");
         assertThat(settings.has("index.lifecycle.name")).isFalse();
         assertThat(settings.has("index.lifecycle.rollover_alias")).isFalse();
     }
@@ -74,7 +91,9 @@ class IndexInstallerTest {
     @Test
     void shouldDoNothingMoreWhenTheAliasExists() throws Exception {
         es.on("PUT /_index_template/vis", 200, ACK)
-                .on("GET /_resolve/index/vis", 200,
+                .on(
+                        "GET /_resolve/index/vis",
+                        200,
                         "{\"indices\":[],\"aliases\":[{\"name\":\"vis\",\"indices\":[\"vis_index-000002\"]}],\"data_streams\":[]}");
 
         IndexInstaller.Installation installation = install();
@@ -87,7 +106,9 @@ class IndexInstallerTest {
     void shouldAddTheAliasWhenTheFirstIndexExistsWithoutIt() throws Exception {
         es.on("PUT /_index_template/vis", 200, ACK)
                 .on("GET /_resolve/index/vis", 404, NO_ALIAS)
-                .on("PUT /vis_index-000001", 400,
+                .on(
+                        "PUT /vis_index-000001",
+                        400,
                         "{\"error\":{\"type\":\"resource_already_exists_exception\",\"reason\":\"index [vis_index-000001] already exists\"},\"status\":400}")
                 .on("POST /_aliases", 200, ACK);
 
@@ -103,7 +124,9 @@ class IndexInstallerTest {
     @Test
     void shouldRefuseAConcreteIndexNamedLikeTheAlias() {
         es.on("PUT /_index_template/vis", 200, ACK)
-                .on("GET /_resolve/index/vis", 200,
+                .on(
+                        "GET /_resolve/index/vis",
+                        200,
                         "{\"indices\":[{\"name\":\"vis\",\"attributes\":[\"open\"]}],\"aliases\":[],\"data_streams\":[]}");
 
         assertThatThrownBy(this::install)
@@ -114,7 +137,9 @@ class IndexInstallerTest {
 
     @Test
     void shouldFailWithElasticsearchReasonWhenTemplateIsRefused() {
-        es.on("PUT /_index_template/vis", 400,
+        es.on(
+                "PUT /_index_template/vis",
+                400,
                 "{\"error\":{\"type\":\"illegal_argument_exception\",\"reason\":\"overlapping patterns\"},\"status\":400}");
 
         assertThatThrownBy(this::install)
@@ -124,7 +149,10 @@ class IndexInstallerTest {
 
     @Test
     void shouldFailWhenIlmStatusIsForbidden() {
-        es.on("GET /_ilm/status", 403, "{\"error\":{\"type\":\"security_exception\",\"reason\":\"unauthorized\"},\"status\":403}");
+        es.on(
+                "GET /_ilm/status",
+                403,
+                "{\"error\":{\"type\":\"security_exception\",\"reason\":\"unauthorized\"},\"status\":403}");
 
         assertThatThrownBy(this::install)
                 .isInstanceOf(IllegalStateException.class)

@@ -23,7 +23,8 @@ class IndexTemplatesTest {
         assertThat(settings.path("index.codec").asText()).isEqualTo("best_compression");
         assertThat(settings.path("index.mapping.total_fields.limit").intValue()).isEqualTo(2000);
         assertThat(settings.path("index.max_result_window").intValue()).isEqualTo(10000);
-        assertThat(settings.properties()).extracting(java.util.Map.Entry::getKey)
+        assertThat(settings.properties())
+                .extracting(java.util.Map.Entry::getKey)
                 .noneMatch(key -> key.contains("lifecycle"));
     }
 
@@ -41,7 +42,8 @@ class IndexTemplatesTest {
         ObjectNode template = IndexTemplates.template(ElasticsearchContracts.indexTemplate(), INDEX, true);
 
         assertThat((JsonNode) template.path("template").path("mappings")).isEqualTo(ElasticsearchContracts.mapping());
-        assertThat(template.path("template").path("mappings").path("dynamic").asText()).isEqualTo("strict");
+        assertThat(template.path("template").path("mappings").path("dynamic").asText())
+                .isEqualTo("strict");
     }
 
     @Test
