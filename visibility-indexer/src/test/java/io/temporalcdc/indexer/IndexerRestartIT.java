@@ -30,23 +30,8 @@ class IndexerRestartIT {
         LocalStack stack = LocalStack.shared();
         String topicPrefix = Names.unique("restart");
         String indexPrefix = Names.unique("restart");
-        Map<String, String> settings = Map.of(
-                "kafka.bootstrap.servers",
-                stack.kafka().bootstrapServers(),
-                "elasticsearch.url",
-                stack.elasticsearch().url(),
-                "topic.prefix",
-                topicPrefix,
-                "index.prefix",
-                indexPrefix,
-                "application.id",
-                Names.unique("restart-app"),
-                "index.shards",
-                "1",
-                "index.replicas",
-                "0",
-                "index.refresh.interval",
-                "1s");
+        Map<String, String> settings =
+                IndexerTestSettings.onStack(topicPrefix, indexPrefix, Names.unique("restart-app"));
         stack.kafka().createTopic(Topics.visibilityExecutions(topicPrefix), 1);
         EsTestClient es = new EsTestClient(stack.elasticsearch().url());
         Row first = Row.running("wf-" + UUID.randomUUID(), UUID.randomUUID().toString());

@@ -56,24 +56,7 @@ class IndexerThroughputIT {
         report.add(esSingleRequestRate(stack));
         report.add(esBulkRate(stack));
         try (AutoCloseable app = VisibilityIndexerApp.start(
-                Map.of(
-                        "kafka.bootstrap.servers",
-                        stack.kafka().bootstrapServers(),
-                        "elasticsearch.url",
-                        stack.elasticsearch().url(),
-                        "topic.prefix",
-                        topicPrefix,
-                        "index.prefix",
-                        indexPrefix,
-                        "application.id",
-                        Names.unique("bench-app"),
-                        "index.shards",
-                        "1",
-                        "index.replicas",
-                        "0",
-                        "index.refresh.interval",
-                        "1s"),
-                ctx)) {
+                IndexerTestSettings.onStack(topicPrefix, indexPrefix, Names.unique("bench-app")), ctx)) {
             await().atMost(Duration.ofSeconds(60)).until(ctx::isReady);
             long start = System.nanoTime();
             produceBurst(stack, topicPrefix);

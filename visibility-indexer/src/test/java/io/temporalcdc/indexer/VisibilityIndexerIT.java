@@ -69,23 +69,10 @@ class VisibilityIndexerIT {
                 new ByteArraySerializer());
         ctx = new EmbeddedAppContext("visibility-indexer");
         app = VisibilityIndexerApp.start(
-                Map.of(
-                        "kafka.bootstrap.servers",
-                        stack.kafka().bootstrapServers(),
-                        "elasticsearch.url",
-                        stack.elasticsearch().url(),
-                        "topic.prefix",
+                IndexerTestSettings.onStack(
                         TOPIC_PREFIX,
-                        "index.prefix",
                         INDEX_PREFIX,
-                        "application.id",
                         Names.unique("vis-it-app"),
-                        "index.shards",
-                        "1",
-                        "index.replicas",
-                        "0",
-                        "index.refresh.interval",
-                        "1s",
                         "streams.consumer.auto.offset.reset",
                         "earliest"),
                 ctx);
