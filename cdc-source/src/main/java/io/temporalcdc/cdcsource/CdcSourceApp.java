@@ -78,6 +78,10 @@ public final class CdcSourceApp {
         final Map<String, Object> props = new HashMap<>(config.kafkaClientProps());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "cdc-source");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // REPLICA IDENTITY FULL doubles a row in every update (before + after, bytea as base64): let a
+        // large row through the producer and compress it, so only the topic's max.message.bytes limits it
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
         props.putAll(config.producerOverrides());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -78,6 +78,9 @@ public final class DebeziumProperties {
         props.setProperty("tombstones.on.delete", "true");
         // hand partial batches over after 100 ms instead of Debezium's 500 ms: commit→Kafka latency
         props.setProperty("poll.interval.ms", "100");
+        // while the captured schemas are quiet but other databases of the cluster write WAL, heartbeats
+        // let the slot advance, so PostgreSQL does not retain that WAL (__debezium-heartbeat.<prefix>)
+        props.setProperty("heartbeat.interval.ms", "10000");
     }
 
     private static void offsets(Properties props, CdcSourceConfig config) {
