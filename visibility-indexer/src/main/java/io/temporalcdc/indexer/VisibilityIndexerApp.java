@@ -82,7 +82,9 @@ public final class VisibilityIndexerApp {
         Preflight.check(
                 VisibilityIndexerConfig.INDEX_PREFIX,
                 "installing the index " + index.alias(),
-                () -> new IndexInstaller(es.rest(), index).install());
+                () -> new IndexInstaller(
+                                es.rest(), index, config.getBoolean(VisibilityIndexerConfig.INDEX_LIFECYCLE_ENABLED))
+                        .install());
         EsWriter writer = new ElasticsearchEsWriter(es.client(), index.alias());
         Topology topology = VisibilityIndexerTopology.build(
                 new VisibilityIndexerTopology.Settings(prefix, RetryPolicy.defaults(), ctx.registry()),

@@ -45,6 +45,8 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     public static final String INDEX_REPLICAS = "index.replicas";
     /** Refresh interval of new indices. */
     public static final String INDEX_REFRESH_INTERVAL = "index.refresh.interval";
+    /** Whether the seed's ILM policy is applied where the cluster has ILM. */
+    public static final String INDEX_LIFECYCLE_ENABLED = "index.lifecycle.enabled";
 
     /** Prefix of settings passed to every Kafka client. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -132,7 +134,17 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                             "time value: -1, 0 or a number with nanos|micros|ms|s|m|h|d",
                             VisibilityIndexerConfig::validateTimeValue),
                     Importance.MEDIUM,
-                    "Refresh interval of new visibility indices, e.g. 5s, 1s or -1.");
+                    "Refresh interval of new visibility indices, e.g. 5s, 1s or -1.")
+            .define(
+                    INDEX_LIFECYCLE_ENABLED,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
+                    "Where the cluster has ILM, install the seed's policy (rollover at 7 d or 5 GB, delete after 90 d)"
+                            + " and name it in the template. Caution: after a rollover, updates and deletes through the"
+                            + " write alias reach only the newest index, so a run started before it gets a second"
+                            + " document; and the delete phase removes documents of runs still in the database."
+                            + " Set false to keep one index (no ILM) until writes are rollover-aware.");
 
     private final Map<String, String> settings;
 

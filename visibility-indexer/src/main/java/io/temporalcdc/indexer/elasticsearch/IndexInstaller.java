@@ -28,14 +28,22 @@ public final class IndexInstaller {
 
     private final EsHttp http;
     private final IndexSettings index;
+    private final boolean lifecycleWanted;
+
+    /** An installer that applies the seed's ILM policy where the cluster has ILM. */
+    public IndexInstaller(Rest5Client rest, IndexSettings index) {
+        this(rest, index, true);
+    }
 
     /**
      * @param rest the low-level client
      * @param index the prefix and the settings of new indices
+     * @param lifecycleWanted whether to use ILM where the cluster has it ({@code index.lifecycle.enabled})
      */
-    public IndexInstaller(Rest5Client rest, IndexSettings index) {
+    public IndexInstaller(Rest5Client rest, IndexSettings index, boolean lifecycleWanted) {
         this.http = new EsHttp(rest);
         this.index = index;
+        this.lifecycleWanted = lifecycleWanted;
     }
 
     /** What was found or done. */
@@ -46,7 +54,7 @@ public final class IndexInstaller {
      * @throws IllegalStateException when Elasticsearch refuses a step, or a concrete index has the alias's name
      */
     public Installation install() throws IOException {
-        boolean lifecycle = hasIlm();
+        boolean lifecycle = lifecycleWanted && hasIlm();
         if (lifecycle) {
             expectOk(http.call(
                     "PUT",

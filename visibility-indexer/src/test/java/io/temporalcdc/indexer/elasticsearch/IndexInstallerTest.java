@@ -73,6 +73,23 @@ class IndexInstallerTest {
     }
 
     @Test
+    void shouldNotTouchIlmWhenLifecycleIsDisabled() throws Exception {
+        es.on("GET /_ilm/status", 200, "{\"operation_mode\":\"RUNNING\"}")
+                .on("PUT /_index_template/vis", 200, ACK)
+                .on("GET /_resolve/index/vis", 404, NO_ALIAS)
+                .on("PUT /vis_index-000001", 200, ACK);
+
+        IndexInstaller.Installation installation = new IndexInstaller(connection.rest(), INDEX, false).install();
+
+        assertThat(installation.lifecycle()).isFalse();
+        assertThat(es.lines())
+                .containsExactly("PUT /_index_template/vis", "GET /_resolve/index/vis", "PUT /vis_index-000001");
+        JsonNode settings =
+                es.bodyOf("PUT /_index_template/vis").path("template").path("settings");
+        assertThat(settings.has("index.lifecycle.name")).isFalse();
+    }
+
+    @Test
     void shouldLeaveLifecycleOutWhereIlmHasNoHandler() throws Exception {
         es.on("PUT /_index_template/vis", 200, ACK)
                 .on("GET /_resolve/index/vis", 404, NO_ALIAS)
