@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 final class ElasticsearchServer implements Elasticsearch, Server {
 
     private static final String OS_USER = "nobody";
+    private static final Duration LAUNCH_WAIT = Duration.ofSeconds(90);
     private static final String CLUSTER = "tcdc-local";
     private static final String HEAP = "-Xms512m -Xmx512m";
 
@@ -34,6 +35,8 @@ final class ElasticsearchServer implements Elasticsearch, Server {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile Long pid;
+    /** `elasticsearch -d` returns only once the node runs: close() waits for it, or the node would be orphaned. */
+    private final Launch launch = new Launch();
 
     ElasticsearchServer(Path runDir) {
         this(runDir, Ports.free());
@@ -72,14 +75,20 @@ final class ElasticsearchServer implements Elasticsearch, Server {
             throw new StackException("Elasticsearch run dir " + dir + " cannot be prepared: " + e, e);
         }
         OsUser.chown(OS_USER, dir, launchLog);
-        Procs.run("Elasticsearch (see " + logFile + ")", launchCommand(), Map.of(), launchLog, timeout);
-        pid = readPid();
+        launch.begin();
+        try {
+            Procs.run("Elasticsearch (see " + logFile + ")", launchCommand(), Map.of(), launchLog, timeout);
+            pid = readPid();
+        } finally {
+            launch.done();
+        }
         new PidRecord(pid, signature()).write(runDir, "elasticsearch");
         Readiness.await(this, timeout, this::healthy);
     }
 
     @Override
     public void close() {
+        launch.awaitIfStarted(LAUNCH_WAIT);
         Long running = pid != null ? pid : PidFiles.read(pidFile);
         if (running != null) {
             pid = null;

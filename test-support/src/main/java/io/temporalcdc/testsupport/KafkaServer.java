@@ -36,6 +36,8 @@ final class KafkaServer implements Kafka, Server {
     private final int controllerPort;
     private volatile Process process;
     private volatile Admin admin;
+    /** A close() during the storage format waits for the broker's launch, so it can stop it. */
+    private final Launch launch = new Launch();
 
     KafkaServer(Path runDir) {
         this(runDir, Ports.free(), Ports.free());
@@ -66,6 +68,7 @@ final class KafkaServer implements Kafka, Server {
 
     @Override
     public void start(Path runDir, Duration timeout) {
+        launch.begin();
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("log4j2.properties"), BuildInfo.brokerLog4j());
@@ -89,6 +92,8 @@ final class KafkaServer implements Kafka, Server {
                     .start();
         } catch (IOException e) {
             throw new StackException("Kafka could not be started in " + dir + ": " + e, e);
+        } finally {
+            launch.done();
         }
         new PidRecord(process.pid(), properties.toString()).write(runDir, "kafka");
         admin();
@@ -97,6 +102,7 @@ final class KafkaServer implements Kafka, Server {
 
     @Override
     public void close() {
+        launch.awaitIfStarted(Duration.ofSeconds(60));
         Admin current = admin;
         if (current != null) {
             current.close(Duration.ofSeconds(5));

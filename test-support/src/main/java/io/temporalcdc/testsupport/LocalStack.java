@@ -105,11 +105,16 @@ public final class LocalStack implements AutoCloseable {
         LOG.info("Starting local stack in {}", runDir);
         long started = System.nanoTime();
         LocalStack stack = new LocalStack(runDir);
+        // the caller has no handle on the stack until start returns: a SIGTERM meanwhile must still stop it
+        Thread stopWhileStarting = new Thread(stack::close, "local-stack-stop-while-starting");
+        Runtime.getRuntime().addShutdownHook(stopWhileStarting);
         try {
             stack.startAll(options.startTimeout());
         } catch (RuntimeException e) {
             stack.close();
             throw e;
+        } finally {
+            removeHook(stopWhileStarting);
         }
         LOG.info(
                 "Local stack ready in {} ms; run dir {}",
@@ -180,6 +185,14 @@ public final class LocalStack implements AutoCloseable {
             throw new StackException("the endpoints file of the running stack has no " + key);
         }
         return Integer.parseInt(value.trim());
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is exiting: the hook is running and stops the stack
+        }
     }
 
     /** PostgreSQL. */

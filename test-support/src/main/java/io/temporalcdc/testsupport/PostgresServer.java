@@ -33,6 +33,8 @@ final class PostgresServer implements Postgres, Server {
     private final int port;
     private final Path bin;
     private volatile boolean started;
+    /** {@code pg_ctl start -w} returns only once the server runs: close() waits for it, or it would be orphaned. */
+    private final Launch launch = new Launch();
 
     PostgresServer(Path runDir) {
         this(runDir, Ports.free());
@@ -85,22 +87,27 @@ final class PostgresServer implements Postgres, Server {
             Files.writeString(dataDir.resolve("pg_hba.conf"), hba());
             Files.writeString(
                     dataDir.resolve("postgresql.conf"), settings(socketDir), java.nio.file.StandardOpenOption.APPEND);
-            Procs.run(
-                    "pg_ctl start",
-                    pg(
-                            "pg_ctl",
-                            "-D",
-                            dataDir.toString(),
-                            "-l",
-                            logFile.toString(),
-                            "-w",
-                            "-t",
-                            Long.toString(timeout.toSeconds()),
-                            "start"),
-                    Map.of(),
-                    toolLog,
-                    timeout.plusSeconds(5));
-            started = true;
+            launch.begin();
+            try {
+                Procs.run(
+                        "pg_ctl start",
+                        pg(
+                                "pg_ctl",
+                                "-D",
+                                dataDir.toString(),
+                                "-l",
+                                logFile.toString(),
+                                "-w",
+                                "-t",
+                                Long.toString(timeout.toSeconds()),
+                                "start"),
+                        Map.of(),
+                        toolLog,
+                        timeout.plusSeconds(5));
+                started = true;
+            } finally {
+                launch.done();
+            }
             new PidRecord(postmasterPid(), dataDir.toString()).write(runDir, "postgres");
             Procs.run(
                     "create role and database " + ROLE,
@@ -130,6 +137,7 @@ final class PostgresServer implements Postgres, Server {
 
     @Override
     public void close() {
+        launch.awaitIfStarted(Duration.ofSeconds(60));
         if (!started) {
             return;
         }
