@@ -106,16 +106,28 @@ class ErrorHandlersTest {
     }
 
     @Test
-    void shouldLogCountAndResumeWhenADeadLetterIsTooLarge() {
+    void shouldResendATooLargeDeadLetterWithoutItsValue() {
         CountingProductionExceptionHandler handler = new CountingProductionExceptionHandler();
         handler.configure(Map.of(DeadLetterDeserializationHandler.METRICS, metrics));
 
         ProductionExceptionHandler.Response response = handler.handleError(
                 context(),
-                new ProducerRecord<>("p.visibility-indexer.dlq", new byte[0], new byte[0]),
+                new ProducerRecord<>("p.visibility-indexer.dlq", null, new byte[] {1}, new byte[3], dlqHeaders()),
                 new RecordTooLargeException("big"));
 
         assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(resent -> {
+            assertThat(resent.topic()).isEqualTo("p.visibility-indexer.dlq");
+            assertThat(resent.key()).containsExactly(1);
+            assertThat(resent.value()).isNull();
+            assertThat(resent.headers().lastHeader("dlq.reason")).isNotNull();
+            assertThat(new String(
+                            resent.headers()
+                                    .lastHeader(CountingProductionExceptionHandler.VALUE_DROPPED)
+                                    .value(),
+                            StandardCharsets.UTF_8))
+                    .startsWith("3 bytes");
+        });
         assertThat(registry.get("visibility.indexer.production.errors")
                         .counter()
                         .count())
@@ -156,5 +168,11 @@ class ErrorHandlersTest {
         assertThat(config.deserializationExceptionHandler()).isInstanceOf(DeadLetterDeserializationHandler.class);
         assertThat(config.productionExceptionHandler()).isInstanceOf(CountingProductionExceptionHandler.class);
         assertThat(props).containsEntry(DeadLetterDeserializationHandler.DLQ_TOPIC, "p.visibility-indexer.dlq");
+    }
+
+    private static Headers dlqHeaders() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("dlq.reason", "rejected by Elasticsearch".getBytes(StandardCharsets.UTF_8));
+        return headers;
     }
 }
