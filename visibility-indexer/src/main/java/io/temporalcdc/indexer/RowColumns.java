@@ -1,10 +1,12 @@
 package io.temporalcdc.indexer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.Set;
 
 /**
  * Typed, strict access to the columns of one Debezium row image (the {@code before} or {@code after} JSON object).
@@ -17,6 +19,13 @@ final class RowColumns {
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private static final long MICROS_PER_SECOND = 1_000_000L;
+    /**
+     * Debezium's {@code unavailable.value.placeholder}, as text and as base64 of its bytes (bytea): what an
+     * unchanged TOASTed column carries when the replica identity is not FULL. Never a real value here.
+     */
+    private static final Set<String> UNAVAILABLE = Set.of(
+            "__debezium_unavailable_value",
+            Base64.getEncoder().encodeToString("__debezium_unavailable_value".getBytes(StandardCharsets.UTF_8)));
 
     private final JsonNode row;
 
@@ -129,6 +138,10 @@ final class RowColumns {
 
     private JsonNode value(String column) {
         JsonNode value = row.get(column);
+        if (value != null && value.isTextual() && UNAVAILABLE.contains(value.textValue())) {
+            throw new DocumentMappingException(column + " arrived as Debezium's unavailable-value placeholder: the"
+                    + " table's REPLICA IDENTITY is not FULL, so an unchanged large value was not logged");
+        }
         return value == null || value.isNull() ? null : value;
     }
 

@@ -242,6 +242,20 @@ class VisibilityDocumentMapperTest {
                 .hasMessageStartingWith("memo is not valid base64");
     }
 
+    @Test
+    void shouldRejectDebeziumsUnavailableValuePlaceholderInsteadOfIndexingIt() {
+        ObjectNode binaryMemo =
+                closedRow().put("encoding", "proto3").put("memo", base64("__debezium_unavailable_value"));
+        ObjectNode attributes = closedRow().put("search_attributes", "__debezium_unavailable_value");
+
+        assertThatThrownBy(() -> mapper.toDocument(binaryMemo))
+                .isInstanceOf(DocumentMappingException.class)
+                .hasMessageContaining("memo arrived as Debezium's unavailable-value placeholder");
+        assertThatThrownBy(() -> mapper.toDocument(attributes))
+                .isInstanceOf(DocumentMappingException.class)
+                .hasMessageContaining("REPLICA IDENTITY is not FULL");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"[1,2]", "\"text\"", "42"})
     void shouldRejectSearchAttributesThatAreNotAnObject(String value) {
