@@ -25,9 +25,9 @@ public final class CdcEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CdcEngine.class);
     private static final long CLOSE_RETRY_MS = 200;
-    // together with the producer's close these stay within the 30 s the app gets to stop
-    private static final Duration START_WAIT = Duration.ofSeconds(10);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    // 5 + 12 + 5 (thread join) + 3 (producer close) = 25 s: within the 30 s the app gets to stop
+    private static final Duration START_WAIT = Duration.ofSeconds(5);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(12);
 
     private final AppContext ctx;
     private final AtomicBoolean closing = new AtomicBoolean();
