@@ -17,16 +17,5 @@ CONNECTION 'host=primary-cluster.example.com port=5432 user=replicator dbname=te
 PUBLICATION temporal_pub
 WITH (copy_data = true, create_slot = true, enabled = true);
 
--- Monitor replication lag (on the primary)
-SELECT
-    application_name,
-    client_addr,
-    state,
-    sent_lsn,
-    write_lsn,
-    flush_lsn,
-    replay_lsn,
-    write_lag,
-    flush_lag,
-    replay_lag
-FROM pg_stat_replication;
+-- Monitor replication lag (on the primary): the seed's pg_stat_replication query lives, with the other
+-- monitoring queries, in sql/monitoring.sql.

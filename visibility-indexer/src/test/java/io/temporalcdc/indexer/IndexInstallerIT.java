@@ -110,14 +110,7 @@ class IndexInstallerIT {
             assertThat(results)
                     .filteredOn(IndexInstaller.Installation::createdFirstIndex)
                     .hasSize(1);
-            assertThat(es.get("/_alias/" + index.alias())
-                            .json()
-                            .path(index.firstIndex())
-                            .path("aliases")
-                            .path(index.alias())
-                            .path("is_write_index")
-                            .asBoolean())
-                    .isTrue();
+            assertThat(isWriteIndexOfAlias(index)).isTrue();
         } finally {
             pool.shutdownNow();
         }
@@ -137,14 +130,7 @@ class IndexInstallerIT {
 
         install(index);
 
-        assertThat(es.get("/_alias/" + index.alias())
-                        .json()
-                        .path(index.firstIndex())
-                        .path("aliases")
-                        .path(index.alias())
-                        .path("is_write_index")
-                        .asBoolean())
-                .isTrue();
+        assertThat(isWriteIndexOfAlias(index)).isTrue();
     }
 
     @Test
@@ -160,5 +146,15 @@ class IndexInstallerIT {
     @Test
     void shouldDetectThatThisDistributionHasNoIlm() throws Exception {
         assertThat(new IndexInstaller(connection.rest(), fresh()).hasIlm()).isFalse();
+    }
+
+    private boolean isWriteIndexOfAlias(IndexSettings index) {
+        return es.get("/_alias/" + index.alias())
+                .json()
+                .path(index.firstIndex())
+                .path("aliases")
+                .path(index.alias())
+                .path("is_write_index")
+                .asBoolean();
     }
 }
