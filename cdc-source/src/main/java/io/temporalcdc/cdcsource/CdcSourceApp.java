@@ -4,10 +4,10 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.temporalcdc.runtime.App;
 import io.temporalcdc.runtime.AppContext;
 import io.temporalcdc.runtime.ConfigSources;
+import io.temporalcdc.runtime.KafkaTopics;
 import io.temporalcdc.runtime.Preflight;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -40,7 +40,11 @@ public final class CdcSourceApp {
     public static AutoCloseable start(Map<String, String> settings, AppContext ctx) {
         final CdcSourceConfig config = new CdcSourceConfig(settings);
         Preflight.kafka(CdcSourceConfig.KAFKA_BOOTSTRAP_SERVERS, config.kafkaClientProps(), KAFKA_PREFLIGHT_TIMEOUT);
-        final List<String> partitions = new PostgresPreflight(config).run();
+        final PostgresPreflight.Catalog catalog = new PostgresPreflight(config).run();
+        Preflight.check(CdcSourceConfig.KAFKA_BOOTSTRAP_SERVERS, "creating the change topics", () -> {
+            KafkaTopics.ensure(config.kafkaClientProps(), ChangeTopics.of(config, catalog.tables()));
+            return null;
+        });
         final Producer<byte[], byte[]> producer =
                 new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer());
         final KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
@@ -49,7 +53,8 @@ public final class CdcSourceApp {
             producerMetrics.bindTo(ctx.registry());
             final KafkaChangeConsumer consumer =
                     new KafkaChangeConsumer(producer, serializer, new CdcSourceMetrics(ctx.registry()));
-            final CdcEngine engine = CdcEngine.start(DebeziumProperties.of(config, partitions), consumer, ctx);
+            final CdcEngine engine =
+                    CdcEngine.start(DebeziumProperties.of(config, catalog.partitions()), consumer, ctx);
             return () -> stop(engine, producer, producerMetrics, serializer);
         } catch (RuntimeException e) {
             producerMetrics.close();

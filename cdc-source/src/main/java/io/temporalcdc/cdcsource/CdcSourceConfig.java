@@ -39,6 +39,15 @@ public final class CdcSourceConfig extends AbstractConfig {
     public static final String PUBLICATION_NAME = "publication.name";
     /** Kafka topic of the engine's source offsets; empty means {@code <topic.prefix>.cdc-source.offsets}. */
     public static final String OFFSET_STORAGE_TOPIC = "offset.storage.topic";
+    /** Partitions of the change topics cdc-source creates. */
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    /** Replication factor of the change topics cdc-source creates; -1 is the broker's default. */
+    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    /**
+     * Debezium's {@code time.precision.mode}, limited to the modes that send {@code timestamp(6)} as epoch
+     * microseconds, which readers without the embedded schema assume.
+     */
+    public static final String TIME_PRECISION_MODE = "debezium.time.precision.mode";
 
     /** Prefix of the settings passed to the Debezium engine as they are. */
     public static final String DEBEZIUM_PREFIX = "debezium.";
@@ -124,11 +133,43 @@ public final class CdcSourceConfig extends AbstractConfig {
                     "",
                     optional(TOPIC_NAME),
                     Importance.MEDIUM,
-                    "Kafka topic with the engine's offsets (one partition, compacted); empty means <topic.prefix>.cdc-source.offsets.");
+                    "Kafka topic with the engine's offsets (one partition, compacted); empty means <topic.prefix>.cdc-source.offsets.")
+            .define(
+                    TOPIC_PARTITIONS,
+                    Type.INT,
+                    6,
+                    ConfigDef.Range.between(1, 10_000),
+                    Importance.MEDIUM,
+                    "Partitions of each change topic cdc-source creates at start-up when it is missing (compacted: keys"
+                            + " are primary keys and deletes are followed by tombstones). Rows keep their order: a key"
+                            + " always lands on the same partition. An existing topic is used as it is.")
+            .define(
+                    TOPIC_REPLICATION_FACTOR,
+                    Type.SHORT,
+                    (short) -1,
+                    ConfigDef.Range.atLeast(-1),
+                    Importance.MEDIUM,
+                    "Replication factor of the change topics cdc-source creates; -1 is the broker's default.")
+            .define(
+                    TIME_PRECISION_MODE,
+                    Type.STRING,
+                    "adaptive",
+                    ConfigDef.ValidString.in("adaptive", "adaptive_time_microseconds"),
+                    Importance.LOW,
+                    "Debezium's time.precision.mode. Only the modes that send timestamp(6) columns as epoch"
+                            + " microseconds are allowed: readers of topics without the embedded schema rely on it.");
 
     /** Parses and validates {@code settings} against {@link #DEF}. */
     public CdcSourceConfig(Map<String, String> settings) {
         super(DEF, settings, false);
+    }
+
+    public int topicPartitions() {
+        return getInt(TOPIC_PARTITIONS);
+    }
+
+    public short topicReplicationFactor() {
+        return getShort(TOPIC_REPLICATION_FACTOR);
     }
 
     /** Kafka bootstrap servers, comma separated. */

@@ -1,5 +1,6 @@
 package io.temporalcdc.cdcsource;
 
+import io.temporalcdc.runtime.Preflight;
 import io.temporalcdc.runtime.PreflightException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -33,33 +34,39 @@ public final class PostgresPreflight {
     }
 
     /**
-     * Runs every check and ensures the publication; throws {@link PreflightException} on the first failure.
+     * The tables of the captured schemas ({@code schema.table}).
      *
-     * @return the partitions of partitioned tables in the captured schemas ({@code schema.table}): their
-     *     changes are published under their root table, so the snapshot must skip them
+     * @param tables the tables and partitioned tables that are not partitions: each has a change topic
+     * @param partitions the partitions of partitioned tables: their changes are published under their root table,
+     *     so the snapshot must skip them
      */
-    public List<String> run() {
+    public record Catalog(List<String> tables, List<String> partitions) {}
+
+    /** Runs every check and ensures the publication; throws {@link PreflightException} on the first failure. */
+    public Catalog run() {
         try (Connection connection = connect()) {
             checkWalLevel(connection);
             checkReplicationRole(connection);
             new Publications(connection).ensure(config.publicationName(), config.databaseName());
-            return partitions(connection);
+            return new Catalog(tables(connection, false), tables(connection, true));
         } catch (SQLException e) {
             throw ConnectionFailures.classify(e, config);
         }
     }
 
-    private static List<String> partitions(Connection connection) throws SQLException {
-        final List<String> partitions = new ArrayList<>();
+    private static List<String> tables(Connection connection, boolean partitions) throws SQLException {
+        final List<String> tables = new ArrayList<>();
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery(
                         "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                                + " WHERE c.relispartition AND c.relkind IN ('r', 'p') AND n.nspname IN ('temporal', 'temporal_visibility') ORDER BY 1")) {
+                                + " WHERE " + (partitions ? "" : "NOT ")
+                                + "c.relispartition AND c.relkind IN ('r', 'p')"
+                                + " AND n.nspname IN ('temporal', 'temporal_visibility') ORDER BY 1")) {
             while (rs.next()) {
-                partitions.add(rs.getString(1));
+                tables.add(rs.getString(1));
             }
         }
-        return partitions;
+        return tables;
     }
 
     private Connection connect() throws SQLException {
@@ -160,7 +167,7 @@ public final class PostgresPreflight {
         }
 
         private static PreflightException networkFailure(SQLException e, CdcSourceConfig config, String where) {
-            final Throwable root = rootCause(e);
+            final Throwable root = Preflight.rootCause(e);
             if (root instanceof UnknownHostException) {
                 return new PreflightException(
                         CdcSourceConfig.DATABASE_HOSTNAME, "unknown host '" + config.databaseHostname() + "'", e);
@@ -183,14 +190,6 @@ public final class PostgresPreflight {
                     CdcSourceConfig.DATABASE_HOSTNAME,
                     "PostgreSQL check failed at " + where + " (SQLState " + e.getSQLState() + "): " + e.getMessage(),
                     e);
-        }
-
-        private static Throwable rootCause(Throwable t) {
-            Throwable cause = t;
-            while (cause.getCause() != null && cause.getCause() != cause) {
-                cause = cause.getCause();
-            }
-            return cause;
         }
     }
 }

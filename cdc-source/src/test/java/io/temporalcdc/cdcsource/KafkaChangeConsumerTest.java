@@ -32,17 +32,27 @@ class KafkaChangeConsumerTest {
                 event(ConnectRecordSerializerTest.change("d", System.currentTimeMillis())),
                 event(ConnectRecordSerializerTest.tombstone()));
 
-        final CompletableFuture<Void> handled = handleAsync(batch);
+        final Thread handler = new Thread(() -> {
+            try {
+                consumer.handleBatch(batch, committer);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        handler.start();
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(producer.history()).hasSize(2));
-        assertThat(committer.processed).isEmpty();
+        awaitBlocked(handler);
+        assertThat(committer.processed()).isEmpty();
 
         producer.completeNext();
-        assertThat(committer.processed).isEmpty();
+        // the handler went on to wait for the second acknowledgement: whatever it marks before that is visible now
+        awaitBlocked(handler);
+        assertThat(committer.processed()).isEmpty();
         producer.completeNext();
 
-        await().atMost(Duration.ofSeconds(5)).until(handled::isDone);
-        assertThat(committer.processed).containsExactlyElementsOf(batch);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !handler.isAlive());
+        assertThat(committer.processed()).containsExactlyElementsOf(batch);
         assertThat(committer.batchesFinished).isEqualTo(1);
         assertThat(registry.get("cdc.source.records.sent").counter().count()).isEqualTo(2.0);
         assertThat(registry.get("cdc.source.commit.to.kafka").timer().count()).isEqualTo(1);
@@ -63,7 +73,7 @@ class KafkaChangeConsumerTest {
         assertThatThrownBy(handled::join)
                 .hasCauseInstanceOf(CdcSourceException.class)
                 .hasMessageContaining(ConnectRecordSerializerTest.TOPIC);
-        assertThat(committer.processed).isEmpty();
+        assertThat(committer.processed()).isEmpty();
         assertThat(committer.batchesFinished).isZero();
     }
 
@@ -75,6 +85,13 @@ class KafkaChangeConsumerTest {
                 .isEqualTo(5L);
         assertThat(KafkaChangeConsumer.streamedCommitMs(ConnectRecordSerializerTest.tombstone()))
                 .isNull();
+    }
+
+    /** Waits until {@code thread} waits for a send to be acknowledged. */
+    private static void awaitBlocked(Thread thread) {
+        await().atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING);
     }
 
     private CompletableFuture<Void> handleAsync(List<RecordChangeEvent<SourceRecord>> batch) {
@@ -100,6 +117,10 @@ class KafkaChangeConsumerTest {
         @Override
         public synchronized void markProcessed(RecordChangeEvent<SourceRecord> record) {
             processed.add(record);
+        }
+
+        synchronized List<RecordChangeEvent<SourceRecord>> processed() {
+            return List.copyOf(processed);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.temporalcdc.demo;
 
+import io.temporalcdc.schemas.Topics;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -61,37 +62,49 @@ public final class PipelineProbe implements AutoCloseable {
                 PrometheusText.quantile(metrics, LATENCY, "0.99"));
     }
 
-    /** Records of the visibility topic not yet committed by the indexer's group (a partition never committed counts whole). */
+    /**
+     * Records the indexer has not yet committed, over both of its stages: the change topics and the repartition topic
+     * in its Kafka Streams group, and the documents topic in its sink's group (a partition never committed counts
+     * whole).
+     */
     public OptionalLong consumerLag() {
-        String topic = pipeline.settings().visibilityTopic();
+        String app = pipeline.settings().applicationId();
+        String prefix = pipeline.settings().topicPrefix();
         try {
-            TopicDescription description = admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get(10, TimeUnit.SECONDS)
-                    .get(topic);
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            description
-                    .partitions()
-                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
-                            pipeline.settings().applicationId())
-                    .partitionsToOffsetAndMetadata()
-                    .get(10, TimeUnit.SECONDS);
-            long lag = 0;
-            for (var end : ends.entrySet()) {
-                OffsetAndMetadata done = committed.get(end.getKey());
-                lag += Math.max(0, end.getValue().offset() - (done == null ? 0 : done.offset()));
-            }
-            return OptionalLong.of(lag);
+            return OptionalLong.of(lag(
+                            app,
+                            List.of(
+                                    Topics.visibilityExecutions(prefix),
+                                    Topics.visibilityCustomSearchAttributes(prefix),
+                                    app + "-row-changes-repartition"))
+                    + lag(app + "-sink", List.of(Topics.visibilityDocuments(prefix))));
         } catch (ExecutionException | TimeoutException e) {
-            LOG.debug(
-                    "Consumer lag of {} on {} unknown: {}", pipeline.settings().applicationId(), topic, e.toString());
+            LOG.debug("Consumer lag of {} unknown: {}", app, e.toString());
             return OptionalLong.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return OptionalLong.empty();
         }
+    }
+
+    private long lag(String group, List<String> topics)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<String, TopicDescription> descriptions =
+                admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
+        descriptions.forEach((topic, description) -> description
+                .partitions()
+                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+        var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS);
+        long lag = 0;
+        for (var end : ends.entrySet()) {
+            OffsetAndMetadata done = committed.get(end.getKey());
+            lag += Math.max(0, end.getValue().offset() - (done == null ? 0 : done.offset()));
+        }
+        return lag;
     }
 
     /** WAL bytes written since the slot's confirmed flush position. */

@@ -37,6 +37,7 @@ public final class App implements AppContext {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicReference<String> status = new AtomicReference<>("STARTING");
     private final AtomicReference<String> failure = new AtomicReference<>();
+    private final AtomicReference<String> notReadyReason = new AtomicReference<>();
     private volatile int httpPort;
 
     /** Starts the app and returns what it should run until the process stops. */
@@ -120,7 +121,13 @@ public final class App implements AppContext {
 
     private HttpEndpoints startHttp(String host, int port) {
         try {
-            return new HttpEndpoints(host, port, status::get, registry);
+            return new HttpEndpoints(
+                    host,
+                    port,
+                    status::get,
+                    this::reason,
+                    () -> failure.get() == null && !"STOPPING".equals(status.get()),
+                    registry);
         } catch (IOException e) {
             LOG.error("{}: cannot serve /health and /metrics on {}:{} ({})", HTTP_PORT, host, port, e.toString());
             return null;
@@ -184,6 +191,17 @@ public final class App implements AppContext {
     @Override
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    private String reason() {
+        String failed = failure.get();
+        return failed != null ? failed : notReadyReason.get();
+    }
+
+    @Override
+    public void ready(boolean ready, String reason) {
+        notReadyReason.set(ready ? null : reason);
+        ready(ready);
     }
 
     @Override

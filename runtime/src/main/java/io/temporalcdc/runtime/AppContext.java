@@ -13,6 +13,11 @@ public interface AppContext {
     /** Sets the readiness reported by {@code /health}. */
     void ready(boolean ready);
 
+    /** Sets the readiness reported by {@code /health}, with the reason shown while not ready. */
+    default void ready(boolean ready, String reason) {
+        ready(ready);
+    }
+
     /** Fatal failure: logs it, closes the app and exits 1. Safe from any thread; returns at once. */
     void fail(String reason, Throwable cause);
 

@@ -10,11 +10,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
-/** {@code GET /health} (200 when ready, 503 otherwise) and {@code GET /metrics} (Prometheus text). */
+/**
+ * {@code GET /health} and {@code /health/ready} (200 when ready, 503 otherwise, with the reason when there is one),
+ * {@code GET /health/live} (200 unless the app failed or is stopping) and {@code GET /metrics} (Prometheus text).
+ */
 final class HttpEndpoints implements AutoCloseable {
     private final HttpServer server;
 
-    HttpEndpoints(String host, int port, Supplier<String> status, PrometheusMeterRegistry registry) throws IOException {
+    HttpEndpoints(
+            String host,
+            int port,
+            Supplier<String> status,
+            Supplier<String> reason,
+            Supplier<Boolean> alive,
+            PrometheusMeterRegistry registry)
+            throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
         server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "http-endpoints");
@@ -23,13 +33,39 @@ final class HttpEndpoints implements AutoCloseable {
         }));
         server.createContext("/health", exchange -> {
             String current = status.get();
-            int code = "UP".equals(current) ? 200 : 503;
-            respond(exchange, code, "application/json", "{\"status\":\"" + current + "\"}");
+            String path = exchange.getRequestURI().getPath();
+            boolean live = path.equals("/health/live");
+            int code = (live ? alive.get() : "UP".equals(current)) ? 200 : 503;
+            String why = reason.get();
+            respond(
+                    exchange,
+                    code,
+                    "application/json",
+                    "{\"status\":\"" + current + "\""
+                            + (why == null || "UP".equals(current) ? "" : ",\"reason\":" + quote(why)) + "}");
         });
         server.createContext(
                 "/metrics",
                 exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.start();
+    }
+
+    private static String quote(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     int port() {

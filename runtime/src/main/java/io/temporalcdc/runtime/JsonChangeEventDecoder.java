@@ -3,6 +3,8 @@ package io.temporalcdc.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Reads the Debezium envelope as Kafka Connect's {@code JsonConverter} writes it, with the embedded
@@ -14,7 +16,8 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
     @Override
     public ChangeEvent decode(String topic, byte[] key, byte[] value) {
         JsonNode keyNode = key == null ? null : payload(parse(topic, "key", key));
-        JsonNode envelope = value == null ? null : payload(parse(topic, "value", value));
+        JsonNode whole = value == null ? null : parse(topic, "value", value);
+        JsonNode envelope = payload(whole);
         if (envelope == null || envelope.isNull()) {
             return new ChangeEvent(ChangeEvent.Op.TOMBSTONE, keyNode, null, null, null);
         }
@@ -29,7 +32,8 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
         JsonNode before = nullToAbsent(envelope.get("before"));
         JsonNode after = nullToAbsent(envelope.get("after"));
         requireRow(topic, kind, before, after);
-        return new ChangeEvent(kind, keyNode, before, after, source(topic, envelope.get("source")));
+        return new ChangeEvent(
+                kind, keyNode, before, after, source(topic, envelope.get("source")), columnTypes(whole, envelope));
     }
 
     private JsonNode parse(String topic, String part, byte[] bytes) {
@@ -48,6 +52,26 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
         return node;
     }
 
+    /** Column → Connect schema name, from the embedded schema of {@code after} (or {@code before}). */
+    private static Map<String, String> columnTypes(JsonNode whole, JsonNode envelope) {
+        if (whole == envelope) {
+            return Map.of();
+        }
+        Map<String, String> types = new HashMap<>();
+        for (JsonNode field : whole.get("schema").path("fields")) {
+            String name = field.path("field").asText();
+            if (name.equals("after") || name.equals("before")) {
+                for (JsonNode column : field.path("fields")) {
+                    JsonNode type = column.get("name");
+                    if (type != null && type.isTextual()) {
+                        types.putIfAbsent(column.path("field").asText(), type.textValue());
+                    }
+                }
+            }
+        }
+        return types;
+    }
+
     private static JsonNode nullToAbsent(JsonNode node) {
         return node == null || node.isNull() ? null : node;
     }
@@ -64,7 +88,7 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
         }
     }
 
-    private static ChangeEvent.Source source(String topic, JsonNode source) {
+    private ChangeEvent.Source source(String topic, JsonNode source) {
         if (source == null || !source.isObject()) {
             throw new DecodingException(topic + ": envelope has no \"source\" block");
         }
@@ -73,6 +97,7 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
             throw new DecodingException(topic + ": source has no numeric \"ts_ms\"");
         }
         JsonNode lsn = source.get("lsn");
+        JsonNode sequence = source.get("sequence");
         JsonNode txId = source.get("txId");
         JsonNode snapshot = source.get("snapshot");
         boolean isSnapshot = snapshot != null
@@ -85,9 +110,26 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
                 text(source, "schema"),
                 text(source, "table"),
                 lsn != null && lsn.canConvertToLong() ? lsn.asLong() : -1L,
+                lastCommitLsn(topic, sequence),
                 txId != null && txId.canConvertToLong() ? txId.asLong() : null,
                 ts.asLong(),
                 isSnapshot);
+    }
+
+    /** Debezium's {@code sequence} is a JSON array in a string: {@code ["<last commit lsn>","<lsn>"]}. */
+    private Long lastCommitLsn(String topic, JsonNode sequence) {
+        if (sequence == null || !sequence.isTextual()) {
+            return null;
+        }
+        try {
+            JsonNode first = mapper.readTree(sequence.textValue()).path(0);
+            if (first.isNull() || first.isMissingNode()) {
+                return null;
+            }
+            return Long.parseLong(first.asText());
+        } catch (IOException | NumberFormatException e) {
+            throw new DecodingException(topic + ": source.sequence is not [\"<lsn>\",\"<lsn>\"]: " + sequence, e);
+        }
     }
 
     private static String text(JsonNode node, String field) {

@@ -49,12 +49,18 @@ public final class Preflight {
         }
     }
 
-    /** The innermost cause's class and message, which is what an operator can act on. */
-    static String rootMessage(Throwable e) {
+    /** The innermost cause of {@code e} (itself when it has none). */
+    public static Throwable rootCause(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        return root;
+    }
+
+    /** The innermost cause's class and message, which is what an operator can act on. */
+    public static String rootMessage(Throwable e) {
+        Throwable root = rootCause(e);
         String message = root.getMessage();
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }

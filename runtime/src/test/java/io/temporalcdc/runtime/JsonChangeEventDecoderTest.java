@@ -10,6 +10,7 @@ class JsonChangeEventDecoderTest {
     private static final String TOPIC = "temporal.temporal_visibility.executions";
     private static final String SOURCE = "\"source\":{\"connector\":\"postgresql\",\"db\":\"temporal\","
             + "\"schema\":\"temporal_visibility\",\"table\":\"executions\",\"lsn\":23456,\"txId\":771,"
+            + "\"sequence\":\"[\\\"22000\\\",\\\"23456\\\"]\","
             + "\"ts_ms\":1700000000123,\"snapshot\":\"false\"}";
     private final JsonChangeEventDecoder decoder = new JsonChangeEventDecoder();
 
@@ -31,6 +32,7 @@ class JsonChangeEventDecoderTest {
                         "temporal_visibility",
                         "executions",
                         23456L,
+                        22000L,
                         771L,
                         1700000000123L,
                         false));
@@ -48,6 +50,25 @@ class JsonChangeEventDecoderTest {
         assertThat(event.row().get("run_id").asText()).isEqualTo("r1");
         assertThat(event.key().get("run_id").asText()).isEqualTo("r1");
         assertThat(event.source().snapshot()).isTrue();
+    }
+
+    @Test
+    void shouldReadTheLastCommitLsnOfTheSequenceAndTheColumnTypesOfTheSchema() {
+        String value = "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"struct\",\"fields\":["
+                + "{\"type\":\"int64\",\"name\":\"io.debezium.time.MicroTimestamp\",\"field\":\"start_time\"},"
+                + "{\"type\":\"string\",\"field\":\"run_id\"}],\"field\":\"after\"}]},"
+                + "\"payload\":{\"before\":null,\"after\":{\"run_id\":\"r1\",\"start_time\":1},\"op\":\"c\","
+                + SOURCE.replace("[\\\"22000\\\"", "[null") + "}}";
+
+        ChangeEvent event = decoder.decode(TOPIC, null, bytes(value));
+
+        assertThat(event.source().lastCommitLsn()).isNull();
+        assertThat(event.columnTypes())
+                .containsExactly(java.util.Map.entry("start_time", "io.debezium.time.MicroTimestamp"));
+        assertThat(decoder.decode(TOPIC, null, bytes("{\"op\":\"c\",\"after\":{}," + SOURCE + "}"))
+                        .source()
+                        .lastCommitLsn())
+                .isEqualTo(22000L);
     }
 
     @Test

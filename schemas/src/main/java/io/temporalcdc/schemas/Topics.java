@@ -18,6 +18,8 @@ public final class Topics {
     public static final List<String> CAPTURED_SCHEMAS = List.of(TEMPORAL_SCHEMA, VISIBILITY_SCHEMA);
     /** The visibility table the pipeline indexes. */
     public static final String VISIBILITY_EXECUTIONS_TABLE = "executions";
+    /** The visibility table of custom search attributes, joined into the documents. */
+    public static final String CUSTOM_SEARCH_ATTRIBUTES_TABLE = "custom_search_attributes";
 
     private Topics() {}
 
@@ -33,6 +35,21 @@ public final class Topics {
      */
     public static String visibilityExecutions(String prefix) {
         return table(prefix, VISIBILITY_SCHEMA, VISIBILITY_EXECUTIONS_TABLE);
+    }
+
+    /**
+     * @return {@code prefix.temporal_visibility.custom_search_attributes}, joined into the visibility documents
+     */
+    public static String visibilityCustomSearchAttributes(String prefix) {
+        return table(prefix, VISIBILITY_SCHEMA, CUSTOM_SEARCH_ATTRIBUTES_TABLE);
+    }
+
+    /**
+     * @return {@code prefix.visibility.documents}: the visibility documents, keyed by document id, the external version
+     *     in a header; compacted, so the index can always be rebuilt from it
+     */
+    public static String visibilityDocuments(String prefix) {
+        return requireName(prefix, "prefix") + ".visibility.documents";
     }
 
     /**

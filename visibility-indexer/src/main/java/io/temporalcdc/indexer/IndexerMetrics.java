@@ -1,40 +1,88 @@
 package io.temporalcdc.indexer;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The indexer's own meters. Prometheus names: {@code visibility_indexer_documents_indexed_total},
- * {@code visibility_indexer_documents_deleted_total}, {@code visibility_indexer_stale_writes_total},
- * {@code visibility_indexer_dlq_records_total}, {@code visibility_indexer_truncates_total},
- * {@code visibility_indexer_tombstones_total}, {@code visibility_indexer_production_errors_total} and the timer
- * {@code visibility_indexer_commit_to_indexed_seconds} (source commit {@code ts_ms} → Elasticsearch ack) with
- * the quantiles 0.5 and 0.99.
+ * The indexer's own meters (Prometheus names):
+ *
+ * <ul>
+ *   <li>{@code visibility_indexer_documents_indexed_total}, {@code _documents_deleted_total}: writes Elasticsearch
+ *       applied; {@code _deletes_not_found_total}: deletes of a document that was not there (the version is still
+ *       recorded);
+ *   <li>{@code visibility_indexer_replayed_writes_total}: writes Elasticsearch already had (the same version, or
+ *       a newer one for a change committed more than the freshness window ago): redeliveries and replays, harmless;
+ *   <li>{@code visibility_indexer_stale_writes_total}: writes of recent changes that Elasticsearch already holds a
+ *       newer version of; a steady stream of them with nothing applied means the source's LSNs went backwards
+ *       (see {@code visibility_indexer_index_frozen});
+ *   <li>{@code visibility_indexer_index_frozen}: 1 while every recent change is answered with a newer version;
+ *   <li>{@code visibility_indexer_dlq_records_total}: records sent to the dead-letter topic (by the topology and
+ *       the sink);
+ *   <li>{@code visibility_indexer_replayed_changes_total}, {@code _redelivered_changes_total}: changes older than,
+ *       or the same as, the last one the joiner applied to their row;
+ *   <li>{@code visibility_indexer_unknown_attributes_dropped_total}: unregistered search attributes left out;
+ *   <li>{@code visibility_indexer_truncates_total}, {@code _tombstones_total}, {@code _production_errors_total};
+ *   <li>the timer {@code visibility_indexer_commit_to_indexed_seconds}: source commit → Elasticsearch
+ *       acknowledgement, quantiles 0.5 and 0.99
+ *       over about the last 30 s.
+ * </ul>
  */
 public final class IndexerMetrics {
     private final Counter indexed;
     private final Counter deleted;
-    private final Counter stale;
+    private final Counter deleteNotFound;
+    private final Counter replayedWrites;
+    private final Counter staleWrites;
     private final Counter deadLettered;
+    private final Counter replayedChanges;
+    private final Counter redeliveredChanges;
+    private final Counter droppedAttributes;
     private final Counter truncates;
     private final Counter tombstones;
     private final Counter productionErrors;
     private final Timer commitToIndexed;
+    private final AtomicInteger frozen = new AtomicInteger();
 
-    /** @param registry where the meters are registered (the same meters for every caller) */
-    public IndexerMetrics(MeterRegistry registry) {
+    private static final Map<MeterRegistry, IndexerMetrics> BY_REGISTRY = new WeakHashMap<>();
+
+    /** @return the indexer's meters in {@code registry}: one instance per registry, shared by every caller */
+    public static IndexerMetrics of(MeterRegistry registry) {
+        synchronized (BY_REGISTRY) {
+            return BY_REGISTRY.computeIfAbsent(registry, IndexerMetrics::new);
+        }
+    }
+
+    private IndexerMetrics(MeterRegistry registry) {
         indexed = counter(registry, "documents.indexed", "Documents indexed (acknowledged by Elasticsearch)");
         deleted = counter(registry, "documents.deleted", "Documents deleted (acknowledged by Elasticsearch)");
-        stale = counter(registry, "stale.writes", "Writes answered 409: Elasticsearch already holds a newer version");
+        deleteNotFound = counter(registry, "deletes.not.found", "Deletes of documents that were not indexed");
+        replayedWrites = counter(
+                registry, "replayed.writes", "Writes Elasticsearch already had: redeliveries and replays (harmless)");
+        staleWrites = counter(
+                registry, "stale.writes", "Writes of recent changes answered with a newer version already indexed");
         deadLettered = counter(registry, "dlq.records", "Records sent to the dead-letter topic");
+        replayedChanges = counter(registry, "replayed.changes", "Changes older than the row's last applied change");
+        redeliveredChanges = counter(registry, "redelivered.changes", "Changes equal to the row's last applied change");
+        droppedAttributes =
+                counter(registry, "unknown.attributes.dropped", "Unregistered search attributes left out of documents");
         truncates = counter(registry, "truncates", "TRUNCATE events seen (logged, not applied)");
         tombstones = counter(registry, "tombstones", "Tombstones skipped");
         productionErrors = counter(registry, "production.errors", "Records Kafka Streams failed to produce");
         commitToIndexed = Timer.builder("visibility.indexer.commit.to.indexed")
                 .description("From the source commit (source.ts_ms) to the Elasticsearch acknowledgement")
                 .publishPercentiles(0.5, 0.99)
+                // recent quantiles: a window of about 30 s, rotated every 10 s
+                .distributionStatisticExpiry(Duration.ofSeconds(30))
+                .distributionStatisticBufferLength(3)
+                .register(registry);
+        Gauge.builder("visibility.indexer.index.frozen", frozen, AtomicInteger::get)
+                .description("1 while every recent change is answered with a newer version (source LSNs went back)")
                 .register(registry);
     }
 
@@ -44,33 +92,58 @@ public final class IndexerMetrics {
                 .register(registry);
     }
 
-    void indexed(long sourceTsMs, long nowMs) {
+    public void indexed(long sourceTsMs, long nowMs) {
         indexed.increment();
         latency(sourceTsMs, nowMs);
     }
 
-    void deleted(long sourceTsMs, long nowMs) {
+    public void deleted(long sourceTsMs, long nowMs) {
         deleted.increment();
         latency(sourceTsMs, nowMs);
     }
 
-    void stale() {
-        stale.increment();
+    public void deleteNotFound(long sourceTsMs, long nowMs) {
+        deleteNotFound.increment();
+        latency(sourceTsMs, nowMs);
     }
 
-    void deadLettered() {
+    public void replayedWrite() {
+        replayedWrites.increment();
+    }
+
+    public void staleWrite() {
+        staleWrites.increment();
+    }
+
+    public void frozen(boolean isFrozen) {
+        frozen.set(isFrozen ? 1 : 0);
+    }
+
+    public void deadLettered() {
         deadLettered.increment();
     }
 
-    void truncate() {
+    public void replayed() {
+        replayedChanges.increment();
+    }
+
+    public void redelivered() {
+        redeliveredChanges.increment();
+    }
+
+    public void droppedAttribute() {
+        droppedAttributes.increment();
+    }
+
+    public void truncate() {
         truncates.increment();
     }
 
-    void tombstone() {
+    public void tombstone() {
         tombstones.increment();
     }
 
-    void productionError() {
+    public void productionError() {
         productionErrors.increment();
     }
 

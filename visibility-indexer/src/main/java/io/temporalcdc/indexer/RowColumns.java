@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,13 +28,28 @@ final class RowColumns {
             "__debezium_unavailable_value",
             Base64.getEncoder().encodeToString("__debezium_unavailable_value".getBytes(StandardCharsets.UTF_8)));
 
+    /** Connect schema names of timestamp columns, and the microseconds in one unit of each. */
+    private static final Map<String, Long> TIMESTAMP_UNITS = Map.of(
+            "io.debezium.time.MicroTimestamp", 1L,
+            "io.debezium.time.Timestamp", 1_000L,
+            "org.apache.kafka.connect.data.Timestamp", 1_000L);
+
+    private static final String NANO_TIMESTAMP = "io.debezium.time.NanoTimestamp";
+
     private final JsonNode row;
+    private final Map<String, String> columnTypes;
 
     RowColumns(JsonNode row) {
+        this(row, Map.of());
+    }
+
+    /** @param columnTypes column → Connect schema name, from the record's embedded schema (empty without one) */
+    RowColumns(JsonNode row, Map<String, String> columnTypes) {
         if (row == null || !row.isObject()) {
             throw new DocumentMappingException("row image is " + (row == null ? "missing" : "not a JSON object"));
         }
         this.row = row;
+        this.columnTypes = columnTypes;
     }
 
     /** The value of a column that must be present and not NULL. */
@@ -83,16 +99,37 @@ final class RowColumns {
         return value.longValue();
     }
 
-    /** A TIMESTAMP column (UTC) as Debezium sends {@code timestamp(6)}: epoch microseconds. */
+    /**
+     * A TIMESTAMP column (UTC) in epoch microseconds. Debezium sends {@code timestamp(6)} as epoch microseconds
+     * ({@code io.debezium.time.MicroTimestamp}) under its default {@code time.precision.mode}; where the embedded
+     * schema names another unit (milliseconds under {@code connect}, nanoseconds), the value is converted. Without
+     * an embedded schema microseconds are assumed, which is why cdc-source refuses other precision modes.
+     */
     Long epochMicros(String column) {
         JsonNode value = value(column);
         if (value == null) {
             return null;
         }
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw wrongType(column, "epoch microseconds (an integer)", value);
+            throw wrongType(column, "an epoch timestamp (an integer)", value);
         }
-        return value.longValue();
+        String type = columnTypes.get(column);
+        if (type == null) {
+            return value.longValue();
+        }
+        if (NANO_TIMESTAMP.equals(type)) {
+            return Math.floorDiv(value.longValue(), 1_000L);
+        }
+        Long unit = TIMESTAMP_UNITS.get(type);
+        if (unit == null) {
+            throw new DocumentMappingException(column + " arrived as " + type
+                    + ", which is not an epoch timestamp: set Debezium's time.precision.mode to adaptive");
+        }
+        try {
+            return Math.multiplyExact(value.longValue(), unit);
+        } catch (ArithmeticException e) {
+            throw new DocumentMappingException(column + " is out of range: " + value, e);
+        }
     }
 
     /** A BYTEA column: base64 text in the event. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Maps a {@code temporal_visibility.executions} row image (Debezium's {@code before}/{@code after}) to the
@@ -15,7 +17,8 @@ import java.util.Locale;
  *   <li>TIMESTAMP columns (UTC, epoch microseconds in the event) become ISO-8601 with {@code Z} and six
  *       fraction digits;
  *   <li>{@code ExecutionDuration} = CloseTime − ExecutionTime in nanoseconds, absent while close_time is NULL;
- *   <li>{@code SearchAttributes} is the parsed {@code search_attributes} JSON;
+ *   <li>{@code SearchAttributes} is the parsed {@code search_attributes} JSON, each value typed by the
+ *       {@link SearchAttributeRegistry};
  *   <li>{@code Memo} is the memo parsed as JSON when {@code encoding} starts with "json" (any case), else
  *       {@code {"encoding": …, "data": <base64>}};
  *   <li>NULL columns are absent fields.
@@ -42,9 +45,34 @@ public final class VisibilityDocumentMapper {
 
     private static final long NANOS_PER_MICRO = 1_000L;
 
+    private final SearchAttributeRegistry attributes;
+    private final Consumer<String> droppedAttribute;
+
+    /** A mapper that knows the seed's six search attributes and refuses others. */
+    public VisibilityDocumentMapper() {
+        this(SearchAttributeRegistry.seedOnly(), name -> {});
+    }
+
+    /**
+     * @param attributes the known search attributes and their types
+     * @param droppedAttribute told each unknown attribute left out (when the registry drops rather than refuses)
+     */
+    public VisibilityDocumentMapper(SearchAttributeRegistry attributes, Consumer<String> droppedAttribute) {
+        this.attributes = attributes;
+        this.droppedAttribute = droppedAttribute;
+    }
+
     /** @return the document of the row image */
     public VisibilityDocument toDocument(JsonNode row) {
-        RowColumns columns = new RowColumns(row);
+        return toDocument(row, Map.of());
+    }
+
+    /**
+     * @param columnTypes column → Connect schema name, from the record's embedded schema
+     * @return the document of the row image
+     */
+    public VisibilityDocument toDocument(JsonNode row, Map<String, String> columnTypes) {
+        RowColumns columns = new RowColumns(row, columnTypes);
         String workflowId = columns.requiredText(WORKFLOW_ID);
         String runId = columns.requiredChar(RUN_ID);
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
@@ -106,16 +134,17 @@ public final class VisibilityDocumentMapper {
         opaque.put("data", Base64.getEncoder().encodeToString(memo));
     }
 
-    private static void putSearchAttributes(ObjectNode doc, RowColumns columns) {
-        JsonNode attributes = columns.json(SEARCH_ATTRIBUTES);
-        if (attributes == null || attributes.isNull()) {
+    private void putSearchAttributes(ObjectNode doc, RowColumns columns) {
+        JsonNode values = columns.json(SEARCH_ATTRIBUTES);
+        if (values == null || values.isNull()) {
             return;
         }
-        if (!attributes.isObject()) {
-            throw new DocumentMappingException(SEARCH_ATTRIBUTES + " must be a JSON object but is "
-                    + attributes.getNodeType().name().toLowerCase());
-        }
-        doc.set("SearchAttributes", attributes);
+        doc.set("SearchAttributes", typedAttributes(values, SEARCH_ATTRIBUTES));
+    }
+
+    /** @return the attributes of {@code column} with every value typed (see {@link SearchAttributeRegistry}) */
+    public ObjectNode typedAttributes(JsonNode values, String column) {
+        return attributes.typed(values, column, droppedAttribute);
     }
 
     private static void putTime(ObjectNode doc, String field, Long epochMicros) {

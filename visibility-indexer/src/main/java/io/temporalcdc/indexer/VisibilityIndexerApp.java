@@ -1,19 +1,35 @@
 package io.temporalcdc.indexer;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.temporalcdc.indexer.elasticsearch.ElasticsearchEsWriter;
+import io.temporalcdc.indexer.elasticsearch.BulkWriter;
 import io.temporalcdc.indexer.elasticsearch.EsConnection;
 import io.temporalcdc.indexer.elasticsearch.IndexInstaller;
 import io.temporalcdc.indexer.elasticsearch.IndexTemplates.IndexSettings;
 import io.temporalcdc.runtime.App;
 import io.temporalcdc.runtime.AppContext;
 import io.temporalcdc.runtime.JsonChangeEventDecoder;
+import io.temporalcdc.runtime.KafkaTopics;
 import io.temporalcdc.runtime.Preflight;
 import io.temporalcdc.runtime.RetryPolicy;
+import io.temporalcdc.runtime.sink.AcknowledgingSink;
 import io.temporalcdc.schemas.Topics;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -23,10 +39,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The visibility indexer deployable: checks Kafka and Elasticsearch, installs the index, then runs the
- * {@link VisibilityIndexerTopology} in Kafka Streams until SIGTERM. Ready (for {@code /health}) while Kafka
- * Streams is RUNNING; a stream thread failure (e.g. Elasticsearch unreachable after the retries) stops the
- * app with exit code 1, and the restart resumes from the committed offsets.
+ * The visibility indexer deployable, in two parts that share nothing but topics: the {@link
+ * VisibilityIndexerTopology} in Kafka Streams (change topics → documents topic) and an {@link AcknowledgingSink}
+ * with a {@link BulkWriter} (documents topic → Elasticsearch {@code _bulk}, offsets committed only past what
+ * Elasticsearch acknowledged). Ready (for {@code /health}) while Kafka Streams is RUNNING and the sink's writes
+ * succeed; either part failing for good stops the app with exit code 1, and the restart resumes from the committed
+ * offsets.
  */
 public final class VisibilityIndexerApp {
     /** Default port of {@code /health} and {@code /metrics}. */
@@ -34,7 +52,10 @@ public final class VisibilityIndexerApp {
 
     private static final Logger LOG = LoggerFactory.getLogger(VisibilityIndexerApp.class);
     private static final Duration KAFKA_PREFLIGHT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(12);
+    private static final Duration SINK_SHUTDOWN_TIMEOUT = Duration.ofSeconds(8);
+    /** A write of a change committed within this window that finds a newer version is a stale write. */
+    private static final Duration STALE_FRESHNESS = Duration.ofMinutes(10);
 
     private VisibilityIndexerApp() {}
 
@@ -74,9 +95,7 @@ public final class VisibilityIndexerApp {
                 () -> es.client().cluster().health());
         String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
         Preflight.check(VisibilityIndexerConfig.TOPIC_PREFIX, "preparing the topics", () -> {
-            KafkaTopics.ensure(
-                    config.kafkaClientProperties(),
-                    List.of(Topics.visibilityExecutions(prefix), Topics.visibilityIndexerDlq(prefix)));
+            KafkaTopics.ensure(config.kafkaClientProperties(), topics(config));
             return null;
         });
         Preflight.check(
@@ -85,57 +104,228 @@ public final class VisibilityIndexerApp {
                 () -> new IndexInstaller(
                                 es.rest(), index, config.getBoolean(VisibilityIndexerConfig.INDEX_LIFECYCLE_ENABLED))
                         .install());
-        EsWriter writer = new ElasticsearchEsWriter(es.client(), index.alias());
+        Health health = new Health(ctx);
+        KafkaStreams streams = startStreams(config, ctx, health);
+        Running running = new Running(streams, ctx);
+        try {
+            running.sink = startSink(config, es, index, ctx, health, running);
+        } catch (RuntimeException e) {
+            running.close();
+            throw e;
+        }
+        LOG.info(
+                "Indexing {} and {} into {} through {} (dead letters: {})",
+                Topics.visibilityExecutions(prefix),
+                Topics.visibilityCustomSearchAttributes(prefix),
+                index.alias(),
+                Topics.visibilityDocuments(prefix),
+                Topics.visibilityIndexerDlq(prefix));
+        return () -> {
+            running.close();
+            es.close();
+        };
+    }
+
+    private static KafkaStreams startStreams(VisibilityIndexerConfig config, AppContext ctx, Health health) {
         Topology topology = VisibilityIndexerTopology.build(
-                new VisibilityIndexerTopology.Settings(prefix, RetryPolicy.defaults(), ctx.registry()),
-                writer,
+                new VisibilityIndexerTopology.Settings(
+                        config.getString(VisibilityIndexerConfig.TOPIC_PREFIX),
+                        config.searchAttributes(),
+                        config.versionEpochs(),
+                        ctx.registry()),
                 new JsonChangeEventDecoder());
         KafkaStreams streams = new KafkaStreams(topology, new StreamsConfig(streamsProperties(config, ctx)));
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
-            ctx.ready(now == KafkaStreams.State.RUNNING);
+            health.streams(now == KafkaStreams.State.RUNNING, "Kafka Streams is " + now);
         });
         streams.setUncaughtExceptionHandler(e -> {
             ctx.fail("stream thread failed: " + e.getMessage(), e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(ctx.registry());
+        new KafkaStreamsMetrics(streams).bindTo(ctx.registry());
         streams.start();
-        LOG.info(
-                "Indexing {} into {} (dead letters: {})",
-                Topics.visibilityExecutions(prefix),
-                index.alias(),
-                Topics.visibilityIndexerDlq(prefix));
-        return () -> {
-            ctx.ready(false);
-            // leave the group at once, so a restarted instance gets the partitions without waiting for the session
-            // timeout
-            streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
-                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-            streamsMetrics.close();
-            writer.close();
-            es.close();
-        };
+        return streams;
+    }
+
+    private static AcknowledgingSink startSink(
+            VisibilityIndexerConfig config,
+            EsConnection es,
+            IndexSettings index,
+            AppContext ctx,
+            Health health,
+            Running running) {
+        String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                sinkConsumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        running.dlqProducer = new KafkaProducer<>(
+                deadLetterProducerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
+        new KafkaClientMetrics(consumer).bindTo(ctx.registry());
+        IndexerMetrics metrics = IndexerMetrics.of(ctx.registry());
+        AcknowledgingSink sink = new AcknowledgingSink(
+                new AcknowledgingSink.Settings(
+                        "visibility.indexer",
+                        List.of(Topics.visibilityDocuments(prefix)),
+                        config.getInt(VisibilityIndexerConfig.BULK_MAX_ACTIONS),
+                        config.getLong(VisibilityIndexerConfig.BULK_MAX_BYTES),
+                        config.duration(VisibilityIndexerConfig.BULK_LINGER),
+                        config.getInt(VisibilityIndexerConfig.BULK_MAX_IN_FLIGHT),
+                        RetryPolicy.forDuration(
+                                Duration.ofMillis(200),
+                                Duration.ofSeconds(10),
+                                config.duration(VisibilityIndexerConfig.RETRY_MAX_DURATION)),
+                        Duration.ofSeconds(1),
+                        SINK_SHUTDOWN_TIMEOUT,
+                        Topics.visibilityIndexerDlq(prefix)),
+                consumer,
+                new BulkWriter(es.rest(), index.alias(), metrics, STALE_FRESHNESS),
+                running.dlqProducer,
+                new AcknowledgingSink.Listener() {
+                    @Override
+                    public void healthy(boolean healthy, String reason) {
+                        health.sink(healthy, reason);
+                    }
+
+                    @Override
+                    public void failed(String reason, Throwable cause) {
+                        ctx.fail("Elasticsearch sink failed: " + reason, cause);
+                    }
+                },
+                ctx.registry());
+        sink.start();
+        return sink;
+    }
+
+    /** The topics the indexer reads and writes, as it creates them when missing. */
+    static List<KafkaTopics.Spec> topics(VisibilityIndexerConfig config) {
+        String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
+        Optional<Short> replication = Optional.of(config.getShort(VisibilityIndexerConfig.TOPIC_REPLICATION_FACTOR));
+        return List.of(
+                // the change topics, so the indexer may start before cdc-source (Streams stops on a missing source)
+                KafkaTopics.Spec.withDefaults(Topics.visibilityExecutions(prefix)),
+                KafkaTopics.Spec.withDefaults(Topics.visibilityCustomSearchAttributes(prefix)),
+                new KafkaTopics.Spec(
+                        Topics.visibilityDocuments(prefix),
+                        Optional.of(config.getInt(VisibilityIndexerConfig.DOCUMENTS_TOPIC_PARTITIONS)),
+                        replication,
+                        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                new KafkaTopics.Spec(Topics.visibilityIndexerDlq(prefix), Optional.empty(), replication, Map.of()));
     }
 
     static IndexSettings indexSettings(VisibilityIndexerConfig config) {
+        String gcDeletes =
+                config.getString(VisibilityIndexerConfig.INDEX_GC_DELETES).trim();
+        Map<String, com.fasterxml.jackson.databind.node.ObjectNode> attributes = new LinkedHashMap<>();
+        config.searchAttributes().types().forEach((name, type) -> {
+            if (!SearchAttributeRegistry.SEED.containsKey(name)) {
+                attributes.put(name, type.mapping());
+            }
+        });
         return new IndexSettings(
                 config.getString(VisibilityIndexerConfig.INDEX_PREFIX),
                 config.getInt(VisibilityIndexerConfig.INDEX_SHARDS),
                 config.getInt(VisibilityIndexerConfig.INDEX_REPLICAS),
-                config.getString(VisibilityIndexerConfig.INDEX_REFRESH_INTERVAL));
+                config.getString(VisibilityIndexerConfig.INDEX_REFRESH_INTERVAL),
+                gcDeletes.isEmpty() ? null : gcDeletes,
+                attributes);
     }
 
     static Map<String, Object> streamsProperties(VisibilityIndexerConfig config, AppContext ctx) {
         Map<String, Object> props = config.streamsProperties();
         String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
-        props.putIfAbsent(
-                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
         props.putIfAbsent(
                 StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, CountingProductionExceptionHandler.class);
-        props.put(DeadLetterDeserializationHandler.DLQ_TOPIC, Topics.visibilityIndexerDlq(prefix));
-        props.put(DeadLetterDeserializationHandler.METRICS, new IndexerMetrics(ctx.registry()));
+        props.put(DeadLetterProcessingHandler.DLQ_TOPIC, Topics.visibilityIndexerDlq(prefix));
+        props.put(DeadLetterProcessingHandler.METRICS, IndexerMetrics.of(ctx.registry()));
         return props;
+    }
+
+    /** The sink's consumer: its own group ({@code <application.id>-sink}), offsets committed by the sink only. */
+    static Map<String, Object> sinkConsumerProperties(VisibilityIndexerConfig config) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, VisibilityIndexerConfig.DEFAULT_SESSION_TIMEOUT_MS);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        props.putAll(config.kafkaClientProperties());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, sinkGroupId(config));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, sinkGroupId(config));
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return props;
+    }
+
+    /** @return the sink's consumer group */
+    public static String sinkGroupId(VisibilityIndexerConfig config) {
+        return config.getString(VisibilityIndexerConfig.APPLICATION_ID) + "-sink";
+    }
+
+    private static Map<String, Object> deadLetterProducerProperties(VisibilityIndexerConfig config) {
+        Map<String, Object> props = new HashMap<>(config.kafkaClientProperties());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, sinkGroupId(config) + "-dlq");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        return props;
+    }
+
+    /** Readiness: Kafka Streams RUNNING and the sink's writes succeeding; the reason of the first that is not. */
+    private static final class Health {
+        private final AppContext ctx;
+        private final AtomicBoolean streamsUp = new AtomicBoolean();
+        private final AtomicBoolean sinkUp = new AtomicBoolean(true);
+        private final AtomicReference<String> streamsReason = new AtomicReference<>("Kafka Streams is starting");
+        private final AtomicReference<String> sinkReason = new AtomicReference<>("");
+
+        Health(AppContext ctx) {
+            this.ctx = ctx;
+        }
+
+        synchronized void streams(boolean up, String reason) {
+            streamsUp.set(up);
+            streamsReason.set(reason);
+            report();
+        }
+
+        synchronized void sink(boolean up, String reason) {
+            sinkUp.set(up);
+            sinkReason.set(reason);
+            report();
+        }
+
+        private void report() {
+            boolean up = streamsUp.get() && sinkUp.get();
+            ctx.ready(up, !streamsUp.get() ? streamsReason.get() : sinkReason.get());
+        }
+    }
+
+    /** The running parts, closed in order: the topology first (so its last documents are written), then the sink. */
+    private static final class Running implements AutoCloseable {
+        private final KafkaStreams streams;
+        private final AppContext ctx;
+        private AcknowledgingSink sink;
+        private Producer<byte[], byte[]> dlqProducer;
+
+        Running(KafkaStreams streams, AppContext ctx) {
+            this.streams = streams;
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void close() {
+            ctx.ready(false, "stopping");
+            // leave the group at once, so a restarted instance gets the partitions without waiting for the session
+            // timeout
+            boolean closed = streams.close(CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            if (!closed) {
+                ctx.fail("Kafka Streams did not close within " + STREAMS_CLOSE_TIMEOUT.toSeconds() + " s", null);
+            }
+            if (sink != null) {
+                sink.close();
+            }
+            if (dlqProducer != null) {
+                dlqProducer.close(Duration.ofSeconds(3));
+            }
+        }
     }
 }

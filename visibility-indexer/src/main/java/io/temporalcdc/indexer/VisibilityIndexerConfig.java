@@ -1,16 +1,21 @@
 package io.temporalcdc.indexer;
 
+import io.temporalcdc.indexer.version.VersionEpochs;
 import io.temporalcdc.runtime.ConfigSources;
 import io.temporalcdc.schemas.ElasticsearchContracts;
 import io.temporalcdc.schemas.Topics;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -47,6 +52,33 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     public static final String INDEX_REFRESH_INTERVAL = "index.refresh.interval";
     /** Whether the seed's ILM policy is applied where the cluster has ILM. */
     public static final String INDEX_LIFECYCLE_ENABLED = "index.lifecycle.enabled";
+    /** How long Elasticsearch keeps the version of a deleted document ({@code index.gc_deletes}). */
+    public static final String INDEX_GC_DELETES = "index.gc.deletes";
+    /** Registered search attributes, {@code Name:Type}. */
+    public static final String SEARCH_ATTRIBUTES = "search.attributes";
+    /** What happens to a search attribute the registry does not know: {@code dead-letter} or {@code drop}. */
+    public static final String SEARCH_ATTRIBUTES_UNKNOWN = "search.attributes.unknown";
+    /** Instants from which document versions start over above all earlier ones (restores, cluster moves). */
+    public static final String VERSION_EPOCH_STARTS = "version.epoch.starts";
+    /** Partitions of the documents topic when the indexer creates it. */
+    public static final String DOCUMENTS_TOPIC_PARTITIONS = "documents.topic.partitions";
+    /** Replication factor of the topics the indexer creates. */
+    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    /** Most actions in one {@code _bulk} request. */
+    public static final String BULK_MAX_ACTIONS = "elasticsearch.bulk.max.actions";
+    /** Most bytes of documents in one {@code _bulk} request. */
+    public static final String BULK_MAX_BYTES = "elasticsearch.bulk.max.bytes";
+    /** How long a partial batch waits for more documents. */
+    public static final String BULK_LINGER = "elasticsearch.bulk.linger";
+    /** {@code _bulk} requests in flight at once. */
+    public static final String BULK_MAX_IN_FLIGHT = "elasticsearch.bulk.max.in.flight";
+    /** How long a write may keep failing transiently before the app gives up (exit 1). */
+    public static final String RETRY_MAX_DURATION = "elasticsearch.retry.max.duration";
+
+    /** The seed's six search attributes, the default registry. */
+    public static final String SEED_ATTRIBUTES =
+            "CustomKeywordField:Keyword,CustomIntField:Int,CustomDoubleField:Double,"
+                    + "CustomBoolField:Bool,CustomDatetimeField:Datetime,CustomStringField:Text";
 
     /** Prefix of settings passed to every Kafka client. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -59,6 +91,7 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
 
     private static final Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9_.\\-]{0,200}");
     private static final Pattern TIME_VALUE = Pattern.compile("-1|0|[0-9]+(nanos|micros|ms|s|m|h|d)");
+    private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
 
     /** The declaration of every key: doc, default, validator. Required keys have no default. */
     public static final ConfigDef DEF = new ConfigDef()
@@ -138,13 +171,104 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
             .define(
                     INDEX_LIFECYCLE_ENABLED,
                     Type.BOOLEAN,
-                    true,
+                    false,
                     Importance.MEDIUM,
                     "Where the cluster has ILM, install the seed's policy (rollover at 7 d or 5 GB, delete after 90 d)"
-                            + " and name it in the template. Caution: after a rollover, updates and deletes through the"
-                            + " write alias reach only the newest index, so a run started before it gets a second"
-                            + " document; and the delete phase removes documents of runs still in the database."
-                            + " Set false to keep one index (no ILM) until writes are rollover-aware.");
+                            + " and name it in the template. Off by default until writes are rollover-aware: after a"
+                            + " rollover, updates and deletes through the write alias reach only the newest index, so a"
+                            + " run started before it gets a second document; and the delete phase removes documents of"
+                            + " runs still in the database.")
+            .define(
+                    INDEX_GC_DELETES,
+                    Type.STRING,
+                    "",
+                    validator(
+                            "empty (Elasticsearch's 60s) or a time value such as 60s, 10m, 1h",
+                            VisibilityIndexerConfig::validateOptionalTimeValue),
+                    Importance.LOW,
+                    "index.gc_deletes of the visibility indices: how long a deleted document's version is kept, so"
+                            + " that a late replay of a change older than the delete is refused instead of bringing the"
+                            + " document back. Empty keeps Elasticsearch's default (60s).")
+            .define(
+                    SEARCH_ATTRIBUTES,
+                    Type.LIST,
+                    SEED_ATTRIBUTES,
+                    validator("Name:Type, comma-separated", VisibilityIndexerConfig::validateAttributes),
+                    Importance.MEDIUM,
+                    "The search attribute registry, Name:Type (Keyword, Int, Double, Bool, Datetime, Text,"
+                            + " KeywordList). The seed's six are always known; an attribute registered here that the"
+                            + " mapping lacks is added to the mapping and the template at start-up.")
+            .define(
+                    SEARCH_ATTRIBUTES_UNKNOWN,
+                    Type.STRING,
+                    "dead-letter",
+                    ConfigDef.ValidString.in("dead-letter", "drop"),
+                    Importance.MEDIUM,
+                    "A search attribute the registry does not know: dead-letter (the record goes to the dead-letter"
+                            + " topic, naming it) or drop (the document is indexed without it; counted and logged).")
+            .define(
+                    VERSION_EPOCH_STARTS,
+                    Type.LIST,
+                    "",
+                    validator(
+                            "ISO-8601 instants in increasing order, e.g. 2026-11-29T10:00:00Z",
+                            VisibilityIndexerConfig::validateEpochs),
+                    Importance.LOW,
+                    "Version epochs: after a point-in-time restore or a move to another PostgreSQL cluster the LSNs"
+                            + " start lower, and every write would be refused as older. Add the cut-over instant here:"
+                            + " changes committed at or after it outrank everything before it.")
+            .define(
+                    DOCUMENTS_TOPIC_PARTITIONS,
+                    Type.INT,
+                    6,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
+                    "Partitions of <prefix>.visibility.documents when the indexer creates it (compacted).")
+            .define(
+                    TOPIC_REPLICATION_FACTOR,
+                    Type.SHORT,
+                    (short) -1,
+                    ConfigDef.Range.atLeast(-1),
+                    Importance.LOW,
+                    "Replication factor of the topics the indexer creates; -1 is the broker's default.")
+            .define(
+                    BULK_MAX_ACTIONS,
+                    Type.INT,
+                    500,
+                    ConfigDef.Range.between(1, 100_000),
+                    Importance.MEDIUM,
+                    "Most actions in one _bulk request (Temporal's own bulk processor uses 500).")
+            .define(
+                    BULK_MAX_BYTES,
+                    Type.LONG,
+                    16L * 1024 * 1024,
+                    ConfigDef.Range.between(1024, 1024L * 1024 * 1024),
+                    Importance.MEDIUM,
+                    "Most bytes of documents in one _bulk request; keep it below the cluster's"
+                            + " http.max_content_length (100mb by default).")
+            .define(
+                    BULK_LINGER,
+                    Type.STRING,
+                    "50ms",
+                    validator("a duration such as 50ms or 1s", VisibilityIndexerConfig::validateDuration),
+                    Importance.MEDIUM,
+                    "How long a partial _bulk batch waits for more documents before it is sent.")
+            .define(
+                    BULK_MAX_IN_FLIGHT,
+                    Type.INT,
+                    4,
+                    ConfigDef.Range.between(1, 64),
+                    Importance.MEDIUM,
+                    "_bulk requests in flight at once.")
+            .define(
+                    RETRY_MAX_DURATION,
+                    Type.STRING,
+                    "2m",
+                    validator("a duration such as 2m or 120s", VisibilityIndexerConfig::validateDuration),
+                    Importance.MEDIUM,
+                    "How long a write may keep failing transiently (connection refused, 429, 5xx) before the app"
+                            + " exits 1; it resumes from the committed offsets when restarted. Readiness is DOWN while"
+                            + " writes are retried.");
 
     private final Map<String, String> settings;
 
@@ -187,6 +311,11 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // a crashed instance's partitions move after 10 s instead of the consumer default of 45 s
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS);
+        // latency: records go on to the next stage within 10 ms (Streams' default linger is 100 ms per hop)
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 10);
+        // the two tables' order relative to each other does not matter (each row's own order does): never wait for
+        // the quieter topic
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         props.putAll(kafkaClientProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
         props.putAll(ConfigSources.withPrefix(settings, STREAMS_PREFIX));
@@ -230,6 +359,81 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     name,
                     value,
                     "an Elasticsearch index name: lowercase letters, digits, '_', '-', '.', not starting with '_', '-' or '.'");
+        }
+    }
+
+    /** @return the search attribute registry */
+    public SearchAttributeRegistry searchAttributes() {
+        return new SearchAttributeRegistry(
+                SearchAttributeRegistry.parse(getList(SEARCH_ATTRIBUTES)),
+                "drop".equals(getString(SEARCH_ATTRIBUTES_UNKNOWN)));
+    }
+
+    /** @return the version epochs */
+    public VersionEpochs versionEpochs() {
+        return new VersionEpochs(getList(VERSION_EPOCH_STARTS).stream()
+                .map(String::trim)
+                .filter(text -> !text.isEmpty())
+                .map(Instant::parse)
+                .toList());
+    }
+
+    /** @return the value of a time-value key as a duration */
+    public Duration duration(String key) {
+        return parseDuration(getString(key));
+    }
+
+    /** Parses an Elasticsearch-style time value: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, {@code 1d}. */
+    static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a time value: " + text);
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+
+    private static void validateOptionalTimeValue(String name, Object value) {
+        if (value != null && !value.toString().isBlank()) {
+            validateTimeValue(name, value);
+        }
+    }
+
+    private static void validateAttributes(String name, Object value) {
+        try {
+            List<String> entries = value instanceof List<?> list
+                    ? list.stream().map(String::valueOf).toList()
+                    : List.of();
+            new SearchAttributeRegistry(SearchAttributeRegistry.parse(entries), false);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+    }
+
+    private static void validateEpochs(String name, Object value) {
+        try {
+            List<String> entries = value instanceof List<?> list
+                    ? list.stream().map(String::valueOf).toList()
+                    : List.of();
+            new VersionEpochs(entries.stream()
+                    .map(String::trim)
+                    .filter(text -> !text.isEmpty())
+                    .map(Instant::parse)
+                    .toList());
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+    }
+
+    private static void validateDuration(String name, Object value) {
+        if (value == null || !DURATION.matcher(value.toString().trim()).matches()) {
+            throw new ConfigException(name, value, "a duration: a number with ms, s, m, h or d, e.g. 2m");
         }
     }
 

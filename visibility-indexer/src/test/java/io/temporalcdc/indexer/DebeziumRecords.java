@@ -140,26 +140,90 @@ final class DebeziumRecords {
 
     /** A create ("c"), read ("r") or update ("u") of {@code after}. */
     static byte[] upsert(String op, Row after, long lsn, long tsMs, boolean schemas) {
-        return envelope(op, null, after.toStruct(), lsn, tsMs, schemas, ROW);
+        return envelope(op, null, after.toStruct(), new At(-1, lsn, tsMs), schemas, ROW);
+    }
+
+    /**
+     * Where a change was committed.
+     *
+     * @param lastCommit Debezium's {@code sequence[0]}: the end LSN of the transaction committed before this one; -1
+     *     for none (null)
+     */
+    record At(long lastCommit, long lsn, long tsMs) {}
+
+    /** A create, read or update of {@code after} at {@code at}. */
+    static byte[] upsert(String op, Row after, At at, boolean schemas) {
+        return envelope(op, null, after.toStruct(), at, schemas, ROW);
+    }
+
+    /** A delete at {@code at}. */
+    static byte[] delete(Row before, At at, boolean schemas) {
+        return envelope("d", before.toStruct(), null, at, schemas, ROW);
+    }
+
+    static final Schema CUSTOM_KEY = SchemaBuilder.struct()
+            .name("temporal.temporal_visibility.custom_search_attributes.Key")
+            .field("namespace_id", Schema.STRING_SCHEMA)
+            .field("run_id", Schema.STRING_SCHEMA)
+            .build();
+
+    static final Schema CUSTOM_ROW = SchemaBuilder.struct()
+            .name("temporal.temporal_visibility.custom_search_attributes.Value")
+            .field("namespace_id", Schema.STRING_SCHEMA)
+            .field("run_id", Schema.STRING_SCHEMA)
+            .field(
+                    "search_attributes",
+                    SchemaBuilder.string()
+                            .name("io.debezium.data.Json")
+                            .version(1)
+                            .build())
+            .optional()
+            .build();
+
+    /** The key of the custom search attributes row of {@code row}. */
+    static byte[] customKey(Row row, boolean schemas) {
+        return converter(schemas, true)
+                .fromConnectData(
+                        "t",
+                        CUSTOM_KEY,
+                        new Struct(CUSTOM_KEY)
+                                .put("namespace_id", row.get("namespace_id"))
+                                .put("run_id", row.get("run_id")));
+    }
+
+    /** A create or update of the custom search attributes row of {@code row}. */
+    static byte[] customUpsert(String op, Row row, String attributesJson, At at, boolean schemas) {
+        return envelope(op, null, customRow(row, attributesJson), at, schemas, CUSTOM_ROW);
+    }
+
+    /** A delete of the custom search attributes row of {@code row}. */
+    static byte[] customDelete(Row row, String attributesJson, At at, boolean schemas) {
+        return envelope("d", customRow(row, attributesJson), null, at, schemas, CUSTOM_ROW);
+    }
+
+    private static Struct customRow(Row row, String attributesJson) {
+        return new Struct(CUSTOM_ROW)
+                .put("namespace_id", row.get("namespace_id"))
+                .put("run_id", row.get("run_id"))
+                .put("search_attributes", attributesJson);
     }
 
     /** A delete with the full {@code before} image (REPLICA IDENTITY FULL). */
     static byte[] delete(Row before, long lsn, long tsMs, boolean schemas) {
-        return envelope("d", before.toStruct(), null, lsn, tsMs, schemas, ROW);
+        return envelope("d", before.toStruct(), null, new At(-1, lsn, tsMs), schemas, ROW);
     }
 
     /** A delete whose {@code before} has only the primary key (REPLICA IDENTITY DEFAULT). */
     static byte[] deleteKeyOnly(Row before, long lsn, long tsMs, boolean schemas) {
-        return envelope("d", before.keyOnly(), null, lsn, tsMs, schemas, KEY_ONLY_ROW);
+        return envelope("d", before.keyOnly(), null, new At(-1, lsn, tsMs), schemas, KEY_ONLY_ROW);
     }
 
     /** A truncate event: no row, only the source. */
     static byte[] truncate(long lsn, long tsMs, boolean schemas) {
-        return envelope("t", null, null, lsn, tsMs, schemas, ROW);
+        return envelope("t", null, null, new At(-1, lsn, tsMs), schemas, ROW);
     }
 
-    private static byte[] envelope(
-            String op, Struct before, Struct after, long lsn, long tsMs, boolean schemas, Schema rowSchema) {
+    private static byte[] envelope(String op, Struct before, Struct after, At at, boolean schemas, Schema rowSchema) {
         Schema envelope = SchemaBuilder.struct()
                 .name("temporal.temporal_visibility.executions.Envelope")
                 .version(2)
@@ -172,13 +236,16 @@ final class DebeziumRecords {
         Struct value = new Struct(envelope)
                 .put("before", before)
                 .put("after", after)
-                .put("source", source(lsn, tsMs, "r".equals(op)))
+                .put("source", source(at, "r".equals(op), rowSchema))
                 .put("op", op)
-                .put("ts_ms", tsMs + 5);
+                .put("ts_ms", at.tsMs() + 5);
         return converter(schemas, false).fromConnectData("t", envelope, value);
     }
 
-    private static Struct source(long lsn, long tsMs, boolean snapshot) {
+    private static Struct source(At at, boolean snapshot, Schema rowSchema) {
+        long lsn = at.lsn();
+        long tsMs = at.tsMs();
+        String table = rowSchema == CUSTOM_ROW ? "custom_search_attributes" : "executions";
         return new Struct(SOURCE)
                 .put("version", "3.6.1.Final")
                 .put("connector", "postgresql")
@@ -186,11 +253,13 @@ final class DebeziumRecords {
                 .put("ts_ms", tsMs)
                 .put("snapshot", snapshot ? "true" : "false")
                 .put("db", "temporal")
-                .put("sequence", "[null,\"" + lsn + "\"]")
+                .put(
+                        "sequence",
+                        "[" + (at.lastCommit() < 0 ? "null" : "\"" + at.lastCommit() + "\"") + ",\"" + lsn + "\"]")
                 .put("ts_us", tsMs * 1000)
                 .put("ts_ns", tsMs * 1_000_000)
                 .put("schema", "temporal_visibility")
-                .put("table", "executions")
+                .put("table", table)
                 .put("txId", 777L)
                 .put("lsn", lsn)
                 .put("xmin", null);

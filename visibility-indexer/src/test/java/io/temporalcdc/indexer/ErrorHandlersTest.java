@@ -3,26 +3,26 @@ package io.temporalcdc.indexer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.temporalcdc.runtime.DeadLetters;
 import io.temporalcdc.runtime.EmbeddedAppContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
 class ErrorHandlersTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final IndexerMetrics metrics = new IndexerMetrics(registry);
+    private final IndexerMetrics metrics = IndexerMetrics.of(registry);
 
     private static ErrorHandlerContext context() {
         return new ErrorHandlerContext() {
@@ -63,40 +63,35 @@ class ErrorHandlersTest {
 
             @Override
             public byte[] sourceRawKey() {
-                return null;
+                return "raw-key".getBytes(StandardCharsets.UTF_8);
             }
 
             @Override
             public byte[] sourceRawValue() {
-                return null;
+                return "raw-value".getBytes(StandardCharsets.UTF_8);
             }
         };
     }
 
     @Test
-    void shouldDeadLetterRecordsThatCannotBeDeserializedAndResume() {
-        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
+    void shouldDeadLetterRecordsThatCannotBeDecodedOrMappedWithTheOriginalBytesAndResume() {
+        DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
         handler.configure(Map.of(
-                DeadLetterDeserializationHandler.DLQ_TOPIC,
+                DeadLetterProcessingHandler.DLQ_TOPIC,
                 "p.visibility-indexer.dlq",
-                DeadLetterDeserializationHandler.METRICS,
+                DeadLetterProcessingHandler.METRICS,
                 metrics));
-        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(
-                "p.temporal_visibility.executions",
-                2,
-                41L,
-                "k".getBytes(StandardCharsets.UTF_8),
-                "v".getBytes(StandardCharsets.UTF_8));
 
-        DeserializationExceptionHandler.Response response =
-                handler.handleError(context(), record, new SerializationException("bad bytes"));
+        ProcessingExceptionHandler.Response response = handler.handleError(
+                context(), new Record<>("k", "v", 0L), new DocumentMappingException("workflow_id is missing"));
 
-        assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
         assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(dead -> {
             assertThat(dead.topic()).isEqualTo("p.visibility-indexer.dlq");
-            assertThat(dead.value()).isEqualTo("v".getBytes(StandardCharsets.UTF_8));
+            assertThat(dead.key()).isEqualTo("raw-key".getBytes(StandardCharsets.UTF_8));
+            assertThat(dead.value()).isEqualTo("raw-value".getBytes(StandardCharsets.UTF_8));
             assertThat(new String(dead.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
-                    .contains("bad bytes");
+                    .isEqualTo("unmappable: workflow_id is missing");
             assertThat(new String(
                             dead.headers().lastHeader(DeadLetters.SOURCE_OFFSET).value(), StandardCharsets.UTF_8))
                     .isEqualTo("41");
@@ -106,9 +101,48 @@ class ErrorHandlersTest {
     }
 
     @Test
+    void shouldStopOnAnExceptionThatIsNotAboutTheRecord() {
+        DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
+        handler.configure(Map.of(DeadLetterProcessingHandler.DLQ_TOPIC, "p.visibility-indexer.dlq"));
+
+        ProcessingExceptionHandler.Response response =
+                handler.handleError(context(), new Record<>("k", "v", 0L), new IllegalStateException("bug"));
+
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+        assertThat(response.deadLetterQueueRecords()).isEmpty();
+    }
+
+    @Test
+    void shouldDeadLetterADocumentTooLargeForTheDocumentsTopicWithoutItsValue() {
+        CountingProductionExceptionHandler handler = new CountingProductionExceptionHandler();
+        handler.configure(Map.of(
+                DeadLetterProcessingHandler.DLQ_TOPIC,
+                "p.visibility-indexer.dlq",
+                DeadLetterProcessingHandler.METRICS,
+                metrics));
+
+        ProductionExceptionHandler.Response response = handler.handleError(
+                context(),
+                new ProducerRecord<>("p.visibility.documents", "wf~run".getBytes(StandardCharsets.UTF_8), new byte[5]),
+                new RecordTooLargeException("big"));
+
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(dead -> {
+            assertThat(dead.topic()).isEqualTo("p.visibility-indexer.dlq");
+            assertThat(dead.value()).isNull();
+            assertThat(new String(dead.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                    .startsWith("too large for p.visibility.documents");
+        });
+    }
+
+    @Test
     void shouldResendATooLargeDeadLetterWithoutItsValue() {
         CountingProductionExceptionHandler handler = new CountingProductionExceptionHandler();
-        handler.configure(Map.of(DeadLetterDeserializationHandler.METRICS, metrics));
+        handler.configure(Map.of(
+                DeadLetterProcessingHandler.DLQ_TOPIC,
+                "p.visibility-indexer.dlq",
+                DeadLetterProcessingHandler.METRICS,
+                metrics));
 
         ProductionExceptionHandler.Response response = handler.handleError(
                 context(),
@@ -123,7 +157,7 @@ class ErrorHandlersTest {
             assertThat(resent.headers().lastHeader("dlq.reason")).isNotNull();
             assertThat(new String(
                             resent.headers()
-                                    .lastHeader(CountingProductionExceptionHandler.VALUE_DROPPED)
+                                    .lastHeader(DeadLetters.VALUE_DROPPED)
                                     .value(),
                             StandardCharsets.UTF_8))
                     .startsWith("3 bytes");
@@ -137,7 +171,11 @@ class ErrorHandlersTest {
     @Test
     void shouldFailOnOtherProductionErrors() {
         CountingProductionExceptionHandler handler = new CountingProductionExceptionHandler();
-        handler.configure(Map.of(DeadLetterDeserializationHandler.METRICS, metrics));
+        handler.configure(Map.of(
+                DeadLetterProcessingHandler.DLQ_TOPIC,
+                "p.visibility-indexer.dlq",
+                DeadLetterProcessingHandler.METRICS,
+                metrics));
 
         ProductionExceptionHandler.Response response = handler.handleError(
                 context(),
@@ -165,9 +203,9 @@ class ErrorHandlersTest {
                 new VisibilityIndexerConfig(settings), new EmbeddedAppContext("visibility-indexer"));
 
         StreamsConfig config = new StreamsConfig(props);
-        assertThat(config.deserializationExceptionHandler()).isInstanceOf(DeadLetterDeserializationHandler.class);
+        assertThat(config.processingExceptionHandler()).isInstanceOf(DeadLetterProcessingHandler.class);
         assertThat(config.productionExceptionHandler()).isInstanceOf(CountingProductionExceptionHandler.class);
-        assertThat(props).containsEntry(DeadLetterDeserializationHandler.DLQ_TOPIC, "p.visibility-indexer.dlq");
+        assertThat(props).containsEntry(DeadLetterProcessingHandler.DLQ_TOPIC, "p.visibility-indexer.dlq");
     }
 
     private static Headers dlqHeaders() {

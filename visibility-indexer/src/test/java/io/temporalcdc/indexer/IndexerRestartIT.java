@@ -58,7 +58,8 @@ class IndexerRestartIT {
                 send(producer, topicPrefix, second, 20);
 
                 await().atMost(WAIT)
-                        .untilAsserted(() -> assertThat(ctx.failure()).contains("stream thread failed"));
+                        .untilAsserted(() -> assertThat(ctx.failure())
+                                .contains("Elasticsearch sink failed", "index_not_found_exception"));
             }
             assertThat(es.document(indexPrefix + "_index-000001", id(second))).isNull();
 

@@ -272,7 +272,37 @@ class VisibilityDocumentMapperTest {
 
         assertThatThrownBy(() -> mapper.toDocument(row))
                 .isInstanceOf(DocumentMappingException.class)
-                .hasMessageStartingWith("start_time must be epoch microseconds (an integer) but is string");
+                .hasMessageStartingWith("start_time must be an epoch timestamp (an integer) but is string");
+    }
+
+    @Test
+    void shouldReadTimestampsInTheUnitTheirSchemaNames() {
+        ObjectNode row = closedRow()
+                .put("start_time", 1_709_288_130_000L)
+                .put("execution_time", 1_709_288_131_000_000_000L)
+                .put("close_time", 1_709_288_191_000_007L);
+
+        var doc = mapper.toDocument(
+                        row,
+                        java.util.Map.of(
+                                "start_time", "org.apache.kafka.connect.data.Timestamp",
+                                "execution_time", "io.debezium.time.NanoTimestamp",
+                                "close_time", "io.debezium.time.MicroTimestamp"))
+                .source();
+
+        assertThat(doc.get("StartTime").asText()).isEqualTo("2024-03-01T10:15:30.000000Z");
+        assertThat(doc.get("ExecutionTime").asText()).isEqualTo("2024-03-01T10:15:31.000000Z");
+        assertThat(doc.get("CloseTime").asText()).isEqualTo("2024-03-01T10:16:31.000007Z");
+    }
+
+    @Test
+    void shouldRefuseATimestampSentAsText() {
+        ObjectNode row = closedRow().put("start_time", 5L);
+
+        assertThatThrownBy(
+                        () -> mapper.toDocument(row, java.util.Map.of("start_time", "io.debezium.time.ZonedTimestamp")))
+                .isInstanceOf(DocumentMappingException.class)
+                .hasMessageContaining("time.precision.mode");
     }
 
     @Test

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporalcdc.indexer.DebeziumRecords.Row;
+import io.temporalcdc.indexer.version.DocumentVersion;
+import io.temporalcdc.runtime.DeadLetters;
 import io.temporalcdc.runtime.EmbeddedAppContext;
 import io.temporalcdc.schemas.ElasticsearchContracts;
 import io.temporalcdc.schemas.Topics;
@@ -115,7 +117,9 @@ class VisibilityIndexerIT {
         return row.get("workflow_id") + "~" + row.get("run_id").toString().strip();
     }
 
-    private static JsonNode awaitDocument(String id, long version) {
+    /** Waits for the document written for the change at {@code lsn} (streamed, no earlier commit known). */
+    private static JsonNode awaitDocument(String id, long lsn) {
+        long version = new DocumentVersion(0, lsn, 0).asLong();
         await().atMost(WAIT).untilAsserted(() -> {
             JsonNode doc = es.document(INDEX_PREFIX, id);
             assertThat(doc).as("document " + id).isNotNull();
@@ -221,7 +225,7 @@ class VisibilityIndexerIT {
 
         awaitDocument(id(opened), markerVersion);
         JsonNode doc = es.document(INDEX_PREFIX, id(row));
-        assertThat(doc.path("_version").asLong()).isEqualTo(closed);
+        assertThat(DocumentVersion.of(doc.path("_version").asLong()).position()).isEqualTo(closed);
         assertThat(doc.path("_source").path("ExecutionStatus").asInt()).isEqualTo(2);
         assertThat(doc.path("_source").has("CloseTime")).isTrue();
     }
@@ -232,6 +236,8 @@ class VisibilityIndexerIT {
         Row good2 = newRow();
         Row good3 = newRow();
         Row unknownAttribute = newRow().set("search_attributes", "{\"CustomUnknownField\":\"x\"}");
+        // registered as an Int (64 bits) but the seed maps CustomIntField as a 32-bit integer: Elasticsearch refuses it
+        Row tooBig = newRow().set("search_attributes", "{\"CustomIntField\":3000000000}");
         byte[] garbageKey = ("garbage-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
         long last = nextLsn() + 100;
 
@@ -239,25 +245,33 @@ class VisibilityIndexerIT {
         send(garbageKey, "{\"payload\": not json".getBytes(StandardCharsets.UTF_8));
         upsert("c", good2, nextLsn());
         upsert("c", unknownAttribute, nextLsn());
+        upsert("c", tooBig, nextLsn());
         upsert("c", good3, last);
 
         awaitDocument(id(good3), last);
         assertThat(es.document(INDEX_PREFIX, id(good1))).isNotNull();
         assertThat(es.document(INDEX_PREFIX, id(good2))).isNotNull();
         assertThat(es.document(INDEX_PREFIX, id(unknownAttribute))).isNull();
-        List<ConsumerRecord<byte[], byte[]>> dead = readDeadLetters(2);
-        assertThat(dead)
-                .extracting(r -> header(r, DeadLetters.REASON))
-                .satisfiesExactly(
-                        reason -> assertThat(reason).startsWith("undecodable: "),
-                        reason -> assertThat(reason)
-                                .startsWith("rejected by Elasticsearch: strict_dynamic_mapping_exception")
-                                .contains("CustomUnknownField"));
-        assertThat(dead.get(0).key()).isEqualTo(garbageKey);
-        assertThat(header(dead.get(1), DeadLetters.SOURCE_TOPIC)).isEqualTo(SOURCE_TOPIC);
-        assertThat(Long.parseLong(header(dead.get(1), DeadLetters.SOURCE_OFFSET)))
-                .isGreaterThan(Long.parseLong(header(dead.get(0), DeadLetters.SOURCE_OFFSET)));
-        assertThat(ctx.registry().scrape()).contains("visibility_indexer_dlq_records_total 2.0");
+        List<ConsumerRecord<byte[], byte[]>> dead = readDeadLetters(3);
+        ConsumerRecord<byte[], byte[]> garbage = reasonStarting(dead, "undecodable: ");
+        ConsumerRecord<byte[], byte[]> unknown =
+                reasonStarting(dead, "unmappable: search attribute CustomUnknownField");
+        ConsumerRecord<byte[], byte[]> rejected =
+                reasonStarting(dead, "rejected by Elasticsearch: document_parsing_exception");
+        assertThat(garbage.key()).isEqualTo(garbageKey);
+        assertThat(header(unknown, DeadLetters.SOURCE_TOPIC)).isEqualTo(SOURCE_TOPIC);
+        assertThat(Long.parseLong(header(unknown, DeadLetters.SOURCE_OFFSET)))
+                .isGreaterThan(Long.parseLong(header(garbage, DeadLetters.SOURCE_OFFSET)));
+        // the sink dead-letters the document it could not write, keyed by its id, with its version
+        assertThat(new String(rejected.key(), StandardCharsets.UTF_8)).isEqualTo(id(tooBig));
+        assertThat(header(rejected, DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.visibilityDocuments(TOPIC_PREFIX));
+        assertThat(header(rejected, DocumentHeaders.VERSION)).isNotNull();
+        assertThat(es.document(INDEX_PREFIX, id(tooBig))).isNull();
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(ctx.registry().scrape())
+                        .contains(
+                                "visibility_indexer_dlq_records_total 2.0",
+                                "visibility_indexer_sink_dead_letters_total 1.0"));
     }
 
     @Test
@@ -305,6 +319,15 @@ class VisibilityIndexerIT {
                 strip(children.next());
             }
         }
+    }
+
+    private static ConsumerRecord<byte[], byte[]> reasonStarting(
+            List<ConsumerRecord<byte[], byte[]>> dead, String prefix) {
+        return dead.stream()
+                .filter(r -> header(r, DeadLetters.REASON).startsWith(prefix))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no dead letter whose reason starts with " + prefix + " in "
+                        + dead.stream().map(r -> header(r, DeadLetters.REASON)).toList()));
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

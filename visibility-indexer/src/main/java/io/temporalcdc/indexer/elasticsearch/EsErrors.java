@@ -1,17 +1,13 @@
 package io.temporalcdc.indexer.elasticsearch;
 
-import co.elastic.clients.elasticsearch._types.ElasticsearchException;
-import co.elastic.clients.transport.TransportException;
-import io.temporalcdc.indexer.DocumentRejectedException;
-import io.temporalcdc.indexer.TransientWriteException;
-import java.io.IOException;
+import io.temporalcdc.runtime.sink.SinkOutcome;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * Sorts Elasticsearch failures into what the topology does with them: a 400 about the document's content
- * → the document is malformed (dead-letter), 408/429/5xx and I/O errors → transient (retry), anything else → fatal (the app stops, because
- * retrying or skipping would be wrong: missing alias, authentication, ...).
+ * Sorts Elasticsearch's answers to a write into what the sink does with them: a 400 about the document's content
+ * → dead letter; 408/429/5xx and I/O errors → retry; anything else → stop, because retrying or skipping would be
+ * wrong (a missing write alias, authentication, an invalid request). Pure.
  */
 final class EsErrors {
     private static final int BAD_REQUEST = 400;
@@ -33,24 +29,23 @@ final class EsErrors {
         return status <= 0 || status == REQUEST_TIMEOUT || status == TOO_MANY_REQUESTS || status >= SERVER_ERROR;
     }
 
-    /** @return the exception to throw for a failed write */
-    static RuntimeException classify(String operation, ElasticsearchException e) {
-        String type = e.error() == null ? "unknown" : e.error().type();
-        String reason = e.error() == null ? e.getMessage() : e.error().reason();
-        if (e.status() == BAD_REQUEST && isAboutTheDocument(type, reason)) {
-            return new DocumentRejectedException(type, reason);
+    /** @return the outcome of a write Elasticsearch answered with an error */
+    static SinkOutcome classify(String operation, int status, String type, String reason) {
+        if (status == BAD_REQUEST && isAboutTheDocument(type, reason)) {
+            return new SinkOutcome.DeadLetter(
+                    "rejected by Elasticsearch: " + type + ": " + reason, "ElasticsearchRejection:" + type);
         }
-        if (isTransientStatus(e.status())) {
-            return new TransientWriteException(operation + ": " + e.status() + " " + type + ": " + reason, e);
+        String text = operation + ": " + status + " " + type + ": " + reason;
+        if (isTransientStatus(status)) {
+            return new SinkOutcome.Retry(text);
         }
-        return new IllegalStateException(
-                operation + " refused by Elasticsearch: " + e.status() + " " + type + ": " + reason, e);
+        return new SinkOutcome.Fatal("refused by Elasticsearch: " + text);
     }
 
     /**
-     * Whether a 400 rejects this one document (dead-letter it, carry on) rather than every write (a
-     * broken alias, an invalid request: stop, or the whole stream would be diverted to the dead-letter
-     * topic while the app looks healthy).
+     * Whether a 400 rejects this one document (dead-letter it, carry on) rather than every write (a broken alias,
+     * an invalid request: stop, or the whole stream would be diverted to the dead-letter topic while the app looks
+     * healthy).
      */
     static boolean isAboutTheDocument(String type, String reason) {
         if (!DOCUMENT_ERRORS.contains(type)) {
@@ -58,14 +53,5 @@ final class EsErrors {
         }
         String text = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
         return !(type.equals("illegal_argument_exception") && (text.contains("alias") || text.contains("write index")));
-    }
-
-    /** @return the exception to throw for a write that failed below the JSON level */
-    static RuntimeException classify(String operation, IOException e) {
-        if (e instanceof TransportException t && !isTransientStatus(t.statusCode())) {
-            return new IllegalStateException(
-                    operation + " refused by Elasticsearch: " + t.statusCode() + " " + t.getMessage(), e);
-        }
-        return new TransientWriteException(operation + ": " + e, e);
     }
 }

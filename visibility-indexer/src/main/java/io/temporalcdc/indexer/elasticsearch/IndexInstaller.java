@@ -64,6 +64,7 @@ public final class IndexInstaller {
         ObjectNode template = IndexTemplates.template(ElasticsearchContracts.indexTemplate(), index, lifecycle);
         expectOk(http.call("PUT", "/_index_template/" + index.prefix(), template));
         boolean created = ensureWriteIndex();
+        updateLiveIndex();
         LOG.info(
                 "Elasticsearch index ready: alias {} (template {}, pattern {}, lifecycle {}{})",
                 index.alias(),
@@ -72,6 +73,27 @@ public final class IndexInstaller {
                 lifecycle ? "ILM " + ElasticsearchContracts.ILM_POLICY_NAME : "none",
                 created ? ", created " + index.firstIndex() : "");
         return new Installation(lifecycle, created);
+    }
+
+    /**
+     * Brings the indices behind the alias up to the configuration: the registered search attributes are added to
+     * the mapping (allowed under {@code "dynamic": "strict"}; a conflicting type fails the start-up), and {@code
+     * index.gc_deletes} is set when configured.
+     */
+    private void updateLiveIndex() throws IOException {
+        if (!index.attributes().isEmpty()) {
+            Reply reply =
+                    http.call("PUT", "/" + index.alias() + "/_mapping", IndexTemplates.attributeMappingUpdate(index));
+            if (!reply.ok()) {
+                throw new IllegalStateException("cannot add the registered search attributes "
+                        + index.attributes().keySet() + " to the mapping (search.attributes): " + reply.describe());
+            }
+        }
+        if (index.gcDeletes() != null) {
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            body.put(IndexTemplates.GC_DELETES, index.gcDeletes());
+            expectOk(http.call("PUT", "/" + index.alias() + "/_settings", body));
+        }
     }
 
     /** @return whether {@code GET _ilm/status} has a handler in this cluster */

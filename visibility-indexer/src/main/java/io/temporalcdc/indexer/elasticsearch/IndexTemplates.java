@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporalcdc.schemas.ElasticsearchContracts;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Objects;
 public final class IndexTemplates {
     static final String LIFECYCLE_NAME = "index.lifecycle.name";
     static final String LIFECYCLE_ROLLOVER_ALIAS = "index.lifecycle.rollover_alias";
+    static final String GC_DELETES = "index.gc_deletes";
 
     private IndexTemplates() {}
 
@@ -26,11 +28,26 @@ public final class IndexTemplates {
      * @param shards primary shards
      * @param replicas replicas
      * @param refreshInterval refresh interval, e.g. {@code 5s}
+     * @param gcDeletes how long Elasticsearch keeps the version of a deleted document ({@code index.gc_deletes}),
+     *     or null for its default (60 s)
+     * @param attributes mappings of registered search attributes the seed's mapping lacks, by name
      */
-    public record IndexSettings(String prefix, int shards, int replicas, String refreshInterval) {
+    public record IndexSettings(
+            String prefix,
+            int shards,
+            int replicas,
+            String refreshInterval,
+            String gcDeletes,
+            Map<String, ObjectNode> attributes) {
         public IndexSettings {
             Objects.requireNonNull(prefix, "prefix");
             Objects.requireNonNull(refreshInterval, "refreshInterval");
+            attributes = Map.copyOf(attributes);
+        }
+
+        /** Settings with Elasticsearch's {@code gc_deletes} and the seed's attributes only. */
+        public IndexSettings(String prefix, int shards, int replicas, String refreshInterval) {
+            this(prefix, shards, replicas, refreshInterval, null, Map.of());
         }
 
         /** @return the write alias (the prefix itself) */
@@ -62,7 +79,37 @@ public final class IndexTemplates {
             settings.put(LIFECYCLE_NAME, ElasticsearchContracts.ILM_POLICY_NAME);
             settings.put(LIFECYCLE_ROLLOVER_ALIAS, index.alias());
         }
+        if (index.gcDeletes() != null) {
+            settings.put(GC_DELETES, index.gcDeletes());
+        }
+        ObjectNode attributes = attributeProperties(template);
+        index.attributes().forEach((name, mapping) -> {
+            if (!attributes.has(name)) {
+                attributes.set(name, mapping);
+            }
+        });
         return template;
+    }
+
+    /** @return the mapping update that adds the registered attributes: {@code PUT <alias>/_mapping} */
+    public static ObjectNode attributeMappingUpdate(IndexSettings index) {
+        ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode properties =
+                body.putObject("properties").putObject("SearchAttributes").putObject("properties");
+        index.attributes().forEach(properties::set);
+        return body;
+    }
+
+    private static ObjectNode attributeProperties(ObjectNode template) {
+        JsonNode attributes = template.path("template")
+                .path("mappings")
+                .path("properties")
+                .path("SearchAttributes")
+                .path("properties");
+        if (!attributes.isObject()) {
+            throw new IllegalArgumentException("the seed template has no SearchAttributes properties");
+        }
+        return (ObjectNode) attributes;
     }
 
     private static ObjectNode settingsOf(ObjectNode template) {
