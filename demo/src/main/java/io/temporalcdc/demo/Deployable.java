@@ -40,7 +40,7 @@ public final class Deployable implements AutoCloseable {
     private int starts;
     private volatile JavaApp process;
 
-    Deployable(String module, List<String> settings, Path logDir) {
+    public Deployable(String module, List<String> settings, Path logDir) {
         this.module = module;
         this.settings = List.copyOf(settings);
         this.logDir = logDir;
@@ -57,8 +57,18 @@ public final class Deployable implements AutoCloseable {
         args.add("http.port=" + httpPort);
         Path log = logDir.resolve(module + "-" + (++starts) + ".log");
         LOG.info("Starting {} (log {})", module, log);
-        process = JavaApp.start(module, jar, List.of(HEAP), args, Map.of(), log);
+        process = JavaApp.start(module, jar, jvmOptions(), args, Map.of(), log);
         awaitHealthy(readyTimeout);
+    }
+
+    /** The heap limit, plus {@code TCDC_APP_JAVA_OPTS} when set (e.g. a flight recording while profiling). */
+    private static List<String> jvmOptions() {
+        List<String> options = new ArrayList<>(List.of(HEAP));
+        String extra = System.getenv("TCDC_APP_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return options;
     }
 
     /** SIGKILL: no shutdown hook, no flush, no offset commit. */

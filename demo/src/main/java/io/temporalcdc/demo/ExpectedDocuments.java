@@ -52,20 +52,30 @@ public final class ExpectedDocuments {
 
     private final String jdbcUrl;
     private final ObjectMapper mapper;
+    private final String where;
 
     ExpectedDocuments(String jdbcUrl, ObjectMapper mapper) {
+        this(jdbcUrl, mapper, "");
+    }
+
+    /**
+     * @param where a SQL condition on the visibility rows (e.g. {@code namespace_id LIKE 'bench%'}), or empty for
+     *     every row
+     */
+    public ExpectedDocuments(String jdbcUrl, ObjectMapper mapper, String where) {
         this.jdbcUrl = jdbcUrl;
         this.mapper = mapper;
+        this.where = where;
     }
 
     /** Every row's expected document by document id. */
-    Map<String, ObjectNode> load() throws SQLException {
+    public Map<String, ObjectNode> load() throws SQLException {
         Map<String, ObjectNode> documents = new LinkedHashMap<>();
         try (Connection connection = DriverManager.getConnection(jdbcUrl);
                 Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false); // lets the driver stream with a fetch size
             statement.setFetchSize(1000);
-            try (ResultSet rows = statement.executeQuery(QUERY)) {
+            try (ResultSet rows = statement.executeQuery(where.isBlank() ? QUERY : QUERY + " WHERE " + where)) {
                 while (rows.next()) {
                     String id = rows.getString("doc_id");
                     ObjectNode document = withoutNulls(parse(rows.getString("doc")));

@@ -67,7 +67,7 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    static List<String> cdcSourceSettings(PipelineSettings s) {
+    public static List<String> cdcSourceSettings(PipelineSettings s) {
         return List.of(
                 "kafka.bootstrap.servers=" + s.kafkaBootstrapServers(),
                 "database.hostname=" + s.databaseHost(),
@@ -79,7 +79,7 @@ public final class Pipeline implements AutoCloseable {
                 "publication.name=" + s.publicationName());
     }
 
-    static List<String> indexerSettings(PipelineSettings s) {
+    public static List<String> indexerSettings(PipelineSettings s) {
         return List.of(
                 "kafka.bootstrap.servers=" + s.kafkaBootstrapServers(),
                 "application.id=" + s.applicationId(),
@@ -90,6 +90,8 @@ public final class Pipeline implements AutoCloseable {
                 "index.replicas=0",
                 "index.refresh.interval=1s",
                 // commit often so that the consumer lag the demo shows (and drains on) is current
-                "streams.commit.interval.ms=1000");
+                "streams.commit.interval.ms=1000",
+                // the joiner's state next to the run's logs, not in the shared /tmp/kafka-streams
+                "streams.state.dir=" + s.logDir().resolve("state-" + s.applicationId()));
     }
 }

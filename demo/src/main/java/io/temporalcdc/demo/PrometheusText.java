@@ -3,12 +3,12 @@ package io.temporalcdc.demo;
 import java.util.OptionalDouble;
 
 /** Reads values out of Prometheus exposition text (what the apps serve at /metrics). */
-final class PrometheusText {
+public final class PrometheusText {
 
     private PrometheusText() {}
 
     /** The sum of every sample of {@code name} (all label sets); empty when there is none. */
-    static OptionalDouble sum(String text, String name) {
+    public static OptionalDouble sum(String text, String name) {
         double total = 0;
         boolean found = false;
         for (String line : text.split("\n")) {
@@ -21,7 +21,7 @@ final class PrometheusText {
     }
 
     /** The largest sample of {@code name} carrying {@code quantile="q"} (e.g. "0.99"); empty when absent or NaN. */
-    static OptionalDouble quantile(String text, String name, String quantile) {
+    public static OptionalDouble quantile(String text, String name, String quantile) {
         OptionalDouble result = OptionalDouble.empty();
         String label = "quantile=\"" + quantile + "\"";
         for (String line : text.split("\n")) {

@@ -1,10 +1,20 @@
 package io.temporalcdc.runtime;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the Debezium envelope as Kafka Connect's {@code JsonConverter} writes it, with the embedded
@@ -13,11 +23,29 @@ import java.util.Map;
 public final class JsonChangeEventDecoder implements ChangeEventDecoder {
     private final ObjectMapper mapper = new ObjectMapper();
 
+    private static final int MAX_CACHED_SCHEMAS = 256;
+    private static final int RECENT_SCHEMAS = 8;
+    private static final byte[] SCHEMA_PREFIX = "{\"schema\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PAYLOAD_INFIX = ",\"payload\":".getBytes(StandardCharsets.UTF_8);
+
+    /** The schemas of the last records, compared byte for byte before anything is parsed. */
+    private volatile List<CachedSchema> recent = List.of();
+
+    private final ObjectMapper strict = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Column types by the bytes of the embedded schema they were read from: a topic's schema rarely changes. */
+    private final Map<Integer, List<CachedSchema>> schemas = new ConcurrentHashMap<>();
+
+    private record CachedSchema(byte[] bytes, Map<String, String> columnTypes) {}
+
+    /** A record's payload and the column types of its embedded schema (empty without one). */
+    private record Payload(JsonNode node, Map<String, String> columnTypes) {}
+
     @Override
     public ChangeEvent decode(String topic, byte[] key, byte[] value) {
-        JsonNode keyNode = key == null ? null : payload(parse(topic, "key", key));
-        JsonNode whole = value == null ? null : parse(topic, "value", value);
-        JsonNode envelope = payload(whole);
+        JsonNode keyNode = key == null ? null : payloadOf(topic, "key", key).node();
+        Payload payload = value == null ? new Payload(null, Map.of()) : payloadOf(topic, "value", value);
+        JsonNode envelope = payload.node();
         if (envelope == null || envelope.isNull()) {
             return new ChangeEvent(ChangeEvent.Op.TOMBSTONE, keyNode, null, null, null);
         }
@@ -33,7 +61,97 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
         JsonNode after = nullToAbsent(envelope.get("after"));
         requireRow(topic, kind, before, after);
         return new ChangeEvent(
-                kind, keyNode, before, after, source(topic, envelope.get("source")), columnTypes(whole, envelope));
+                kind, keyNode, before, after, source(topic, envelope.get("source")), payload.columnTypes());
+    }
+
+    /**
+     * Reads the payload; an embedded schema is skipped over rather than built as a tree (it is most of the bytes and
+     * the same in every record of a topic), and its column types are taken from a cache of the schemas seen.
+     */
+    private Payload payloadOf(String topic, String part, byte[] bytes) {
+        Payload known = withKnownSchema(bytes);
+        if (known != null) {
+            return known;
+        }
+        try (JsonParser parser = mapper.getFactory().createParser(bytes)) {
+            if (parser.nextToken() == JsonToken.START_OBJECT && "schema".equals(parser.nextFieldName())) {
+                parser.nextToken();
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                int end = (int) parser.currentLocation().getByteOffset();
+                if ("payload".equals(parser.nextFieldName())) {
+                    parser.nextToken();
+                    JsonNode payload = mapper.readTree(parser);
+                    if (parser.nextToken() == JsonToken.END_OBJECT && parser.nextToken() == null) {
+                        return new Payload(
+                                payload == null ? NullNode.getInstance() : payload, columnTypes(bytes, start, end));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // not the usual shape: the whole-tree parse below reports what is wrong
+        }
+        JsonNode whole = parse(topic, part, bytes);
+        JsonNode payload = payload(whole);
+        return new Payload(payload, whole == payload ? Map.of() : columnTypes(whole));
+    }
+
+    /**
+     * The fast path for a record whose embedded schema is byte for byte one seen before, as JsonConverter writes it
+     * ({@code {"schema":<S>,"payload":<P>}}, no blanks): only the payload is parsed; null for any other record.
+     */
+    private Payload withKnownSchema(byte[] bytes) {
+        int start = SCHEMA_PREFIX.length;
+        if (bytes.length < start + PAYLOAD_INFIX.length + 2
+                || !Arrays.equals(bytes, 0, start, SCHEMA_PREFIX, 0, start)
+                || bytes[bytes.length - 1] != '}') {
+            return null;
+        }
+        for (CachedSchema cached : recent) {
+            int end = start + cached.bytes().length;
+            int payload = end + PAYLOAD_INFIX.length;
+            if (payload < bytes.length - 1
+                    && Arrays.equals(bytes, start, end, cached.bytes(), 0, cached.bytes().length)
+                    && Arrays.equals(bytes, end, payload, PAYLOAD_INFIX, 0, PAYLOAD_INFIX.length)) {
+                try {
+                    JsonNode node = strict.readTree(bytes, payload, bytes.length - 1 - payload);
+                    return new Payload(node == null ? NullNode.getInstance() : node, cached.columnTypes());
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Map<String, String> columnTypes(byte[] bytes, int start, int end) throws IOException {
+        int hash = 1;
+        for (int i = start; i < end; i++) {
+            hash = 31 * hash + bytes[i];
+        }
+        List<CachedSchema> candidates = schemas.getOrDefault(hash, List.of());
+        for (CachedSchema cached : candidates) {
+            if (Arrays.equals(cached.bytes(), 0, cached.bytes().length, bytes, start, end)) {
+                return cached.columnTypes();
+            }
+        }
+        JsonNode schema = mapper.readTree(bytes, start, end - start);
+        ObjectNode whole = mapper.createObjectNode();
+        whole.set("schema", schema);
+        Map<String, String> types = Map.copyOf(columnTypes(whole));
+        if (schemas.size() >= MAX_CACHED_SCHEMAS) {
+            schemas.clear();
+        }
+        List<CachedSchema> updated = new ArrayList<>(candidates);
+        CachedSchema added = new CachedSchema(Arrays.copyOfRange(bytes, start, end), types);
+        updated.add(added);
+        schemas.put(hash, updated);
+        if (SCHEMA_PREFIX.length == start) {
+            List<CachedSchema> latest = new ArrayList<>(recent);
+            latest.add(0, added);
+            recent = List.copyOf(latest.subList(0, Math.min(latest.size(), RECENT_SCHEMAS)));
+        }
+        return types;
     }
 
     private JsonNode parse(String topic, String part, byte[] bytes) {
@@ -53,10 +171,7 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
     }
 
     /** Column → Connect schema name, from the embedded schema of {@code after} (or {@code before}). */
-    private static Map<String, String> columnTypes(JsonNode whole, JsonNode envelope) {
-        if (whole == envelope) {
-            return Map.of();
-        }
+    private static Map<String, String> columnTypes(JsonNode whole) {
         Map<String, String> types = new HashMap<>();
         for (JsonNode field : whole.get("schema").path("fields")) {
             String name = field.path("field").asText();

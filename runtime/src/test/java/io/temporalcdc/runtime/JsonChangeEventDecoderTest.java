@@ -72,6 +72,29 @@ class JsonChangeEventDecoderTest {
     }
 
     @Test
+    void shouldDecodeTheSameWhetherTheSchemaIsNewOrSeenBefore() {
+        String schema = "{\"type\":\"struct\",\"fields\":[{\"type\":\"struct\",\"fields\":["
+                + "{\"type\":\"int64\",\"name\":\"io.debezium.time.MicroTimestamp\",\"field\":\"start_time\"}],"
+                + "\"field\":\"after\"}]}";
+        String first =
+                "{\"schema\":" + schema + ",\"payload\":{\"op\":\"c\",\"after\":{\"start_time\":1}," + SOURCE + "}}";
+        String second = first.replace("\"start_time\":1}", "\"start_time\":2}");
+        String notTheUsualShape = first.substring(0, first.length() - 1) + ",\"extra\":1}";
+
+        ChangeEvent one = decoder.decode(TOPIC, null, bytes(first));
+        ChangeEvent two = decoder.decode(TOPIC, null, bytes(second));
+
+        assertThat(one.row().get("start_time").asLong()).isEqualTo(1L);
+        assertThat(two.row().get("start_time").asLong()).isEqualTo(2L);
+        assertThat(two.columnTypes()).isEqualTo(one.columnTypes()).containsKey("start_time");
+        assertThat(two.source()).isEqualTo(one.source());
+        // three fields: not a JsonConverter record with a schema, so read as a plain envelope, which has no "op"
+        assertThatThrownBy(() -> decoder.decode(TOPIC, null, bytes(notTheUsualShape)))
+                .isInstanceOf(DecodingException.class)
+                .hasMessageContaining("no \"op\"");
+    }
+
+    @Test
     void shouldTreatNullValueAsTombstone() {
         ChangeEvent event = decoder.decode(TOPIC, bytes("{\"run_id\":\"r1\"}"), null);
 

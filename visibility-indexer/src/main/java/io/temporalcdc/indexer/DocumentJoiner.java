@@ -1,10 +1,6 @@
 package io.temporalcdc.indexer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporalcdc.indexer.version.DocumentVersion;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -22,8 +18,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * executions row.
  */
 final class DocumentJoiner implements Processor<String, byte[], String, byte[]> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String storeName;
     private final IndexerMetrics metrics;
     private ProcessorContext<String, byte[]> context;
@@ -69,17 +63,7 @@ final class DocumentJoiner implements Processor<String, byte[], String, byte[]> 
         if (id == null || state.version == null) {
             return; // custom attributes without their executions row yet: nothing to index
         }
-        ObjectNode document = state.document();
-        byte[] value = document == null ? null : bytes(document);
-        context.forward(
-                new Record<>(id, value, record.timestamp(), DocumentHeaders.of(state.version.asLong(), sourceTsMs)));
-    }
-
-    private static byte[] bytes(ObjectNode document) {
-        try {
-            return JSON.writeValueAsBytes(document);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        context.forward(new Record<>(
+                id, state.document(), record.timestamp(), DocumentHeaders.of(state.version.asLong(), sourceTsMs)));
     }
 }

@@ -12,17 +12,18 @@ import java.util.Map;
 
 /**
  * What the document joiner keeps per visibility row (namespace_id, run_id): the latest change of each table and
- * the version of the document's last write. Stored as compact JSON in the joiner's state store.
+ * the version of the document's last write ({@link Codec} layout 2).
  */
 final class DocumentState {
+    private static final int FORMAT = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The latest change of one table: whether the row exists, its data, where the change stands. */
+    /** The latest change of one table: whether the row exists, its data (JSON), where the change stands. */
     static final class Side {
         boolean exists;
         ChangePosition position;
         String documentId;
-        ObjectNode data;
+        byte[] data;
 
         boolean known() {
             return position != null;
@@ -45,9 +46,7 @@ final class DocumentState {
         if (change.documentId() != null) {
             side.documentId = change.documentId();
         }
-        side.data = change.delete()
-                ? null
-                : change.side() == RowChange.Side.EXECUTIONS ? change.document() : change.attributes();
+        side.data = change.delete() ? null : change.data();
     }
 
     /** Whether nothing is left worth keeping: no executions row and no custom attributes row. */
@@ -59,35 +58,36 @@ final class DocumentState {
      * The document: the executions row's, its {@code SearchAttributes} overlaid with the custom table's attributes
      * (the custom table wins for an attribute both carry); null when the executions row does not exist.
      */
-    ObjectNode document() {
+    byte[] document() {
         if (!executions.exists || executions.data == null) {
             return null;
         }
-        if (!attributes.exists || attributes.data == null || attributes.data.isEmpty()) {
+        if (!attributes.exists || attributes.data == null) {
             return executions.data;
         }
-        ObjectNode document = executions.data.deepCopy();
-        JsonNode own = document.get("SearchAttributes");
-        ObjectNode merged = own instanceof ObjectNode o ? o : document.putObject("SearchAttributes");
-        for (Iterator<Map.Entry<String, JsonNode>> it = attributes.data.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> attribute = it.next();
-            merged.set(attribute.getKey(), attribute.getValue());
+        try {
+            JsonNode custom = JSON.readTree(attributes.data);
+            if (custom.isEmpty()) {
+                return executions.data;
+            }
+            ObjectNode document = (ObjectNode) JSON.readTree(executions.data);
+            JsonNode own = document.get("SearchAttributes");
+            ObjectNode merged = own instanceof ObjectNode o ? o : document.putObject("SearchAttributes");
+            for (Iterator<Map.Entry<String, JsonNode>> it = custom.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> attribute = it.next();
+                merged.set(attribute.getKey(), attribute.getValue());
+            }
+            return JSON.writeValueAsBytes(document);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable document in the joiner's state", e);
         }
-        return document;
     }
 
     byte[] encode() {
-        ObjectNode node = JSON.createObjectNode();
-        if (version != null) {
-            node.put("v", version.asLong());
-        }
-        node.set("e", encode(executions));
-        node.set("c", encode(attributes));
-        try {
-            return JSON.writeValueAsBytes(node);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Codec.Writer out = new Codec.Writer(FORMAT).number(version == null ? -1 : version.asLong());
+        encode(out, executions);
+        encode(out, attributes);
+        return out.bytes();
     }
 
     static DocumentState decode(byte[] bytes) {
@@ -95,40 +95,22 @@ final class DocumentState {
         if (bytes == null) {
             return state;
         }
-        try {
-            JsonNode node = JSON.readTree(bytes);
-            state.version =
-                    node.hasNonNull("v") ? DocumentVersion.of(node.get("v").asLong()) : null;
-            decode(node.get("e"), state.executions);
-            decode(node.get("c"), state.attributes);
-            return state;
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable document state", e);
-        }
+        Codec.Reader in = new Codec.Reader(bytes, FORMAT, "the joiner's state");
+        long version = in.number();
+        state.version = version < 0 ? null : DocumentVersion.of(version);
+        decode(in, state.executions);
+        decode(in, state.attributes);
+        return state;
     }
 
-    private static ObjectNode encode(Side side) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("x", side.exists);
-        if (side.position != null) {
-            node.set("p", Positions.encode(side.position));
-        }
-        if (side.documentId != null) {
-            node.put("id", side.documentId);
-        }
-        if (side.data != null) {
-            node.set("data", side.data);
-        }
-        return node;
+    private static void encode(Codec.Writer out, Side side) {
+        out.bool(side.exists).position(side.position).text(side.documentId).blob(side.data);
     }
 
-    private static void decode(JsonNode node, Side side) {
-        if (node == null) {
-            return;
-        }
-        side.exists = node.path("x").asBoolean();
-        side.position = Positions.decode(node.get("p"));
-        side.documentId = node.hasNonNull("id") ? node.get("id").asText() : null;
-        side.data = node.get("data") instanceof ObjectNode data ? data : null;
+    private static void decode(Codec.Reader in, Side side) {
+        side.exists = in.bool();
+        side.position = in.position();
+        side.documentId = in.text();
+        side.data = in.blob();
     }
 }

@@ -1,11 +1,14 @@
 package io.temporalcdc.indexer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporalcdc.indexer.version.ChangePosition;
 import io.temporalcdc.indexer.version.DocumentVersion;
 import io.temporalcdc.indexer.version.VersionEpochs;
 import io.temporalcdc.runtime.ChangeEvent;
 import io.temporalcdc.runtime.ChangeEventDecoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -24,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RowChangeMapper implements Processor<byte[], byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(RowChangeMapper.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RowChange.Side side;
     private final String sourceTopic;
@@ -79,13 +83,13 @@ final class RowChangeMapper implements Processor<byte[], byte[], String, byte[]>
         JsonNode row = event.row();
         if (side == RowChange.Side.EXECUTIONS) {
             if (delete) {
-                return new RowChange(side, true, position, event.source().tsMs(), mapper.documentId(row), null, null);
+                return new RowChange(side, true, position, event.source().tsMs(), mapper.documentId(row), null);
             }
             VisibilityDocument document = mapper.toDocument(row, event.columnTypes());
-            return new RowChange(side, false, position, event.source().tsMs(), document.id(), document.source(), null);
+            return new RowChange(side, false, position, event.source().tsMs(), document.id(), json(document.source()));
         }
         if (delete) {
-            return new RowChange(side, true, position, event.source().tsMs(), null, null, null);
+            return new RowChange(side, true, position, event.source().tsMs(), null, null);
         }
         JsonNode values = new RowColumns(row).json(VisibilityDocumentMapper.SEARCH_ATTRIBUTES);
         if (values == null) {
@@ -97,9 +101,16 @@ final class RowChangeMapper implements Processor<byte[], byte[], String, byte[]>
                 position,
                 event.source().tsMs(),
                 null,
-                null,
-                mapper.typedAttributes(
-                        values, "custom_search_attributes." + VisibilityDocumentMapper.SEARCH_ATTRIBUTES));
+                json(mapper.typedAttributes(
+                        values, "custom_search_attributes." + VisibilityDocumentMapper.SEARCH_ATTRIBUTES)));
+    }
+
+    private static byte[] json(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private ChangePosition position(ChangeEvent event) {

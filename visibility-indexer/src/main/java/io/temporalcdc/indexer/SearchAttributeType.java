@@ -32,6 +32,10 @@ public enum SearchAttributeType {
     KEYWORD_LIST("KeywordList");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** The usual form, checked before the formatters: {@code 2024-03-01T10:15:30.000120Z}. */
+    private static final java.util.regex.Pattern UTC_DATETIME = java.util.regex.Pattern.compile(
+            "\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?Z");
+
     private static final List<DateTimeFormatter> DATETIME_FORMATS = List.of(
             DateTimeFormatter.ISO_OFFSET_DATE_TIME,
             DateTimeFormatter.ISO_LOCAL_DATE_TIME,
@@ -176,6 +180,9 @@ public enum SearchAttributeType {
         }
         // kept as written: Elasticsearch's strict_date_optional_time_nanos reads every form accepted here
         String text = value.textValue();
+        if (UTC_DATETIME.matcher(text).matches()) {
+            return text;
+        }
         for (DateTimeFormatter format : DATETIME_FORMATS) {
             try {
                 format.parse(text);

@@ -316,6 +316,8 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
         // the two tables' order relative to each other does not matter (each row's own order does): never wait for
         // the quieter topic
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // decoding and mapping take a core at full speed: two threads share the tasks (one per partition and stage)
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
         props.putAll(kafkaClientProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
         props.putAll(ConfigSources.withPrefix(settings, STREAMS_PREFIX));

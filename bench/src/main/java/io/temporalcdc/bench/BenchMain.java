@@ -1,0 +1,94 @@
+package io.temporalcdc.bench;
+
+import io.temporalcdc.schemas.SchemaMigrator;
+import io.temporalcdc.testsupport.LocalStack;
+import io.temporalcdc.testsupport.StackOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/bench}: starts the local stack, runs the scenarios and writes a markdown report in which every figure
+ * stands next to the ceiling of the system beneath it, measured in the same run on the same node. A report, not a
+ * gate: the exit code says only whether the scenarios ran.
+ */
+@Command(
+        name = "bin/bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmarks each stage of the pipeline against the ceiling beneath it and writes a report.")
+public final class BenchMain implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(BenchMain.class);
+
+    @Option(
+            names = "--records",
+            defaultValue = "100000",
+            description = "Change records pre-filled for the indexer-alone scenario (default ${DEFAULT-VALUE}).")
+    long records;
+
+    @Option(
+            names = "--burst",
+            defaultValue = "20000",
+            description = "Rows committed in one transaction in the burst scenario (default ${DEFAULT-VALUE}).")
+    int burst;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "1000",
+            description = "Visibility changes per second in the steady scenario (default ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(
+            names = "--duration",
+            defaultValue = "60",
+            description = "Seconds of steady load (default ${DEFAULT-VALUE}).")
+    int duration;
+
+    @Option(
+            names = "--scenarios",
+            split = ",",
+            defaultValue = "alone,burst,steady",
+            description = "Which scenarios to run: alone, burst, steady (default ${DEFAULT-VALUE}).")
+    List<String> scenarios;
+
+    @Option(
+            names = "--report",
+            defaultValue = "bench/target/bench-report.md",
+            description = "Where the markdown report goes (default ${DEFAULT-VALUE}).")
+    Path report;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Report out = new Report(records, burst, rate, duration);
+        try (LocalStack stack = LocalStack.start(StackOptions.defaults()
+                .withBaseDir(Path.of(".stack", "bench"))
+                .withStartTimeout(Duration.ofMinutes(5)))) {
+            SchemaMigrator.migrate(stack.postgres().jdbcUrl(), null, null);
+            Scenarios run = new Scenarios(stack, stack.runDir().resolve("apps"), out);
+            if (scenarios.contains("alone")) {
+                run.indexerAlone(records);
+            }
+            if (scenarios.contains("burst")) {
+                run.burst(burst);
+            }
+            if (scenarios.contains("steady")) {
+                run.steady(rate, duration);
+            }
+        }
+        Files.createDirectories(report.toAbsolutePath().getParent());
+        Files.writeString(report, out.markdown());
+        LOG.info("Report written to {}", report.toAbsolutePath());
+        System.out.println(out.markdown());
+        return 0;
+    }
+}

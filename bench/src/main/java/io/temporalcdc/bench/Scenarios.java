@@ -1,0 +1,378 @@
+package io.temporalcdc.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporalcdc.demo.Deployable;
+import io.temporalcdc.demo.ExpectedDocuments;
+import io.temporalcdc.demo.Pipeline;
+import io.temporalcdc.demo.PipelineSettings;
+import io.temporalcdc.demo.PrometheusText;
+import io.temporalcdc.testsupport.LocalStack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The scenarios, each on its own topics, slot, application id, index and namespace. */
+final class Scenarios {
+    private static final Logger LOG = LoggerFactory.getLogger(Scenarios.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BULK = 500;
+    private static final String INDEXED = "visibility_indexer_documents_indexed_total";
+    private static final String LATENCY = "visibility_indexer_commit_to_indexed_seconds";
+    private static final String CDC_LATENCY = "cdc_source_commit_to_kafka_seconds";
+    private static final Duration LONG_WAIT = Duration.ofMinutes(15);
+
+    private final LocalStack stack;
+    private final Path logDir;
+    private final Report report;
+    private final Es es;
+    private final Workload workload;
+
+    Scenarios(LocalStack stack, Path logDir, Report report) {
+        this.stack = stack;
+        this.logDir = logDir;
+        this.report = report;
+        this.es = new Es(stack.elasticsearch().url());
+        this.workload = new Workload(stack.postgres().jdbcUrl());
+    }
+
+    /** The indexer alone on a pre-filled change topic, against raw {@code _bulk} of the same documents. */
+    void indexerAlone(long records) throws Exception {
+        PipelineSettings s = settings("bench-alone");
+        String namespace = "bench-alone";
+        try (Deployable cdc = cdcSource(s)) {
+            cdc.start(Pipeline.READY_TIMEOUT);
+            long start = System.nanoTime();
+            workload.insertInBatches(namespace, records, 5_000);
+            double inserted = seconds(start);
+            await("the change topic holds " + records + " records", () -> endOffsets(s.visibilityTopic()) >= records);
+            double captured = seconds(start);
+            report.row(
+                    "cdc-source, " + records + " rows in transactions of 5,000",
+                    rate(records, captured) + " changes/s into Kafka",
+                    "PostgreSQL inserted them at " + rate(records, inserted) + " rows/s",
+                    inserted / captured,
+                    "(context)");
+        }
+        List<Map.Entry<String, ObjectNode>> docs = documents(namespace);
+        warmUp(docs);
+        double sequential = ceiling(s.indexPrefix() + "_ceiling1", docs, 1);
+        double parallel = ceiling(s.indexPrefix() + "_ceiling4", docs, 4);
+        try (Deployable indexer = new Deployable("visibility-indexer", Pipeline.indexerSettings(s), logDir)) {
+            indexer.start(Pipeline.READY_TIMEOUT);
+            long start = System.nanoTime();
+            RssSampler rss = RssSampler.start(indexer.process().pid());
+            long[] lastLog = {System.nanoTime()};
+            await("the indexer acknowledged " + records + " documents", Duration.ofMillis(250), () -> {
+                long indexed = indexed(indexer);
+                if (System.nanoTime() - lastLog[0] > 2_000_000_000L) {
+                    lastLog[0] = System.nanoTime();
+                    LOG.info(
+                            "{} s: row changes repartitioned {}, documents written {}, acknowledged {}",
+                            String.format("%.1f", seconds(start)),
+                            endOffsets(s.applicationId() + "-row-changes-repartition"),
+                            endOffsets(io.temporalcdc.schemas.Topics.visibilityDocuments(s.topicPrefix())),
+                            indexed);
+                }
+                return indexed >= records;
+            });
+            double took = seconds(start);
+            rss.stop();
+            double best = Math.min(sequential, parallel);
+            report.row(
+                    "indexer alone, pre-filled topic of " + records + " change records",
+                    rate(records, took) + " docs/s (" + String.format("%.1f", took) + " s)",
+                    "raw _bulk of the same documents, " + BULK + " per request: " + rate(records, sequential)
+                            + " docs/s one request at a time, " + rate(records, parallel) + " docs/s 4 in flight",
+                    best / took,
+                    "≥ 0.8×");
+            report.note("indexer alone: RSS max " + rss.maxMiB() + " MiB, mean " + rss.meanMiB()
+                    + " MiB while catching up;" + " the ratio is against the faster of the two raw _bulk runs.");
+        }
+    }
+
+    /** A burst of rows committed in one transaction: commit → all searchable, against raw {@code _bulk}. */
+    void burst(int rows) throws Exception {
+        PipelineSettings s = settings("bench-burst");
+        try (Deployable cdc = cdcSource(s);
+                Deployable indexer = new Deployable("visibility-indexer", Pipeline.indexerSettings(s), logDir)) {
+            cdc.start(Pipeline.READY_TIMEOUT);
+            indexer.start(Pipeline.READY_TIMEOUT);
+            // a smaller burst first, so the JVMs are warm as they are in a running deployment
+            String warm = "bench-burst-warm";
+            workload.insert(warm, 0, rows / 4 - 1);
+            await("the warm-up burst is searchable", () -> es.countNamespace(s.indexPrefix(), warm) >= rows / 4);
+
+            String namespace = "bench-burst";
+            workload.insert(namespace, 0, rows - 1);
+            long committed = System.nanoTime();
+            await("the burst is searchable", () -> es.countNamespace(s.indexPrefix(), namespace) >= rows);
+            double pipeline = seconds(committed);
+
+            List<Map.Entry<String, ObjectNode>> docs = documents(namespace);
+            String index = s.indexPrefix() + "_ceiling";
+            es.createIndex(index, 1, 0, "1s");
+            long start = System.nanoTime();
+            es.bulk(index, docs, BULK, 1);
+            await("the raw _bulk burst is searchable", () -> es.count(index) >= rows);
+            double ceiling = seconds(start);
+            report.row(
+                    "burst of " + rows + " rows in one transaction, commit → all searchable",
+                    String.format("%.2f s (%s docs/s)", pipeline, rate(rows, pipeline)),
+                    String.format(
+                            "raw _bulk of the same documents until searchable: %.2f s (%s docs/s)",
+                            ceiling, rate(rows, ceiling)),
+                    ceiling / pipeline,
+                    "≥ 0.5×");
+        }
+    }
+
+    /** Steady load through the whole pipeline: commit → acknowledged latency, next to commit → Kafka beneath it. */
+    void steady(int rate, int seconds) throws Exception {
+        PipelineSettings s = settings("bench-steady");
+        int warmUp = 30;
+        try (Deployable cdc = cdcSource(s);
+                Deployable indexer = new Deployable("visibility-indexer", Pipeline.indexerSettings(s), logDir)) {
+            cdc.start(Pipeline.READY_TIMEOUT);
+            indexer.start(Pipeline.READY_TIMEOUT);
+            CompletableFuture<Long> load = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return workload.steady("bench-steady", rate, warmUp + seconds, 10, 4);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            TimeUnit.SECONDS.sleep(warmUp);
+            RssSampler rss = RssSampler.start(indexer.process().pid());
+            List<double[]> samples = new ArrayList<>();
+            while (!load.isDone()) {
+                TimeUnit.SECONDS.sleep(5);
+                String metrics = indexer.metrics();
+                samples.add(new double[] {
+                    value(PrometheusText.quantile(metrics, LATENCY, "0.5")),
+                    value(PrometheusText.quantile(metrics, LATENCY, "0.99")),
+                    value(PrometheusText.sum(metrics, LATENCY + "_max")),
+                    value(PrometheusText.quantile(cdc.metrics(), CDC_LATENCY, "0.99"))
+                });
+                double[] last = samples.get(samples.size() - 1);
+                LOG.info(
+                        "steady: commit→acknowledged p50 {} ms p99 {} ms max {} ms; commit→Kafka p99 {} ms; RSS {} MiB",
+                        Math.round(last[0] * 1000),
+                        Math.round(last[1] * 1000),
+                        Math.round(last[2] * 1000),
+                        Math.round(last[3] * 1000),
+                        rss.maxMiB());
+            }
+            long changes = load.join();
+            rss.stop();
+            double p50 = median(samples, 0);
+            double p99 = worst(samples, 1);
+            double max = worst(samples, 2);
+            double cdcP99 = worst(samples, 3);
+            report.row(
+                    rate + " visibility changes/s for " + seconds + " s (" + changes
+                            + " changes), commit → acknowledged",
+                    String.format("p50 %.0f ms, p99 %.0f ms, max %.0f ms", p50 * 1000, p99 * 1000, max * 1000),
+                    String.format("cdc-source commit → Kafka p99 %.0f ms", cdcP99 * 1000),
+                    Double.NaN,
+                    "p99 ≤ 1 s");
+            report.row(
+                    "indexer RSS at " + rate + " changes/s",
+                    rss.maxMiB() + " MiB max, " + rss.meanMiB() + " MiB mean",
+                    "heap limit 384 MiB (-Xmx)",
+                    Double.NaN,
+                    "≤ 600 MB");
+            report.note("steady: p50 is the median and p99/max the worst of the 5-s samples of the indexer's"
+                    + " commit→acknowledged timer (a ~30 s window), after a " + warmUp + " s warm-up.");
+        }
+    }
+
+    private PipelineSettings settings(String name) throws IOException {
+        Files.createDirectories(logDir);
+        return PipelineSettings.named(
+                name,
+                stack.postgres().jdbcUrl(),
+                stack.kafka().bootstrapServers(),
+                stack.elasticsearch().url(),
+                logDir);
+    }
+
+    private Deployable cdcSource(PipelineSettings s) {
+        List<String> settings = new ArrayList<>(Pipeline.cdcSourceSettings(s));
+        // each scenario's slot starts where it is created: earlier scenarios' rows are not snapshotted again
+        settings.add("debezium.snapshot.mode=no_data");
+        return new Deployable("cdc-source", settings, logDir);
+    }
+
+    private List<Map.Entry<String, ObjectNode>> documents(String namespace) throws Exception {
+        Map<String, ObjectNode> expected =
+                new ExpectedDocuments(stack.postgres().jdbcUrl(), JSON, "namespace_id = '" + namespace + "'").load();
+        return new ArrayList<>(expected.entrySet());
+    }
+
+    /** Elasticsearch indexes a few batches into a scratch index first, so no measurement meets it cold. */
+    private void warmUp(List<Map.Entry<String, ObjectNode>> docs) throws Exception {
+        String index = "bench-warm-up-" + System.nanoTime();
+        es.createIndex(index, 1, 0, "1s");
+        es.bulk(index, docs.subList(0, Math.min(docs.size(), 20_000)), BULK, 2);
+    }
+
+    private double ceiling(String index, List<Map.Entry<String, ObjectNode>> docs, int inFlight) throws Exception {
+        es.createIndex(index, 1, 0, "1s");
+        double took = es.bulk(index, docs, BULK, inFlight);
+        LOG.info("raw _bulk, {} in flight: {} docs in {} s", inFlight, docs.size(), took);
+        return took;
+    }
+
+    private long indexed(Deployable indexer) {
+        return (long) value(PrometheusText.sum(indexer.metrics(), INDEXED));
+    }
+
+    private long endOffsets(String topic) throws Exception {
+        try (Admin admin = Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
+            var description =
+                    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            description
+                    .partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream()
+                    .mapToLong(o -> o.offset())
+                    .sum();
+        }
+    }
+
+    private interface Check {
+        boolean done() throws Exception;
+    }
+
+    private static void await(String what, Check check) throws Exception {
+        await(what, Duration.ofMillis(20), check);
+    }
+
+    /** Polls {@code check} every {@code interval} (a /metrics scrape costs the app CPU: not too often). */
+    private static void await(String what, Duration interval, Check check) throws Exception {
+        long deadline = System.nanoTime() + LONG_WAIT.toNanos();
+        long lastLog = System.nanoTime();
+        while (!check.done()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out waiting until " + what);
+            }
+            if (System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(10)) {
+                LOG.info("waiting until {}", what);
+                lastLog = System.nanoTime();
+            }
+            TimeUnit.MILLISECONDS.sleep(interval.toMillis());
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static String rate(long count, double seconds) {
+        return String.format("%,.0f", count / seconds);
+    }
+
+    private static double value(OptionalDouble value) {
+        return value.isPresent() ? value.getAsDouble() : Double.NaN;
+    }
+
+    private static double median(List<double[]> samples, int column) {
+        double[] values = samples.stream()
+                .mapToDouble(s -> s[column])
+                .filter(v -> !Double.isNaN(v))
+                .sorted()
+                .toArray();
+        return values.length == 0 ? Double.NaN : values[values.length / 2];
+    }
+
+    private static double worst(List<double[]> samples, int column) {
+        return samples.stream()
+                .mapToDouble(s -> s[column])
+                .filter(v -> !Double.isNaN(v))
+                .max()
+                .orElse(Double.NaN);
+    }
+
+    /** Samples a process's resident memory ({@code VmRSS}) every 500 ms. */
+    static final class RssSampler {
+        private final long pid;
+        private final Thread thread;
+        private volatile boolean running = true;
+        private long max;
+        private long total;
+        private long count;
+
+        private RssSampler(long pid) {
+            this.pid = pid;
+            this.thread = new Thread(this::sample, "rss-" + pid);
+            this.thread.setDaemon(true);
+        }
+
+        static RssSampler start(long pid) {
+            RssSampler sampler = new RssSampler(pid);
+            sampler.thread.start();
+            return sampler;
+        }
+
+        private void sample() {
+            while (running) {
+                long kib = rssKib(pid);
+                synchronized (this) {
+                    if (kib > 0) {
+                        max = Math.max(max, kib);
+                        total += kib;
+                        count++;
+                    }
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        void stop() {
+            running = false;
+            thread.interrupt();
+        }
+
+        synchronized long maxMiB() {
+            return max / 1024;
+        }
+
+        synchronized long meanMiB() {
+            return count == 0 ? 0 : total / count / 1024;
+        }
+
+        private static long rssKib(long pid) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                return -1;
+            }
+            return -1;
+        }
+    }
+}
