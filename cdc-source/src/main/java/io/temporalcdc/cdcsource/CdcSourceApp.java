@@ -8,6 +8,7 @@ import io.temporalcdc.runtime.KafkaTopics;
 import io.temporalcdc.runtime.Preflight;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -41,12 +42,15 @@ public final class CdcSourceApp {
         final CdcSourceConfig config = new CdcSourceConfig(settings);
         Preflight.kafka(CdcSourceConfig.KAFKA_BOOTSTRAP_SERVERS, config.kafkaClientProps(), KAFKA_PREFLIGHT_TIMEOUT);
         final PostgresPreflight.Catalog catalog = new PostgresPreflight(config).run();
+        final List<KafkaTopics.Spec> topics = ChangeTopics.of(config, catalog.tables());
         Preflight.check(CdcSourceConfig.KAFKA_BOOTSTRAP_SERVERS, "creating the change topics", () -> {
-            KafkaTopics.ensure(config.kafkaClientProps(), ChangeTopics.of(config, catalog.tables()));
+            KafkaTopics.ensure(config.kafkaClientProps(), topics);
             return null;
         });
         final Producer<byte[], byte[]> producer =
                 new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer());
+        // the producer learns every topic's partitions now, not one metadata round trip per topic on the first change
+        topics.forEach(topic -> producer.partitionsFor(topic.name()));
         final KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
         final ConnectRecordSerializer serializer = serializer(config);
         try {

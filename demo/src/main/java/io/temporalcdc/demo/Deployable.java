@@ -32,7 +32,7 @@ public final class Deployable implements AutoCloseable {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final String module;
+    private final String name;
     private final List<String> settings;
     private final Path logDir;
     private final Path jar;
@@ -41,23 +41,32 @@ public final class Deployable implements AutoCloseable {
     private volatile JavaApp process;
 
     public Deployable(String module, List<String> settings, Path logDir) {
-        this.module = module;
+        this(module, module, settings, logDir);
+    }
+
+    /**
+     * A second instance of a module needs its own {@code name}: it names the log files and the jar's copy.
+     *
+     * @param settings the app's key=value arguments
+     */
+    public Deployable(String module, String name, List<String> settings, Path logDir) {
+        this.name = name;
         this.settings = List.copyOf(settings);
         this.logDir = logDir;
-        this.jar = snapshot(JavaApp.jarOf(module), logDir.resolve(module + ".jar"));
+        this.jar = snapshot(JavaApp.jarOf(module), logDir.resolve(name + ".jar"));
         this.httpPort = freePort();
     }
 
     /** Starts the process (a new log file per start) and waits until /health says UP. */
     public synchronized void start(Duration readyTimeout) {
         if (process != null && process.isAlive()) {
-            throw new IllegalStateException(module + " is already running (pid " + process.pid() + ")");
+            throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
         }
         List<String> args = new ArrayList<>(settings);
         args.add("http.port=" + httpPort);
-        Path log = logDir.resolve(module + "-" + (++starts) + ".log");
-        LOG.info("Starting {} (log {})", module, log);
-        process = JavaApp.start(module, jar, jvmOptions(), args, Map.of(), log);
+        Path log = logDir.resolve(name + "-" + (++starts) + ".log");
+        LOG.info("Starting {} (log {})", name, log);
+        process = JavaApp.start(name, jar, jvmOptions(), args, Map.of(), log);
         awaitHealthy(readyTimeout);
     }
 
@@ -73,7 +82,7 @@ public final class Deployable implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook, no flush, no offset commit. */
     public synchronized void kill() {
-        LOG.info("Killing {} (pid {}) with SIGKILL", module, process.pid());
+        LOG.info("Killing {} (pid {}) with SIGKILL", name, process.pid());
         process.kill();
     }
 
@@ -103,7 +112,7 @@ public final class Deployable implements AutoCloseable {
     public synchronized void close() {
         if (process != null && process.isAlive()) {
             int code = process.terminate(Duration.ofSeconds(20));
-            LOG.info("{} stopped with exit code {}", module, code);
+            LOG.info("{} stopped with exit code {}", name, code);
         }
     }
 
@@ -112,15 +121,15 @@ public final class Deployable implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(
-                        module + " exited during start-up:\n" + String.join("\n", process.lastLines(30)));
+                        name + " exited during start-up:\n" + String.join("\n", process.lastLines(30)));
             }
             if (isHealthy()) {
-                LOG.info("{} is UP (pid {}, http port {})", module, process.pid(), httpPort);
+                LOG.info("{} is UP (pid {}, http port {})", name, process.pid(), httpPort);
                 return;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
         }
-        throw new IllegalStateException(module + " did not report UP on /health within " + timeout + ":\n"
+        throw new IllegalStateException(name + " did not report UP on /health within " + timeout + ":\n"
                 + String.join("\n", process.lastLines(30)));
     }
 
@@ -131,7 +140,7 @@ public final class Deployable implements AutoCloseable {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for " + module, e);
+            throw new IllegalStateException("interrupted while waiting for " + name, e);
         }
     }
 

@@ -3,8 +3,17 @@ package io.temporalcdc.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.temporalcdc.schemas.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,9 +32,54 @@ class CrashRecoveryIT {
         crashAndRecover("crash-source", Pipeline::cdcSource);
     }
 
+    /**
+     * Two indexer instances share the work (six partitions per topic, one application id); one of them is killed
+     * mid-stream and started again while rows keep changing: the survivor takes its partitions over, and at the end
+     * the index equals the table with nothing dead-lettered.
+     */
     @Test
-    void shouldConvergeAfterIndexerIsKilledUnderLoad() throws Exception {
-        crashAndRecover("crash-indexer", Pipeline::indexer);
+    void shouldConvergeWithTwoIndexersWhenOneIsKilledUnderLoad() throws Exception {
+        PipelineSettings settings = Pipelines.freshSettings("crash-two");
+        List<String> secondSettings = new ArrayList<>(Pipeline.indexerSettings(settings));
+        secondSettings.replaceAll(s -> s.startsWith("streams.state.dir=") ? s + "-second" : s);
+        try (Pipeline pipeline = Pipeline.start(settings);
+                Deployable second = new Deployable(
+                        "visibility-indexer", "visibility-indexer-second", secondSettings, settings.logDir());
+                WorkloadGenerator writer = new WorkloadGenerator(settings.jdbcUrl(), WORKFLOWS_PER_SECOND, 2);
+                PipelineProbe probe = new PipelineProbe(pipeline)) {
+            second.start(Pipeline.READY_TIMEOUT);
+            writer.start();
+            awaitMoreChanges(writer, 0);
+            long beforeKill = writer.rowsChanged();
+
+            second.kill();
+            assertThat(second.process().isAlive()).isFalse();
+            awaitMoreChanges(writer, beforeKill);
+            second.start(Pipeline.READY_TIMEOUT);
+            awaitMoreChanges(writer, writer.rowsChanged());
+            writer.stop();
+
+            assertThat(writer.failures()).isZero();
+            awaitClean(pipeline, probe);
+            assertThat(deadLetters(settings)).isZero();
+        }
+    }
+
+    private static long deadLetters(PipelineSettings settings) throws Exception {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers()))) {
+            String topic = Topics.visibilityIndexerDlq(settings.topicPrefix());
+            var partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream()
+                    .mapToLong(o -> o.offset())
+                    .sum();
+        }
     }
 
     private static void crashAndRecover(String name, Function<Pipeline, Deployable> victim) throws Exception {
@@ -46,16 +100,18 @@ class CrashRecoveryIT {
 
             assertThat(writer.rowsChanged()).isGreaterThan(3 * CHANGES_PER_PHASE);
             assertThat(writer.failures()).isZero();
-            VisibilityComparator comparator = Pipelines.comparator(pipeline);
-            await().atMost(DRAIN).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
-                assertThat(probe.consumerLag()).hasValue(0);
-                ComparisonReport report = comparator.compare();
-                assertThat(report.isClean())
-                        .as(String.join("\n", report.summary()))
-                        .isTrue();
-                assertThat(report.rows()).isGreaterThan(100);
-            });
+            awaitClean(pipeline, probe);
         }
+    }
+
+    private static void awaitClean(Pipeline pipeline, PipelineProbe probe) {
+        VisibilityComparator comparator = Pipelines.comparator(pipeline);
+        await().atMost(DRAIN).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+            assertThat(probe.consumerLag()).hasValue(0);
+            ComparisonReport report = comparator.compare();
+            assertThat(report.isClean()).as(String.join("\n", report.summary())).isTrue();
+            assertThat(report.rows()).isGreaterThan(100);
+        });
     }
 
     private static void awaitMoreChanges(WorkloadGenerator writer, long from) {

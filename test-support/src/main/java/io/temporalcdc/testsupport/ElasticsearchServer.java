@@ -70,6 +70,8 @@ final class ElasticsearchServer implements Elasticsearch, Server {
         Path launchLog = runDir.resolve("elasticsearch-launch.log");
         try {
             prepareDirs();
+            // a restart (same run dir, port and data) starts a new launch log
+            Files.deleteIfExists(launchLog);
             Files.createFile(launchLog);
         } catch (IOException e) {
             throw new StackException("Elasticsearch run dir " + dir + " cannot be prepared: " + e, e);

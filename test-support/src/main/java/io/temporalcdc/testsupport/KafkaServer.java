@@ -73,18 +73,21 @@ final class KafkaServer implements Kafka, Server {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("log4j2.properties"), BuildInfo.brokerLog4j());
             Files.writeString(properties, serverProperties());
-            Procs.run(
-                    "Kafka storage format",
-                    java(
-                            "kafka.tools.StorageTool",
-                            "format",
-                            "-t",
-                            Uuid.randomUuid().toString(),
-                            "-c",
-                            properties.toString()),
-                    Map.of(),
-                    dir.resolve("format.log"),
-                    timeout);
+            if (!Files.exists(dir.resolve("data").resolve("meta.properties"))) {
+                // a restart on the same data keeps it: only a new log dir is formatted
+                Procs.run(
+                        "Kafka storage format",
+                        java(
+                                "kafka.tools.StorageTool",
+                                "format",
+                                "-t",
+                                Uuid.randomUuid().toString(),
+                                "-c",
+                                properties.toString()),
+                        Map.of(),
+                        dir.resolve("format.log"),
+                        timeout);
+            }
             process = new ProcessBuilder(java("kafka.Kafka", properties.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(
