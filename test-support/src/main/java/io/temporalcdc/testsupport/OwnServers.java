@@ -27,7 +27,8 @@ public final class OwnServers implements AutoCloseable {
     }
 
     /** Starts both in a new run dir under {@code baseDir} (leftovers of crashed runs there are cleaned up first). */
-    public static OwnServers start(Path baseDir) {
+    public static OwnServers start(Path base) {
+        Path baseDir = base.toAbsolutePath().normalize();
         Leftovers.clean(baseDir, 2);
         Path runDir;
         try {
