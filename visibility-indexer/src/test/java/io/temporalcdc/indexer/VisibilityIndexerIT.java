@@ -76,7 +76,9 @@ class VisibilityIndexerIT {
                         INDEX_PREFIX,
                         Names.unique("vis-it-app"),
                         "streams.consumer.auto.offset.reset",
-                        "earliest"),
+                        "earliest",
+                        "search.attributes",
+                        VisibilityIndexerConfig.SEED_ATTRIBUTES + ",CustomerTier:Keyword,RetryCount:Int"),
                 ctx);
         await().atMost(WAIT).untilAsserted(() -> assertThat(ctx.isReady()).isTrue());
     }
@@ -98,6 +100,34 @@ class VisibilityIndexerIT {
 
     private static void send(byte[] key, byte[] value) throws Exception {
         producer.send(new ProducerRecord<>(SOURCE_TOPIC, key, value)).get();
+    }
+
+    private static void sendCustom(byte[] key, byte[] value) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.visibilityCustomSearchAttributes(TOPIC_PREFIX), key, value))
+                .get();
+    }
+
+    private static void customUpsert(String op, Row row, String attributes, long lsn) throws Exception {
+        sendCustom(
+                DebeziumRecords.customKey(row, true),
+                DebeziumRecords.customUpsert(
+                        op, row, attributes, new DebeziumRecords.At(-1, lsn, System.currentTimeMillis()), true));
+    }
+
+    /** The documents whose {@code SearchAttributes.<attribute>} is the keyword {@code value}. */
+    private static List<String> searchByAttribute(String attribute, String value) throws Exception {
+        es.post("/" + INDEX_PREFIX + "/_refresh", "", "application/json");
+        JsonNode hits = es.post(
+                        "/" + INDEX_PREFIX + "/_search",
+                        "{\"query\":{\"term\":{\"SearchAttributes." + attribute + "\":" + JSON.writeValueAsString(value)
+                                + "}}}",
+                        "application/json")
+                .json()
+                .path("hits")
+                .path("hits");
+        List<String> ids = new ArrayList<>();
+        hits.forEach(hit -> ids.add(hit.path("_id").asText()));
+        return ids;
     }
 
     private static void upsert(String op, Row row, long version) throws Exception {
@@ -275,12 +305,91 @@ class VisibilityIndexerIT {
     }
 
     @Test
-    void shouldCreateTheIndexWithTheSeedMapping() {
+    void shouldJoinCustomSearchAttributesArrivingAfterTheirRowAndFollowTheirUpdatesAndDelete() throws Exception {
+        Row row = newRow();
+        long created = nextLsn();
+        upsert("c", row, created);
+        awaitDocument(id(row), created);
+
+        customUpsert("c", row, "{\"CustomerTier\":\"platinum\",\"CustomKeywordField\":\"from-custom\"}", nextLsn());
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(searchByAttribute("CustomerTier", "platinum"))
+                        .containsExactly(id(row)));
+        JsonNode attributes = es.document(INDEX_PREFIX, id(row)).path("_source").path("SearchAttributes");
+        assertThat(attributes.path("CustomKeywordField").asText()).isEqualTo("from-custom");
+        assertThat(attributes.path("CustomIntField").asInt()).isEqualTo(7);
+
+        customUpsert("u", row, "{\"CustomerTier\":\"gold-" + id(row) + "\"}", nextLsn());
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(searchByAttribute("CustomerTier", "gold-" + id(row)))
+                        .containsExactly(id(row)));
+        sendCustom(
+                DebeziumRecords.customKey(row, true),
+                DebeziumRecords.customDelete(
+                        row, "{}", new DebeziumRecords.At(-1, nextLsn(), System.currentTimeMillis()), true));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(es.document(INDEX_PREFIX, id(row))
+                                .path("_source")
+                                .path("SearchAttributes")
+                                .has("CustomerTier"))
+                        .isFalse());
+        assertThat(es.document(INDEX_PREFIX, id(row))
+                        .path("_source")
+                        .path("SearchAttributes")
+                        .path("CustomKeywordField")
+                        .asText())
+                .isEqualTo("gold");
+    }
+
+    @Test
+    void shouldKeepCustomSearchAttributesArrivingFirstUntilTheirRowIsIndexed() throws Exception {
+        Row row = newRow();
+        String tier = "early-" + UUID.randomUUID();
+        customUpsert("c", row, "{\"CustomerTier\":\"" + tier + "\",\"RetryCount\":\"3\"}", nextLsn());
+
+        upsert("c", row, nextLsn());
+
+        await().atMost(WAIT)
+                .untilAsserted(() ->
+                        assertThat(searchByAttribute("CustomerTier", tier)).containsExactly(id(row)));
+        // registered as Int: the string "3" was coerced without loss
+        assertThat(es.document(INDEX_PREFIX, id(row))
+                        .path("_source")
+                        .path("SearchAttributes")
+                        .path("RetryCount")
+                        .isInt())
+                .isTrue();
+    }
+
+    @Test
+    void shouldMakeARegisteredAttributeTheSeedLacksSearchable() throws Exception {
+        Row row = newRow().set("search_attributes", "{\"CustomerTier\":\"registered-" + UUID.randomUUID() + "\"}");
+        String tier = JSON.readTree(row.get("search_attributes").toString())
+                .path("CustomerTier")
+                .asText();
+
+        upsert("c", row, nextLsn());
+
+        await().atMost(WAIT)
+                .untilAsserted(() ->
+                        assertThat(searchByAttribute("CustomerTier", tier)).containsExactly(id(row)));
+        JsonNode mapping = es.get("/" + INDEX_PREFIX + "/_mapping").json();
+        assertThat(mapping.findPath("CustomerTier").path("type").asText()).isEqualTo("keyword");
+        assertThat(mapping.findPath("RetryCount").path("type").asText()).isEqualTo("long");
+    }
+
+    @Test
+    void shouldCreateTheIndexWithTheSeedMappingPlusTheRegisteredAttributes() {
         JsonNode mapping = es.get("/" + INDEX_PREFIX + "_index-000001/_mapping")
                 .json()
                 .path(INDEX_PREFIX + "_index-000001")
                 .path("mappings");
 
+        // the registered attributes are added; the seed's own fields are exactly the seed's
+        ObjectNode attributes =
+                (ObjectNode) mapping.path("properties").path("SearchAttributes").path("properties");
+        assertThat(attributes.remove("CustomerTier")).isNotNull();
+        assertThat(attributes.remove("RetryCount")).isNotNull();
         // Elasticsearch drops "type":"object" next to "properties" (object is the default): normalise both sides.
         assertThat(normalized(mapping)).isEqualTo(normalized(ElasticsearchContracts.mapping()));
         assertThat(mapping.path("dynamic").asText()).isEqualTo("strict");
