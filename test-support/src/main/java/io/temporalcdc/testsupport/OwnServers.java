@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Kafka broker and an Elasticsearch node that one test owns, beside the shared stack, so it may stop them and start
- * them again (same ports, same data) to see how the apps live through an outage. Closing stops both.
+ * Servers that one test owns, beside the shared stack: a Kafka broker and an Elasticsearch node it may stop and start
+ * again (same ports, same data) to see how the apps live through an outage, or a second PostgreSQL cluster (a
+ * restore target, with its own, lower LSNs). Closing stops what was started.
  */
 public final class OwnServers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OwnServers.class);
@@ -19,26 +20,21 @@ public final class OwnServers implements AutoCloseable {
     private final Path runDir;
     private final KafkaServer kafka;
     private final ElasticsearchServer elasticsearch;
+    private final PostgresServer postgres;
 
-    private OwnServers(Path runDir) {
+    private OwnServers(Path runDir, boolean brokerAndNode, boolean database) {
         this.runDir = runDir;
-        this.kafka = new KafkaServer(runDir);
-        this.elasticsearch = new ElasticsearchServer(runDir);
+        this.kafka = brokerAndNode ? new KafkaServer(runDir) : null;
+        this.elasticsearch = brokerAndNode ? new ElasticsearchServer(runDir) : null;
+        this.postgres = database ? new PostgresServer(runDir) : null;
     }
 
-    /** Starts both in a new run dir under {@code baseDir} (leftovers of crashed runs there are cleaned up first). */
+    /**
+     * Starts a Kafka broker and an Elasticsearch node in a new run dir under {@code base} (leftovers of crashed runs
+     * there are cleaned up first).
+     */
     public static OwnServers start(Path base) {
-        Path baseDir = base.toAbsolutePath().normalize();
-        Leftovers.clean(baseDir, 2);
-        Path runDir;
-        try {
-            Files.createDirectories(baseDir);
-            runDir = Files.createDirectory(baseDir.resolve(Leftovers.runDirName(
-                    LocalDateTime.now(), ProcessHandle.current().pid())));
-        } catch (IOException e) {
-            throw new StackException("cannot create a run dir under " + baseDir + ": " + e, e);
-        }
-        OwnServers servers = new OwnServers(runDir);
+        OwnServers servers = new OwnServers(newRunDir(base), true, false);
         try {
             servers.startKafka();
             servers.startElasticsearch();
@@ -49,35 +45,73 @@ public final class OwnServers implements AutoCloseable {
         }
     }
 
+    /** Starts a PostgreSQL cluster of its own (fresh initdb) in a new run dir under {@code base}. */
+    public static OwnServers postgres(Path base) {
+        OwnServers servers = new OwnServers(newRunDir(base), false, true);
+        try {
+            servers.postgres.start(servers.runDir, TIMEOUT);
+            LOG.info("Own PostgreSQL up at {}", servers.postgres.jdbcUrl());
+            return servers;
+        } catch (RuntimeException e) {
+            servers.close();
+            throw e;
+        }
+    }
+
+    private static Path newRunDir(Path base) {
+        Path baseDir = base.toAbsolutePath().normalize();
+        Leftovers.clean(baseDir, 2);
+        Path runDir;
+        try {
+            Files.createDirectories(baseDir);
+            runDir = Files.createDirectory(baseDir.resolve(Leftovers.runDirName(
+                    LocalDateTime.now(), ProcessHandle.current().pid())));
+        } catch (IOException e) {
+            throw new StackException("cannot create a run dir under " + baseDir + ": " + e, e);
+        }
+        return runDir;
+    }
+
     public Kafka kafka() {
-        return kafka;
+        return require(kafka, "Kafka");
     }
 
     public Elasticsearch elasticsearch() {
-        return elasticsearch;
+        return require(elasticsearch, "Elasticsearch");
+    }
+
+    public Postgres postgres() {
+        return require(postgres, "PostgreSQL");
+    }
+
+    private static <T> T require(T server, String name) {
+        if (server == null) {
+            throw new IllegalStateException(name + " was not started by these servers");
+        }
+        return server;
     }
 
     /** Starts the broker (again), on its port and data, and waits until it answers. */
     public void startKafka() {
-        kafka.start(runDir, TIMEOUT);
+        require(kafka, "Kafka").start(runDir, TIMEOUT);
         LOG.info("Own Kafka up at {}", kafka.bootstrapServers());
     }
 
     /** Stops the broker (SIGTERM, SIGKILL after 30 s). */
     public void stopKafka() {
-        kafka.close();
+        require(kafka, "Kafka").close();
         LOG.info("Own Kafka at {} stopped", kafka.bootstrapServers());
     }
 
     /** Starts the node (again), on its port and data, and waits until it is yellow. */
     public void startElasticsearch() {
-        elasticsearch.start(runDir, TIMEOUT);
+        require(elasticsearch, "Elasticsearch").start(runDir, TIMEOUT);
         LOG.info("Own Elasticsearch up at {}", elasticsearch.url());
     }
 
     /** Stops the node (SIGTERM, SIGKILL after 30 s). */
     public void stopElasticsearch() {
-        elasticsearch.close();
+        require(elasticsearch, "Elasticsearch").close();
         LOG.info("Own Elasticsearch at {} stopped", elasticsearch.url());
     }
 
@@ -87,10 +121,14 @@ public final class OwnServers implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            elasticsearch.close();
-        } finally {
-            kafka.close();
+        for (Server server : new Server[] {elasticsearch, kafka, postgres}) {
+            if (server != null) {
+                try {
+                    server.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("{} did not stop cleanly: {}", server.name(), e.toString());
+                }
+            }
         }
     }
 }

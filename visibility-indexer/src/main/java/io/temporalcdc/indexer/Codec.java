@@ -49,7 +49,11 @@ final class Codec {
         Writer position(ChangePosition p) {
             bool(p != null);
             if (p != null) {
-                number(p.epoch()).number(p.commit()).number(p.lsn()).bool(p.snapshot());
+                number(p.epoch())
+                        .number(p.commit())
+                        .number(p.lsn())
+                        .bool(p.snapshot())
+                        .bool(p.commitKnown());
             }
             return this;
         }
@@ -114,7 +118,7 @@ final class Codec {
             if (!bool()) {
                 return null;
             }
-            return new ChangePosition((int) number(), number(), number(), bool());
+            return new ChangePosition((int) number(), number(), number(), bool(), bool());
         }
 
         private interface Step<T> {

@@ -20,12 +20,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class DocumentJoiner implements Processor<String, byte[], String, byte[]> {
     private final String storeName;
     private final IndexerMetrics metrics;
+    private final long freshnessMs;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
 
-    DocumentJoiner(String storeName, IndexerMetrics metrics) {
+    /** @param freshness a refused change committed less than this long ago counts as a stale write */
+    DocumentJoiner(String storeName, IndexerMetrics metrics, java.time.Duration freshness) {
         this.storeName = storeName;
         this.metrics = metrics;
+        this.freshnessMs = freshness.toMillis();
     }
 
     @Override
@@ -44,8 +47,16 @@ final class DocumentJoiner implements Processor<String, byte[], String, byte[]> 
             emit(record, state, change.sourceTsMs());
             return;
         }
-        if (side.known() && !change.position().follows(side.position)) {
+        if (side.known() && !change.position().follows(side.position, side.lastSnapshot)) {
+            if (change.position().snapshot() && !change.position().sameChange(side.lastSnapshot)) {
+                state.seen(change);
+                store.put(record.key(), state.encode());
+            }
             metrics.replayed();
+            if (System.currentTimeMillis() - change.sourceTsMs() <= freshnessMs) {
+                // a recent change older than the row's last one: the source's LSNs may have gone back
+                metrics.staleWrite(record.key() + " at " + change.position() + " after " + side.position);
+            }
             return;
         }
         state.apply(change);

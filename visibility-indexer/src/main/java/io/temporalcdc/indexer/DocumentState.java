@@ -22,6 +22,7 @@ final class DocumentState {
     static final class Side {
         boolean exists;
         ChangePosition position;
+        ChangePosition lastSnapshot;
         String documentId;
         byte[] data;
 
@@ -43,10 +44,18 @@ final class DocumentState {
         Side side = side(change.side());
         side.exists = !change.delete();
         side.position = change.position();
+        seen(change);
         if (change.documentId() != null) {
             side.documentId = change.documentId();
         }
         side.data = change.delete() ? null : change.data();
+    }
+
+    /** Notes a snapshot read of {@code change}'s side, whether it is applied or refused. */
+    void seen(RowChange change) {
+        if (change.position().snapshot()) {
+            side(change.side()).lastSnapshot = change.position();
+        }
     }
 
     /** Whether nothing is left worth keeping: no executions row and no custom attributes row. */
@@ -104,12 +113,17 @@ final class DocumentState {
     }
 
     private static void encode(Codec.Writer out, Side side) {
-        out.bool(side.exists).position(side.position).text(side.documentId).blob(side.data);
+        out.bool(side.exists)
+                .position(side.position)
+                .position(side.lastSnapshot)
+                .text(side.documentId)
+                .blob(side.data);
     }
 
     private static void decode(Codec.Reader in, Side side) {
         side.exists = in.bool();
         side.position = in.position();
+        side.lastSnapshot = in.position();
         side.documentId = in.text();
         side.data = in.blob();
     }

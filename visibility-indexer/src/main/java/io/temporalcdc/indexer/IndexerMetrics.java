@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The indexer's own meters (Prometheus names):
@@ -48,6 +51,14 @@ public final class IndexerMetrics {
     private final Counter productionErrors;
     private final Timer commitToIndexed;
     private final AtomicInteger frozen = new AtomicInteger();
+    private final AtomicInteger staleInARow = new AtomicInteger();
+    private final AtomicLong lastFrozenLog = new AtomicLong();
+
+    /** Recent changes refused in a row before the index counts as frozen. */
+    static final int FROZEN_AFTER = 100;
+
+    private static final long FROZEN_LOG_EVERY_MS = 60_000;
+    private static final Logger LOG = LoggerFactory.getLogger(IndexerMetrics.class);
 
     private static final Map<MeterRegistry, IndexerMetrics> BY_REGISTRY = new WeakHashMap<>();
 
@@ -94,11 +105,13 @@ public final class IndexerMetrics {
 
     public void indexed(long sourceTsMs, long nowMs) {
         indexed.increment();
+        changeApplied();
         latency(sourceTsMs, nowMs);
     }
 
     public void deleted(long sourceTsMs, long nowMs) {
         deleted.increment();
+        changeApplied();
         latency(sourceTsMs, nowMs);
     }
 
@@ -111,12 +124,37 @@ public final class IndexerMetrics {
         replayedWrites.increment();
     }
 
-    public void staleWrite() {
+    /**
+     * A change committed within the freshness window was refused as older than what the index (or the joiner's
+     * state) already holds: harmless once in a while (a race after a crash), but if every recent change is, the
+     * source's LSNs went backwards and the index no longer changes.
+     *
+     * @param example names the change, for the log line
+     */
+    public void staleWrite(String example) {
         staleWrites.increment();
+        int inARow = staleInARow.incrementAndGet();
+        if (inARow >= FROZEN_AFTER) {
+            frozen.set(1);
+            long now = System.currentTimeMillis();
+            long last = lastFrozenLog.get();
+            if (now - last >= FROZEN_LOG_EVERY_MS && lastFrozenLog.compareAndSet(last, now)) {
+                LOG.error(
+                        "The index looks frozen: the last {} recent changes were all refused as older than what is"
+                                + " indexed (e.g. {}). If the source database was restored or moved, its LSNs went"
+                                + " back: add the cut-over instant to version.epoch.starts and re-snapshot (README,"
+                                + " \"Restore or cluster move\").",
+                        inARow,
+                        example);
+            }
+        }
     }
 
-    public void frozen(boolean isFrozen) {
-        frozen.set(isFrozen ? 1 : 0);
+    /** A recent change was applied: the index is not frozen. */
+    public void changeApplied() {
+        if (staleInARow.getAndSet(0) >= FROZEN_AFTER && frozen.getAndSet(0) == 1) {
+            LOG.info("Changes reach the index again: it is no longer frozen");
+        }
     }
 
     public void deadLettered() {

@@ -54,8 +54,6 @@ public final class VisibilityIndexerApp {
     private static final Duration KAFKA_PREFLIGHT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(12);
     private static final Duration SINK_SHUTDOWN_TIMEOUT = Duration.ofSeconds(8);
-    /** A write of a change committed within this window that finds a newer version is a stale write. */
-    private static final Duration STALE_FRESHNESS = Duration.ofMinutes(10);
 
     private VisibilityIndexerApp() {}
 
@@ -178,7 +176,7 @@ public final class VisibilityIndexerApp {
                         SINK_SHUTDOWN_TIMEOUT,
                         Topics.visibilityIndexerDlq(prefix)),
                 consumer,
-                new BulkWriter(es.rest(), index.alias(), metrics, STALE_FRESHNESS),
+                new BulkWriter(es.rest(), index.alias(), metrics, VisibilityIndexerTopology.STALE_FRESHNESS),
                 running.dlqProducer,
                 new AcknowledgingSink.Listener() {
                     @Override

@@ -51,6 +51,9 @@ public final class VisibilityIndexerTopology {
     /** The sink of the documents topic. */
     public static final String DOCUMENTS_SINK = "documents-sink";
 
+    /** A change committed within this window that is refused as older is a stale write, not a replay. */
+    public static final java.time.Duration STALE_FRESHNESS = java.time.Duration.ofMinutes(10);
+
     private static final Logger LOG = LoggerFactory.getLogger(VisibilityIndexerTopology.class);
 
     private VisibilityIndexerTopology() {}
@@ -115,7 +118,7 @@ public final class VisibilityIndexerTopology {
                 .repartition(Repartitioned.<String, byte[]>as(ROW_CHANGES)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(Serdes.ByteArray()))
-                .process(() -> new DocumentJoiner(STORE, metrics), Named.as(JOINER), STORE)
+                .process(() -> new DocumentJoiner(STORE, metrics, STALE_FRESHNESS), Named.as(JOINER), STORE)
                 .to(
                         Topics.visibilityDocuments(prefix),
                         Produced.with(Serdes.String(), Serdes.ByteArray()).withName(DOCUMENTS_SINK));

@@ -215,6 +215,21 @@ class VisibilityIndexerTopologyTest {
     }
 
     @Test
+    void shouldNotLetTheFirstTransactionOfAnotherClusterOutrankTheSnapshotReadItDidNotFollow() {
+        start();
+        Row row = Row.running("order-1", "run-1");
+        upsert("r", row, new At(-1, 5000L, TS));
+        documents.readRecordsToList();
+
+        // a restored cluster with lower LSNs: its snapshot read is refused as older, and so is its first transaction
+        upsert("r", row.set("status", 2), new At(-1, 300L, TS + 1));
+        upsert("u", row.set("status", 3), new At(-1, 310L, TS + 2));
+
+        assertThat(documents.isEmpty()).isTrue();
+        assertThat(counter("visibility.indexer.replayed.changes")).isEqualTo(2.0);
+    }
+
+    @Test
     void shouldSkipReplaysOfOlderChangesAndWriteARedeliveredOneAgainWithTheSameVersion() {
         start();
         Row row = Row.running("order-1", "run-1");

@@ -50,7 +50,7 @@ public final class BulkWriter implements SinkWriter {
     private final Rest5Client rest;
     private final String alias;
     private final IndexerMetrics metrics;
-    private final FreezeWatch freezeWatch;
+    private final long freshnessMs;
 
     /**
      * @param freshness a change committed less than this long ago that Elasticsearch answers with a newer version is
@@ -60,7 +60,7 @@ public final class BulkWriter implements SinkWriter {
         this.rest = rest;
         this.alias = alias;
         this.metrics = metrics;
-        this.freezeWatch = new FreezeWatch(metrics, freshness);
+        this.freshnessMs = freshness.toMillis();
     }
 
     /** One action of the bulk request. */
@@ -220,14 +220,12 @@ public final class BulkWriter implements SinkWriter {
             } else {
                 metrics.indexed(action.sourceTsMs(), now);
             }
-            freezeWatch.applied();
             return SinkOutcome.DONE;
         }
         if (action.delete()
                 && status == NOT_FOUND
                 && "not_found".equals(item.path("result").asText())) {
             metrics.deleteNotFound(action.sourceTsMs(), now);
-            freezeWatch.applied();
             return SinkOutcome.DONE;
         }
         JsonNode error = item.path("error");
@@ -247,16 +245,12 @@ public final class BulkWriter implements SinkWriter {
     private void conflict(Action action, String reason, long now) {
         Matcher current = CURRENT_VERSION.matcher(reason);
         long held = current.find() ? Long.parseLong(current.group(1)) : -1;
-        if (held == action.version()) {
+        if (held == action.version() || action.sourceTsMs() <= 0 || now - action.sourceTsMs() > freshnessMs) {
             metrics.replayedWrite();
             return;
         }
-        if (freezeWatch.stale(action, held, now)) {
-            metrics.staleWrite();
-            LOG.debug("{} version {}: Elasticsearch holds the newer {}", action.id(), action.version(), held);
-        } else {
-            metrics.replayedWrite();
-        }
+        LOG.debug("{} version {}: Elasticsearch holds the newer {}", action.id(), action.version(), held);
+        metrics.staleWrite(action.id() + " version " + action.version() + " < " + held);
     }
 
     private static List<SinkOutcome> failedRequest(Exception e, int actions) {
@@ -275,57 +269,5 @@ public final class BulkWriter implements SinkWriter {
             outcomes.add(outcome);
         }
         return outcomes;
-    }
-
-    /**
-     * Notices an index that no longer changes: when every recent change (committed within the freshness window) is
-     * answered with a newer version, the source's LSNs went backwards (a restore, a move to another cluster) and
-     * every write is lost until a new version epoch is configured.
-     */
-    private static final class FreezeWatch {
-        private static final int THRESHOLD = 100;
-        private static final long LOG_EVERY_MS = 60_000;
-
-        private final IndexerMetrics metrics;
-        private final long freshnessMs;
-        private int staleInARow;
-        private long lastLogMs;
-
-        FreezeWatch(IndexerMetrics metrics, Duration freshness) {
-            this.metrics = metrics;
-            this.freshnessMs = freshness.toMillis();
-        }
-
-        synchronized void applied() {
-            if (staleInARow >= THRESHOLD) {
-                LOG.info("Elasticsearch applies writes again: the index is no longer frozen");
-                metrics.frozen(false);
-            }
-            staleInARow = 0;
-        }
-
-        /** @return whether the write is stale (a recent change), updating the watch */
-        synchronized boolean stale(Action action, long held, long now) {
-            if (action.sourceTsMs() <= 0 || now - action.sourceTsMs() > freshnessMs) {
-                return false;
-            }
-            staleInARow++;
-            if (staleInARow >= THRESHOLD) {
-                metrics.frozen(true);
-                if (now - lastLogMs >= LOG_EVERY_MS) {
-                    lastLogMs = now;
-                    LOG.error(
-                            "The index looks frozen: the last {} recent changes were all answered with a newer version"
-                                    + " (e.g. {} version {} < {}). If the source database was restored or moved, its"
-                                    + " LSNs went back: add the cut-over instant to version.epoch.starts (README,"
-                                    + " \"Restore or cluster move\").",
-                            staleInARow,
-                            action.id(),
-                            action.version(),
-                            held);
-                }
-            }
-            return true;
-        }
     }
 }
