@@ -125,6 +125,31 @@ class CdcSourceIT {
     }
 
     @Test
+    void shouldCreateACompactedTopicWithSixPartitionsForEveryCapturedTableBeforeTheFirstChange() throws Exception {
+        start("topics");
+        final List<String> topics = List.of(
+                fixture.topic(VISIBILITY, "executions"),
+                fixture.topic(VISIBILITY, "custom_search_attributes"),
+                fixture.topic("temporal", "executions"),
+                fixture.topic("temporal", "tasks"));
+        try (Admin admin =
+                Admin.create(Map.of("bootstrap.servers", fixture.stack.kafka().bootstrapServers()))) {
+            final var descriptions =
+                    admin.describeTopics(topics).allTopicNames().get();
+            assertThat(descriptions.values())
+                    .allSatisfy(d -> assertThat(d.partitions()).hasSize(6));
+            final var configs = admin.describeConfigs(topics.stream()
+                            .map(t -> new org.apache.kafka.common.config.ConfigResource(
+                                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t))
+                            .toList())
+                    .all()
+                    .get();
+            assertThat(configs.values())
+                    .allSatisfy(c -> assertThat(c.get("cleanup.policy").value()).isEqualTo("compact"));
+        }
+    }
+
+    @Test
     void shouldPublishChangesOfTemporalTablesToTheirOwnTopic() throws Exception {
         start("temporal-table");
         fixture.execute("INSERT INTO temporal.current_executions (shard_id, namespace_id, workflow_id, run_id,"

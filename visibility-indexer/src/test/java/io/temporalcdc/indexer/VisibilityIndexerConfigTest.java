@@ -86,4 +86,41 @@ class VisibilityIndexerConfigTest {
                                 .anyMatch(p -> p.startsWith("index.refresh.interval"))
                                 .anyMatch(p -> p.startsWith("index.shards")));
     }
+
+    @Test
+    void shouldDefaultToOneIndexTheSeedAttributesAndATwoMinuteRetryBound() {
+        VisibilityIndexerConfig config = new VisibilityIndexerConfig(minimal());
+
+        assertThat(config.getBoolean(VisibilityIndexerConfig.INDEX_LIFECYCLE_ENABLED))
+                .isFalse();
+        assertThat(config.duration(VisibilityIndexerConfig.RETRY_MAX_DURATION))
+                .isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(config.duration(VisibilityIndexerConfig.BULK_LINGER)).isEqualTo(java.time.Duration.ofMillis(50));
+        assertThat(config.getInt(VisibilityIndexerConfig.BULK_MAX_ACTIONS)).isEqualTo(500);
+        assertThat(config.searchAttributes().types()).hasSize(6);
+        assertThat(config.versionEpochs().epochOf(System.currentTimeMillis())).isZero();
+    }
+
+    @Test
+    void shouldReportEveryInvalidNewKeyAtOnce() {
+        Map<String, String> settings = minimal();
+        settings.put("search.attributes", "CustomIntField:Text,Broken");
+        settings.put("search.attributes.unknown", "ignore");
+        settings.put("version.epoch.starts", "2026-06-01T00:00:00Z,2026-01-01T00:00:00Z");
+        settings.put("elasticsearch.retry.max.duration", "forever");
+        settings.put("index.gc.deletes", "sometimes");
+
+        assertThatThrownBy(() -> ConfigValidation.validateAll(VisibilityIndexerConfig.DEF, settings))
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.problems())
+                                .hasSize(5)
+                                .anySatisfy(p -> assertThat(p).startsWith("search.attributes:"))
+                                .anySatisfy(p -> assertThat(p).startsWith("search.attributes.unknown:"))
+                                .anySatisfy(p -> assertThat(p)
+                                        .startsWith("version.epoch.starts:")
+                                        .contains("increasing"))
+                                .anySatisfy(p -> assertThat(p).startsWith("elasticsearch.retry.max.duration:"))
+                                .anySatisfy(p -> assertThat(p).startsWith("index.gc.deletes:")));
+    }
 }
