@@ -76,6 +76,7 @@ final class Scenarios {
             indexer.start(Pipeline.READY_TIMEOUT);
             long start = System.nanoTime();
             RssSampler rss = RssSampler.start(indexer.process().pid());
+            CpuShares cpu = CpuShares.start();
             long[] lastLog = {System.nanoTime()};
             await("the indexer acknowledged " + records + " documents", Duration.ofMillis(250), () -> {
                 long indexed = indexed(indexer);
@@ -92,6 +93,7 @@ final class Scenarios {
             });
             double took = seconds(start);
             rss.stop();
+            cpu.stop();
             double best = Math.min(sequential, parallel);
             report.row(
                     "indexer alone, pre-filled topic of " + records + " change records",
@@ -118,10 +120,18 @@ final class Scenarios {
             await("the warm-up burst is searchable", () -> es.countNamespace(s.indexPrefix(), warm) >= rows / 4);
 
             String namespace = "bench-burst";
+            CpuShares cpu = CpuShares.start();
             workload.insert(namespace, 0, rows - 1);
             long committed = System.nanoTime();
+            await("the burst is in Kafka", () -> endOffsets(s.visibilityTopic()) >= rows + rows / 4);
+            double inKafka = seconds(committed);
             await("the burst is searchable", () -> es.countNamespace(s.indexPrefix(), namespace) >= rows);
             double pipeline = seconds(committed);
+            cpu.stop();
+            report.note(String.format(
+                    "burst: all %d changes were in Kafka %.2f s after the commit (cdc-source), searchable after %.2f s;"
+                            + " CPU meanwhile: %s.",
+                    rows, inKafka, pipeline, cpu.describe()));
 
             List<Map.Entry<String, ObjectNode>> docs = documents(namespace);
             String index = s.indexPrefix() + "_ceiling";
@@ -149,15 +159,17 @@ final class Scenarios {
                 Deployable indexer = new Deployable("visibility-indexer", Pipeline.indexerSettings(s), logDir)) {
             cdc.start(Pipeline.READY_TIMEOUT);
             indexer.start(Pipeline.READY_TIMEOUT);
-            CompletableFuture<Long> load = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Long> load = new CompletableFuture<>();
+            Thread.ofPlatform().name("steady-load").start(() -> {
                 try {
-                    return workload.steady("bench-steady", rate, warmUp + seconds, 10, 4);
+                    load.complete(workload.steady("bench-steady", rate, warmUp + seconds, 10, 4));
                 } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                    load.completeExceptionally(e);
                 }
             });
             TimeUnit.SECONDS.sleep(warmUp);
             RssSampler rss = RssSampler.start(indexer.process().pid());
+            CpuShares cpu = CpuShares.start();
             List<double[]> samples = new ArrayList<>();
             while (!load.isDone()) {
                 TimeUnit.SECONDS.sleep(5);
@@ -179,6 +191,7 @@ final class Scenarios {
             }
             long changes = load.join();
             rss.stop();
+            cpu.stop();
             double p50 = median(samples, 0);
             double p99 = worst(samples, 1);
             double max = worst(samples, 2);
@@ -197,7 +210,8 @@ final class Scenarios {
                     Double.NaN,
                     "≤ 600 MB");
             report.note("steady: p50 is the median and p99/max the worst of the 5-s samples of the indexer's"
-                    + " commit→acknowledged timer (a ~30 s window), after a " + warmUp + " s warm-up.");
+                    + " commit→acknowledged timer (a ~30 s window), after a " + warmUp + " s warm-up. CPU meanwhile: "
+                    + cpu.describe() + ".");
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -28,7 +30,7 @@ final class Workload {
             + " FROM generate_series(?::bigint, ?::bigint) AS i";
 
     private static final String CLOSE = "UPDATE temporal_visibility.executions SET status = 2, close_time ="
-            + " now() AT TIME ZONE 'UTC', history_length = 11 WHERE namespace_id = ? AND run_id = ?";
+            + " now() AT TIME ZONE 'UTC', history_length = 11 WHERE namespace_id = ?::bpchar AND run_id = ?::bpchar";
 
     private final String jdbcUrl;
 
@@ -68,17 +70,25 @@ final class Workload {
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         List<CompletableFuture<Void>> writers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            long offset = periodNanos * t / threads;
-            writers.add(CompletableFuture.runAsync(() -> {
-                try {
-                    write(namespace, next, changes, start + offset, periodNanos, end, perTransaction);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
+        // one platform thread per connection: the common pool has a single thread on a 2-core machine
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                long offset = periodNanos * t / threads;
+                writers.add(CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                write(namespace, next, changes, start + offset, periodNanos, end, perTransaction);
+                            } catch (SQLException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        pool));
+            }
+            CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            pool.shutdown();
         }
-        CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).join();
         return changes.get();
     }
 
