@@ -103,7 +103,8 @@ final class Scenarios {
                     best / took,
                     "≥ 0.8×");
             report.note("indexer alone: RSS max " + rss.maxMiB() + " MiB, mean " + rss.meanMiB()
-                    + " MiB while catching up;" + " the ratio is against the faster of the two raw _bulk runs.");
+                    + " MiB while catching up; the ratio is against the faster of the two raw _bulk runs. CPU meanwhile"
+                    + " (100% = one core): " + cpu.describe() + ".");
         }
     }
 
