@@ -50,11 +50,14 @@ class RestoreIT {
             pipeline.cdcSource().close();
             try (Deployable onRestored = cdcSource(a, b, "b1")) {
                 onRestored.start(Pipeline.READY_TIMEOUT);
-                Databases.execute(b, "UPDATE temporal_visibility.executions SET status = 2, history_length = 20");
-                await().atMost(WAIT)
-                        .untilAsserted(() -> assertThat(PrometheusText.sum(
-                                        pipeline.indexer().metrics(), "visibility_indexer_index_frozen"))
-                                .hasValue(1.0));
+                // changes keep coming on the restored cluster and keep being refused: after 30 s the index is frozen
+                await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    Databases.execute(
+                            b,
+                            "UPDATE temporal_visibility.executions SET status = 2, history_length = history_length + 1");
+                    assertThat(PrometheusText.sum(pipeline.indexer().metrics(), "visibility_indexer_index_frozen"))
+                            .hasValue(1.0);
+                });
                 assertThat(Pipelines.comparator(pipeline).compare().isClean()).isTrue();
             }
 

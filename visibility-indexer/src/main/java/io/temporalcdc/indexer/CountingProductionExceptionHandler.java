@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * What happens when Kafka refuses a record the topology produces. A dead letter too large for the dead-letter
  * topic is sent again without its value (its key and headers still say where the original is, plus {@value
  * DeadLetters#VALUE_DROPPED}); a document too large for the documents topic becomes such a dead letter; processing
- * resumes. Any other failure stops the app, so nothing is lost silently and the uncommitted records are processed
+ * resumes. Any other failure, a too-large record of an internal topic included, stops the app, so nothing is lost silently and the uncommitted records are processed
  * again after a restart.
  *
  * <p>Configured from the Streams properties {@link DeadLetterProcessingHandler#DLQ_TOPIC} and {@link
@@ -23,13 +23,19 @@ import org.slf4j.LoggerFactory;
 public final class CountingProductionExceptionHandler implements ProductionExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CountingProductionExceptionHandler.class);
 
+    /** Streams property: the documents topic, the only one whose too-large records become dead letters. */
+    public static final String DOCUMENTS_TOPIC = "visibility.indexer.documents.topic";
+
     private String dlqTopic;
+    private String documentsTopic;
     private IndexerMetrics metrics;
 
     @Override
     public void configure(Map<String, ?> configs) {
         Object topic = configs.get(DeadLetterProcessingHandler.DLQ_TOPIC);
         dlqTopic = topic == null ? null : topic.toString();
+        Object documents = configs.get(DOCUMENTS_TOPIC);
+        documentsTopic = documents == null ? null : documents.toString();
         metrics = configs.get(DeadLetterProcessingHandler.METRICS) instanceof IndexerMetrics m ? m : null;
     }
 
@@ -37,7 +43,9 @@ public final class CountingProductionExceptionHandler implements ProductionExcep
     public Response handleError(
             ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         count();
-        if (!(exception instanceof RecordTooLargeException) || record.value() == null || dlqTopic == null) {
+        boolean ours = record.topic().equals(dlqTopic) || record.topic().equals(documentsTopic);
+        if (!(exception instanceof RecordTooLargeException) || record.value() == null || dlqTopic == null || !ours) {
+            // internal topics (the joiner's changelog, the repartition topic) must never drop a record silently
             return fail(context, record.topic(), exception);
         }
         LOG.error(

@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code visibility_indexer_stale_writes_total}: writes of recent changes that Elasticsearch already holds a
  *       newer version of; a steady stream of them with nothing applied means the source's LSNs went backwards
  *       (see {@code visibility_indexer_index_frozen});
- *   <li>{@code visibility_indexer_index_frozen}: 1 while every recent change is answered with a newer version;
- *   <li>{@code visibility_indexer_dlq_records_total}: records sent to the dead-letter topic (by the topology and
- *       the sink);
+ *   <li>{@code visibility_indexer_index_frozen}: 1 while every recent change (100 in a row, for 30 s) is refused
+ *       as older than what is indexed;
+ *   <li>{@code visibility_indexer_dlq_records_total}: records the topology sent to the dead-letter topic (the
+ *       sink's are {@code visibility_indexer_sink_dead_letters_total});
  *   <li>{@code visibility_indexer_replayed_changes_total}, {@code _redelivered_changes_total}: changes older than,
  *       or the same as, the last one the joiner applied to their row;
  *   <li>{@code visibility_indexer_unknown_attributes_dropped_total}: unregistered search attributes left out;
@@ -54,8 +55,11 @@ public final class IndexerMetrics {
     private final AtomicInteger staleInARow = new AtomicInteger();
     private final AtomicLong lastFrozenLog = new AtomicLong();
 
-    /** Recent changes refused in a row before the index counts as frozen. */
+    /** Recent changes refused in a row, for at least {@link #FROZEN_AFTER_MS}, before the index counts as frozen. */
     static final int FROZEN_AFTER = 100;
+
+    static final long FROZEN_AFTER_MS = 30_000;
+    private final AtomicLong firstStaleMs = new AtomicLong();
 
     private static final long FROZEN_LOG_EVERY_MS = 60_000;
     private static final Logger LOG = LoggerFactory.getLogger(IndexerMetrics.class);
@@ -133,10 +137,14 @@ public final class IndexerMetrics {
      */
     public void staleWrite(String example) {
         staleWrites.increment();
+        long now = System.currentTimeMillis();
         int inARow = staleInARow.incrementAndGet();
-        if (inARow >= FROZEN_AFTER) {
+        if (inARow == 1) {
+            firstStaleMs.set(now);
+        }
+        // a burst after a crash (state restored ahead of the committed offsets) is short: frozen means it lasts
+        if (inARow >= FROZEN_AFTER && now - firstStaleMs.get() >= FROZEN_AFTER_MS) {
             frozen.set(1);
-            long now = System.currentTimeMillis();
             long last = lastFrozenLog.get();
             if (now - last >= FROZEN_LOG_EVERY_MS && lastFrozenLog.compareAndSet(last, now)) {
                 LOG.error(

@@ -52,8 +52,10 @@ public final class VisibilityIndexerApp {
 
     private static final Logger LOG = LoggerFactory.getLogger(VisibilityIndexerApp.class);
     private static final Duration KAFKA_PREFLIGHT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(12);
-    private static final Duration SINK_SHUTDOWN_TIMEOUT = Duration.ofSeconds(8);
+    private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SINK_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    /** How long the documents topic keeps a tombstone: the longest the sink may lag without missing a delete. */
+    static final Duration DOCUMENT_TOMBSTONE_RETENTION = Duration.ofDays(7);
 
     private VisibilityIndexerApp() {}
 
@@ -103,11 +105,22 @@ public final class VisibilityIndexerApp {
                                 es.rest(), index, config.getBoolean(VisibilityIndexerConfig.INDEX_LIFECYCLE_ENABLED))
                         .install());
         Health health = new Health(ctx);
-        KafkaStreams streams = startStreams(config, ctx, health);
-        Running running = new Running(streams, ctx);
+        Running running = new Running(ctx);
         try {
-            running.sink = startSink(config, es, index, ctx, health, running);
-        } catch (RuntimeException e) {
+            running.streams = streams(config, ctx, health);
+            running.streamsMetrics = new KafkaStreamsMetrics(running.streams);
+            running.streamsMetrics.bindTo(ctx.registry());
+            running.consumer = new KafkaConsumer<>(
+                    sinkConsumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            running.consumerMetrics = new KafkaClientMetrics(running.consumer);
+            running.consumerMetrics.bindTo(ctx.registry());
+            running.dlqProducer = new KafkaProducer<>(
+                    deadLetterProducerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
+            running.sink = sink(config, es, index, ctx, health, running);
+            running.streams.start();
+            running.sink.start();
+            running.sinkStarted = true;
+        } catch (RuntimeException | Error e) {
             running.close();
             throw e;
         }
@@ -124,7 +137,7 @@ public final class VisibilityIndexerApp {
         };
     }
 
-    private static KafkaStreams startStreams(VisibilityIndexerConfig config, AppContext ctx, Health health) {
+    private static KafkaStreams streams(VisibilityIndexerConfig config, AppContext ctx, Health health) {
         Topology topology = VisibilityIndexerTopology.build(
                 new VisibilityIndexerTopology.Settings(
                         config.getString(VisibilityIndexerConfig.TOPIC_PREFIX),
@@ -141,12 +154,10 @@ public final class VisibilityIndexerApp {
             ctx.fail("stream thread failed: " + e.getMessage(), e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        new KafkaStreamsMetrics(streams).bindTo(ctx.registry());
-        streams.start();
         return streams;
     }
 
-    private static AcknowledgingSink startSink(
+    private static AcknowledgingSink sink(
             VisibilityIndexerConfig config,
             EsConnection es,
             IndexSettings index,
@@ -154,11 +165,6 @@ public final class VisibilityIndexerApp {
             Health health,
             Running running) {
         String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                sinkConsumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        running.dlqProducer = new KafkaProducer<>(
-                deadLetterProducerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
-        new KafkaClientMetrics(consumer).bindTo(ctx.registry());
         IndexerMetrics metrics = IndexerMetrics.of(ctx.registry());
         AcknowledgingSink sink = new AcknowledgingSink(
                 new AcknowledgingSink.Settings(
@@ -174,8 +180,9 @@ public final class VisibilityIndexerApp {
                                 config.duration(VisibilityIndexerConfig.RETRY_MAX_DURATION)),
                         Duration.ofSeconds(1),
                         SINK_SHUTDOWN_TIMEOUT,
-                        Topics.visibilityIndexerDlq(prefix)),
-                consumer,
+                        Topics.visibilityIndexerDlq(prefix),
+                        true),
+                running.consumer,
                 new BulkWriter(es.rest(), index.alias(), metrics, VisibilityIndexerTopology.STALE_FRESHNESS),
                 running.dlqProducer,
                 new AcknowledgingSink.Listener() {
@@ -190,23 +197,32 @@ public final class VisibilityIndexerApp {
                     }
                 },
                 ctx.registry());
-        sink.start();
         return sink;
     }
 
-    /** The topics the indexer reads and writes, as it creates them when missing. */
+    /**
+     * The topics the indexer reads and writes, as it creates them when missing. The change topics get cdc-source's
+     * spec (it may start after the indexer, and would then use them as they are): compacted, {@code
+     * topic.partitions}. The documents topic keeps tombstones for 7 days, the time the sink may lag behind
+     * before a delete could be compacted away unseen.
+     */
     static List<KafkaTopics.Spec> topics(VisibilityIndexerConfig config) {
         String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
+        Optional<Integer> partitions = Optional.of(config.getInt(VisibilityIndexerConfig.TOPIC_PARTITIONS));
         Optional<Short> replication = Optional.of(config.getShort(VisibilityIndexerConfig.TOPIC_REPLICATION_FACTOR));
+        Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         return List.of(
-                // the change topics, so the indexer may start before cdc-source (Streams stops on a missing source)
-                KafkaTopics.Spec.withDefaults(Topics.visibilityExecutions(prefix)),
-                KafkaTopics.Spec.withDefaults(Topics.visibilityCustomSearchAttributes(prefix)),
+                new KafkaTopics.Spec(Topics.visibilityExecutions(prefix), partitions, replication, compact),
+                new KafkaTopics.Spec(Topics.visibilityCustomSearchAttributes(prefix), partitions, replication, compact),
                 new KafkaTopics.Spec(
                         Topics.visibilityDocuments(prefix),
-                        Optional.of(config.getInt(VisibilityIndexerConfig.DOCUMENTS_TOPIC_PARTITIONS)),
+                        partitions,
                         replication,
-                        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                        Map.of(
+                                TopicConfig.CLEANUP_POLICY_CONFIG,
+                                TopicConfig.CLEANUP_POLICY_COMPACT,
+                                TopicConfig.DELETE_RETENTION_MS_CONFIG,
+                                Long.toString(DOCUMENT_TOMBSTONE_RETENTION.toMillis()))),
                 new KafkaTopics.Spec(Topics.visibilityIndexerDlq(prefix), Optional.empty(), replication, Map.of()));
     }
 
@@ -235,6 +251,7 @@ public final class VisibilityIndexerApp {
         props.putIfAbsent(
                 StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, CountingProductionExceptionHandler.class);
         props.put(DeadLetterProcessingHandler.DLQ_TOPIC, Topics.visibilityIndexerDlq(prefix));
+        props.put(CountingProductionExceptionHandler.DOCUMENTS_TOPIC, Topics.visibilityDocuments(prefix));
         props.put(DeadLetterProcessingHandler.METRICS, IndexerMetrics.of(ctx.registry()));
         return props;
     }
@@ -296,33 +313,50 @@ public final class VisibilityIndexerApp {
         }
     }
 
-    /** The running parts, closed in order: the topology first (so its last documents are written), then the sink. */
+    /**
+     * The running parts, closed in order: the topology first (so its last documents are written), then the sink (which
+     * closes its consumer), then the dead-letter producer and the metric binders. Closes whatever was created when
+     * the start-up failed half-way.
+     */
     private static final class Running implements AutoCloseable {
-        private final KafkaStreams streams;
         private final AppContext ctx;
+        private KafkaStreams streams;
+        private KafkaStreamsMetrics streamsMetrics;
+        private KafkaConsumer<byte[], byte[]> consumer;
+        private KafkaClientMetrics consumerMetrics;
         private AcknowledgingSink sink;
+        private boolean sinkStarted;
         private Producer<byte[], byte[]> dlqProducer;
 
-        Running(KafkaStreams streams, AppContext ctx) {
-            this.streams = streams;
+        Running(AppContext ctx) {
             this.ctx = ctx;
         }
 
         @Override
         public void close() {
             ctx.ready(false, "stopping");
-            // leave the group at once, so a restarted instance gets the partitions without waiting for the session
-            // timeout
-            boolean closed = streams.close(CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)
-                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-            if (!closed) {
-                ctx.fail("Kafka Streams did not close within " + STREAMS_CLOSE_TIMEOUT.toSeconds() + " s", null);
+            if (streams != null) {
+                // leave the group at once, so a restarted instance gets the partitions without waiting for the
+                // session timeout
+                boolean closed = streams.close(CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)
+                        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+                if (!closed) {
+                    ctx.fail("Kafka Streams did not close within " + STREAMS_CLOSE_TIMEOUT.toSeconds() + " s", null);
+                }
             }
-            if (sink != null) {
+            if (sinkStarted) {
                 sink.close();
+            } else if (consumer != null) {
+                consumer.close(Duration.ofSeconds(2));
             }
             if (dlqProducer != null) {
-                dlqProducer.close(Duration.ofSeconds(3));
+                dlqProducer.close(Duration.ofSeconds(2));
+            }
+            if (streamsMetrics != null) {
+                streamsMetrics.close();
+            }
+            if (consumerMetrics != null) {
+                consumerMetrics.close();
             }
         }
     }

@@ -60,8 +60,8 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     public static final String SEARCH_ATTRIBUTES_UNKNOWN = "search.attributes.unknown";
     /** Instants from which document versions start over above all earlier ones (restores, cluster moves). */
     public static final String VERSION_EPOCH_STARTS = "version.epoch.starts";
-    /** Partitions of the documents topic when the indexer creates it. */
-    public static final String DOCUMENTS_TOPIC_PARTITIONS = "documents.topic.partitions";
+    /** Partitions of the topics the indexer creates (the documents topic, and change topics still missing). */
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
     /** Replication factor of the topics the indexer creates. */
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
     /** Most actions in one {@code _bulk} request. */
@@ -218,12 +218,14 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                             + " start lower, and every write would be refused as older. Add the cut-over instant here:"
                             + " changes committed at or after it outrank everything before it.")
             .define(
-                    DOCUMENTS_TOPIC_PARTITIONS,
+                    TOPIC_PARTITIONS,
                     Type.INT,
                     6,
-                    ConfigDef.Range.atLeast(1),
+                    ConfigDef.Range.between(1, 10_000),
                     Importance.LOW,
-                    "Partitions of <prefix>.visibility.documents when the indexer creates it (compacted).")
+                    "Partitions of the compacted topics the indexer creates when they are missing:"
+                            + " <prefix>.visibility.documents, and the two change topics if the indexer starts before"
+                            + " cdc-source (created as cdc-source creates them: keep both at the same value).")
             .define(
                     TOPIC_REPLICATION_FACTOR,
                     Type.SHORT,

@@ -141,6 +141,16 @@ class BulkWriterIT {
     }
 
     @Test
+    void shouldWriteAnOlderVersionOnItsOwnWhenTheNewerOneSentInItsPlaceIsRejected() {
+        List<SinkOutcome> outcomes =
+                write(record("wf~9", "{\"HistoryLength\":1}", 10), record("wf~9", "{\"HistoryLength\":\"x\"}", 20));
+
+        assertThat(outcomes.get(0)).isInstanceOf(SinkOutcome.Retry.class);
+        assertThat(outcomes.get(1)).isInstanceOf(SinkOutcome.DeadLetter.class);
+        assertThat(write(record("wf~9", "{\"HistoryLength\":1}", 10))).containsExactly(SinkOutcome.DONE);
+    }
+
+    @Test
     void shouldRetryWhenElasticsearchCannotBeReached() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -118,6 +118,8 @@ class ErrorHandlersTest {
         handler.configure(Map.of(
                 DeadLetterProcessingHandler.DLQ_TOPIC,
                 "p.visibility-indexer.dlq",
+                CountingProductionExceptionHandler.DOCUMENTS_TOPIC,
+                "p.visibility.documents",
                 DeadLetterProcessingHandler.METRICS,
                 metrics));
 
@@ -133,6 +135,14 @@ class ErrorHandlersTest {
             assertThat(new String(dead.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
                     .startsWith("too large for p.visibility.documents");
         });
+        // an internal topic never drops a record: the joiner's state would no longer match its changelog
+        assertThat(handler.handleError(
+                                context(),
+                                new ProducerRecord<>(
+                                        "app-visibility-documents-state-changelog", new byte[1], new byte[5]),
+                                new RecordTooLargeException("big"))
+                        .result())
+                .isEqualTo(ProductionExceptionHandler.Result.FAIL);
     }
 
     @Test

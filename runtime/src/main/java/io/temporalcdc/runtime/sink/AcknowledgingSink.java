@@ -49,6 +49,14 @@ public final class AcknowledgingSink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AcknowledgingSink.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
+    private static final int RECENT_KEYS = 100_000;
+
+    /** A record key within its partition, compared by content. */
+    private record KeyRef(TopicPartition tp, java.nio.ByteBuffer key) {
+        static KeyRef of(Pending p) {
+            return p.record.key() == null ? null : new KeyRef(p.tp, java.nio.ByteBuffer.wrap(p.record.key()));
+        }
+    }
 
     /**
      * How the sink batches, retries and commits.
@@ -63,6 +71,9 @@ public final class AcknowledgingSink implements AutoCloseable {
      * @param commitInterval how often acknowledged offsets are committed
      * @param shutdownTimeout how long close and revocation wait for the writes in flight
      * @param deadLetterTopic where rejected records go
+     * @param supersedeByKey whether a later record of the same key supersedes an earlier one (a compacted topic of
+     *     versioned states): a record waiting for a retry is then dropped once a later record of its key was
+     *     acknowledged, so an old state is never written after a newer one (e.g. after a delete)
      */
     public record Settings(
             String name,
@@ -74,7 +85,8 @@ public final class AcknowledgingSink implements AutoCloseable {
             RetryPolicy retry,
             Duration commitInterval,
             Duration shutdownTimeout,
-            String deadLetterTopic) {
+            String deadLetterTopic,
+            boolean supersedeByKey) {
         public Settings {
             Objects.requireNonNull(name, "name");
             topics = List.copyOf(topics);
@@ -106,6 +118,14 @@ public final class AcknowledgingSink implements AutoCloseable {
     private final Map<TopicPartition, Integer> generations = new HashMap<>();
     private final Map<TopicPartition, Integer> inFlightRecords = new HashMap<>();
     private final AtomicInteger inFlightBatches = new AtomicInteger();
+    /** The last acknowledged offset of recently acknowledged keys, for {@link Settings#supersedeByKey()}. */
+    private final Map<KeyRef, Long> recentlyAcknowledged = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<KeyRef, Long> eldest) {
+            return size() > RECENT_KEYS;
+        }
+    };
+
     private final Metrics metrics;
     private volatile boolean closing;
     private long bufferedBytes;
@@ -319,9 +339,42 @@ public final class AcknowledgingSink implements AutoCloseable {
     private void acknowledge(Pending p) {
         offsets.acknowledged(p.tp, p.record.offset());
         metrics.acknowledged(p);
+        KeyRef key = settings.supersedeByKey() ? KeyRef.of(p) : null;
+        if (key == null) {
+            return;
+        }
+        recentlyAcknowledged.merge(key, p.record.offset(), Math::max);
+        for (Iterator<Pending> it = retrying.iterator(); it.hasNext(); ) {
+            Pending waiting = it.next();
+            if (waiting.record.offset() < p.record.offset() && key.equals(KeyRef.of(waiting))) {
+                it.remove();
+                superseded(waiting);
+            }
+        }
+    }
+
+    /** A record waiting for a retry whose key was acknowledged at a later offset: nothing left to write. */
+    private void superseded(Pending p) {
+        LOG.info(
+                "{}: {}@{} is superseded by a later record of its key: not retried",
+                settings.name(),
+                p.tp,
+                p.record.offset());
+        offsets.acknowledged(p.tp, p.record.offset());
+        metrics.acknowledged(p);
+        if (unhealthy && retrying.isEmpty()) {
+            unhealthy = false;
+            listener.healthy(true, "");
+        }
     }
 
     private void retry(Pending p, String reason) {
+        KeyRef key = settings.supersedeByKey() ? KeyRef.of(p) : null;
+        Long later = key == null ? null : recentlyAcknowledged.get(key);
+        if (later != null && later > p.record.offset()) {
+            superseded(p);
+            return;
+        }
         long now = System.nanoTime();
         if (p.attempts == 0) {
             p.firstFailureNanos = now;
@@ -484,8 +537,14 @@ public final class AcknowledgingSink implements AutoCloseable {
         buffer.removeIf(p -> tps.contains(p.tp));
         bufferedBytes = buffer.stream().mapToLong(Pending::bytes).sum();
         retrying.removeIf(p -> tps.contains(p.tp));
+        recentlyAcknowledged.keySet().removeIf(key -> tps.contains(key.tp()));
         offsets.remove(tps);
         tps.forEach(tp -> generations.computeIfPresent(tp, (k, g) -> -g - 1));
+        if (unhealthy && retrying.isEmpty()) {
+            // what was retried belongs to another instance now
+            unhealthy = false;
+            listener.healthy(true, "");
+        }
     }
 
     private void fail(String reason, Throwable cause) {

@@ -14,6 +14,9 @@ public sealed interface SinkOutcome {
     /** The external system rejects this record for good: it goes to the dead-letter topic, the partition goes on. */
     record DeadLetter(String reason, String exceptionClass) implements SinkOutcome {}
 
-    /** A failure that rejects every write (no write index, authentication): the app stops, nothing is committed. */
+    /**
+     * A failure that rejects every write (no write index, authentication): the sink stops; offsets are committed
+     * only up to the acknowledged records before this one.
+     */
     record Fatal(String reason) implements SinkOutcome {}
 }

@@ -56,7 +56,8 @@ class AcknowledgingSinkTest {
                         retry,
                         Duration.ofMillis(10),
                         Duration.ofSeconds(2),
-                        "dlq"),
+                        "dlq",
+                        true),
                 consumer,
                 writer,
                 producer,
@@ -103,6 +104,15 @@ class AcknowledgingSinkTest {
         }
     }
 
+    private void addKeyed(int offset, String key) {
+        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(
+                TOPIC,
+                0,
+                offset,
+                key.getBytes(StandardCharsets.UTF_8),
+                ("v" + offset).getBytes(StandardCharsets.UTF_8))));
+    }
+
     private long committed() {
         return consumer.committed.getOrDefault(TP, -1L);
     }
@@ -141,6 +151,24 @@ class AcknowledgingSinkTest {
         await().atMost(WAIT).until(() -> committed() == 3);
         await().atMost(WAIT).until(() -> health.get(health.size() - 1).equals("UP"));
         assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void shouldDropARetryOnceALaterRecordOfItsKeyIsAcknowledged() throws Exception {
+        start(1, RetryPolicy.forDuration(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1)));
+        addKeyed(0, "doc-1");
+        addKeyed(1, "doc-1");
+        ScriptedWriter.Batch first = writer.next();
+        ScriptedWriter.Batch second = writer.next();
+
+        // the older state fails transiently, the newer one (say, a delete) is acknowledged
+        first.answer(r -> new SinkOutcome.Retry("503"));
+        second.answer(r -> SinkOutcome.DONE);
+
+        await().atMost(WAIT).until(() -> committed() == 2);
+        TimeUnit.MILLISECONDS.sleep(1_500);
+        assertThat(writer.batches).as("the older state is never written again").isEmpty();
+        await().atMost(WAIT).until(() -> health.get(health.size() - 1).equals("UP"));
     }
 
     @Test

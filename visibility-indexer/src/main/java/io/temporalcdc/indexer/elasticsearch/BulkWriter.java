@@ -148,7 +148,8 @@ public final class BulkWriter implements SinkWriter {
                 outcomes[actionOf.get(a)] = perAction.get(a);
             }
             result.complete(resolve(outcomes, sharesWith));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // whatever went wrong, the future completes: an incomplete one would hold its partition forever
             List<SinkOutcome> retry = new ArrayList<>();
             for (int a = 0; a < actions.size(); a++) {
                 retry.add(new SinkOutcome.Retry("unreadable _bulk answer: " + e));
@@ -160,6 +161,11 @@ public final class BulkWriter implements SinkWriter {
         }
     }
 
+    /**
+     * One outcome per record: a record superseded within the batch shares the outcome of the version that was sent,
+     * except when that version was rejected: then the older one is written on its own (a retry), so a rejected newest
+     * state does not take a valid older one down with it.
+     */
     private static List<SinkOutcome> resolve(SinkOutcome[] outcomes, int[] sharesWith) {
         List<SinkOutcome> resolved = new ArrayList<>(outcomes.length);
         for (int i = 0; i < outcomes.length; i++) {
@@ -167,7 +173,12 @@ public final class BulkWriter implements SinkWriter {
             while (outcomes[j] == null && sharesWith[j] >= 0) {
                 j = sharesWith[j];
             }
-            resolved.add(outcomes[j] == null ? new SinkOutcome.Retry("no answer for this record") : outcomes[j]);
+            SinkOutcome outcome =
+                    outcomes[j] == null ? new SinkOutcome.Retry("no answer for this record") : outcomes[j];
+            if (j != i && outcome instanceof SinkOutcome.DeadLetter) {
+                outcome = new SinkOutcome.Retry("the newer version sent in its place was rejected");
+            }
+            resolved.add(outcome);
         }
         return resolved;
     }
