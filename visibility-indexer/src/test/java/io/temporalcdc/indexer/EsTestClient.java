@@ -53,6 +53,20 @@ final class EsTestClient {
         return answer.status() == 404 ? null : answer.raw();
     }
 
+    /** Every document of {@code index} (at most 10,000, after a refresh): id → its {@code HistoryLength}. */
+    java.util.Map<String, Long> historyLengths(String index) {
+        post("/" + index + "/_refresh", "", "application/json");
+        java.util.Map<String, Long> indexed = new java.util.HashMap<>();
+        get("/" + index + "/_search?size=10000&_source=HistoryLength")
+                .json()
+                .path("hits")
+                .path("hits")
+                .forEach(hit -> indexed.put(
+                        hit.path("_id").asText(),
+                        hit.path("_source").path("HistoryLength").asLong()));
+        return indexed;
+    }
+
     static String encode(String id) {
         return java.net.URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
     }

@@ -3,7 +3,6 @@ package io.temporalcdc.indexer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.temporalcdc.indexer.DebeziumRecords.At;
 import io.temporalcdc.indexer.DebeziumRecords.Row;
 import io.temporalcdc.runtime.EmbeddedAppContext;
@@ -155,17 +154,9 @@ class OutageIT {
 
     /** Every row the writer changed has its document, with the last history length the writer gave it. */
     private static void awaitEqual(String index, Writer writer) {
-        await().atMost(WAIT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-            JsonNode hits = es.get("/" + index + "/_search?size=10000&_source=HistoryLength")
-                    .json()
-                    .path("hits")
-                    .path("hits");
-            Map<String, Long> indexed = new HashMap<>();
-            hits.forEach(hit -> indexed.put(
-                    hit.path("_id").asText(),
-                    hit.path("_source").path("HistoryLength").asLong()));
-            assertThat(indexed).isEqualTo(writer.expected());
-        });
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(es.historyLengths(index)).isEqualTo(writer.expected()));
     }
 
     /**

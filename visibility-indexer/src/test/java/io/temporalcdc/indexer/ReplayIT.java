@@ -3,7 +3,6 @@ package io.temporalcdc.indexer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.temporalcdc.indexer.DebeziumRecords.At;
 import io.temporalcdc.indexer.DebeziumRecords.Row;
 import io.temporalcdc.runtime.EmbeddedAppContext;
@@ -235,18 +234,9 @@ class ReplayIT {
     }
 
     private static void awaitIndexEquals(EsTestClient es, String index, Map<String, Long> expected) {
-        await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            es.post("/" + index + "/_refresh", "", "application/json");
-            JsonNode hits = es.get("/" + index + "/_search?size=10000&_source=HistoryLength")
-                    .json()
-                    .path("hits")
-                    .path("hits");
-            Map<String, Long> indexed = new HashMap<>();
-            hits.forEach(hit -> indexed.put(
-                    hit.path("_id").asText(),
-                    hit.path("_source").path("HistoryLength").asLong()));
-            assertThat(indexed).isEqualTo(expected);
-        });
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(es.historyLengths(index)).isEqualTo(expected));
     }
 
     /** Both of the app's consumer groups have committed the end of every topic they read. */
