@@ -92,16 +92,18 @@ class AcknowledgingSinkTest {
         }
     }
 
+    /** Records {@code from..to-1}, all arriving in one poll (so the first batch holds them all). */
     private void add(int from, int to) {
-        for (int offset = from; offset < to; offset++) {
-            int o = offset;
-            consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(
-                    TOPIC,
-                    0,
-                    o,
-                    ("k" + o).getBytes(StandardCharsets.UTF_8),
-                    ("v" + o).getBytes(StandardCharsets.UTF_8))));
-        }
+        consumer.schedulePollTask(() -> {
+            for (int offset = from; offset < to; offset++) {
+                consumer.addRecord(new ConsumerRecord<>(
+                        TOPIC,
+                        0,
+                        offset,
+                        ("k" + offset).getBytes(StandardCharsets.UTF_8),
+                        ("v" + offset).getBytes(StandardCharsets.UTF_8)));
+            }
+        });
     }
 
     private void addKeyed(int offset, String key) {
