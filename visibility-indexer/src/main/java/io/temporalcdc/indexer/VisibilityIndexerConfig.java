@@ -315,6 +315,8 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS);
         // latency: records go on to the next stage within 10 ms (Streams' default linger is 100 ms per hop)
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 10);
+        // fewer, larger produce requests for the repartition, changelog and documents topics
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
         // the two tables' order relative to each other does not matter (each row's own order does): never wait for
         // the quieter topic
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
