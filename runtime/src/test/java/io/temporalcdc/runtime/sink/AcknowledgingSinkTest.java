@@ -156,6 +156,26 @@ class AcknowledgingSinkTest {
     }
 
     @Test
+    void shouldWaitForTheWritesInFlightOfARevokedPartitionAndCommitWhatTheyAcknowledged() throws Exception {
+        start(10, patient());
+        add(0, 3);
+        ScriptedWriter.Batch inFlight = writer.next();
+
+        // the partition moves to another instance while its batch is being written
+        TopicPartition other = new TopicPartition(TOPIC, 1);
+        consumer.schedulePollTask(() -> {
+            consumer.updateBeginningOffsets(Map.of(other, 0L));
+            consumer.rebalance(List.of(other));
+        });
+        TimeUnit.MILLISECONDS.sleep(300);
+        assertThat(committed()).as("nothing acknowledged yet").isLessThanOrEqualTo(0);
+        inFlight.answer(r -> SinkOutcome.DONE);
+
+        await().atMost(WAIT).until(() -> committed() == 3);
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
     void shouldDropARetryOnceALaterRecordOfItsKeyIsAcknowledged() throws Exception {
         start(1, RetryPolicy.forDuration(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1)));
         addKeyed(0, "doc-1");
