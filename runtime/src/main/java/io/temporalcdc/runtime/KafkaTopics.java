@@ -46,11 +46,6 @@ public final class KafkaTopics {
             configs = Map.copyOf(configs);
             replicationFactor = replicationFactor.filter(rf -> rf > 0);
         }
-
-        /** A topic with the broker's defaults. */
-        public static Spec withDefaults(String name) {
-            return new Spec(name, Optional.empty(), Optional.empty(), Map.of());
-        }
     }
 
     /** Creates what is missing, warns about what differs; returns the names of the topics it created. */
