@@ -58,6 +58,13 @@ class AppTest {
         assertThat(get(ctx, "/health").statusCode()).isEqualTo(503);
         ctx.ready(true);
         assertThat(get(ctx, "/health").body()).isEqualTo("{\"status\":\"UP\"}");
+        ctx.ready(false, "retrying writes: 503 \"unavailable\"");
+        HttpResponse<String> down = get(ctx, "/health/ready");
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.body())
+                .isEqualTo("{\"status\":\"DOWN\",\"reason\":\"retrying writes: 503 \\\"unavailable\\\"\"}");
+        assertThat(get(ctx, "/health/live").statusCode()).isEqualTo(200);
+        ctx.ready(true);
         assertThat(get(ctx, "/metrics").body()).contains("things_done_total 1.0");
 
         ctx.fail("boom", new IllegalStateException("boom"));
