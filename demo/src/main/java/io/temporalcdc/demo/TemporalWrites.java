@@ -1,5 +1,6 @@
 package io.temporalcdc.demo;
 
+import io.temporalcdc.schemas.TaskQueueIds;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -216,8 +217,9 @@ final class TemporalWrites {
                 runIdBytes(run));
     }
 
+    /** Temporal's encoding of a workflow task queue (see {@link TaskQueueIds}). */
     private static byte[] taskQueueId(WorkflowRun run) {
-        return (run.namespaceId() + "/" + run.taskQueue()).getBytes(StandardCharsets.UTF_8);
+        return TaskQueueIds.encode(run.namespaceId(), run.taskQueue(), TaskQueueIds.WORKFLOW);
     }
 
     private static byte[] runIdBytes(WorkflowRun run) {
