@@ -165,8 +165,9 @@ public final class IndexerMetrics {
         }
     }
 
-    public void deadLettered() {
-        deadLettered.increment();
+    /** @return the counter of records the topology dead-lettered, for the shared error handlers */
+    public Counter deadLetters() {
+        return deadLettered;
     }
 
     public void replayed() {
@@ -189,8 +190,9 @@ public final class IndexerMetrics {
         tombstones.increment();
     }
 
-    public void productionError() {
-        productionErrors.increment();
+    /** @return the counter of records Kafka Streams failed to produce, for the shared error handlers */
+    public Counter productionErrors() {
+        return productionErrors;
     }
 
     private void latency(long sourceTsMs, long nowMs) {

@@ -1,7 +1,5 @@
 package io.temporalcdc.indexer;
 
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.temporalcdc.indexer.elasticsearch.BulkWriter;
 import io.temporalcdc.indexer.elasticsearch.EsConnection;
 import io.temporalcdc.indexer.elasticsearch.IndexInstaller;
@@ -13,28 +11,15 @@ import io.temporalcdc.runtime.KafkaTopics;
 import io.temporalcdc.runtime.Preflight;
 import io.temporalcdc.runtime.RetryPolicy;
 import io.temporalcdc.runtime.sink.AcknowledgingSink;
+import io.temporalcdc.runtime.streams.StreamsErrorHandling;
+import io.temporalcdc.runtime.streams.StreamsWithSink;
 import io.temporalcdc.schemas.Topics;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +37,6 @@ public final class VisibilityIndexerApp {
 
     private static final Logger LOG = LoggerFactory.getLogger(VisibilityIndexerApp.class);
     private static final Duration KAFKA_PREFLIGHT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SINK_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
     /** How long the documents topic keeps a tombstone: the longest the sink may lag without missing a delete. */
     static final Duration DOCUMENT_TOMBSTONE_RETENTION = Duration.ofDays(7);
@@ -104,26 +88,22 @@ public final class VisibilityIndexerApp {
                 () -> new IndexInstaller(
                                 es.rest(), index, config.getBoolean(VisibilityIndexerConfig.INDEX_LIFECYCLE_ENABLED))
                         .install());
-        Health health = new Health(ctx);
-        Running running = new Running(ctx);
-        try {
-            running.streams = streams(config, ctx, health);
-            running.streamsMetrics = new KafkaStreamsMetrics(running.streams);
-            running.streamsMetrics.bindTo(ctx.registry());
-            running.consumer = new KafkaConsumer<>(
-                    sinkConsumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            running.consumerMetrics = new KafkaClientMetrics(running.consumer);
-            running.consumerMetrics.bindTo(ctx.registry());
-            running.dlqProducer = new KafkaProducer<>(
-                    deadLetterProducerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
-            running.sink = sink(config, es, index, ctx, health, running);
-            running.streams.start();
-            running.sink.start();
-            running.sinkStarted = true;
-        } catch (RuntimeException | Error e) {
-            running.close();
-            throw e;
-        }
+        StreamsWithSink running = StreamsWithSink.start(
+                new StreamsWithSink.Parts(
+                        VisibilityIndexerTopology.build(
+                                new VisibilityIndexerTopology.Settings(
+                                        prefix, config.searchAttributes(), config.versionEpochs(), ctx.registry()),
+                                new JsonChangeEventDecoder()),
+                        streamsProperties(config, ctx),
+                        config.kafkaClientProperties(),
+                        sinkSettings(config),
+                        new BulkWriter(
+                                es.rest(),
+                                index.alias(),
+                                IndexerMetrics.of(ctx.registry()),
+                                VisibilityIndexerTopology.STALE_FRESHNESS),
+                        "Elasticsearch"),
+                ctx);
         LOG.info(
                 "Indexing {} and {} into {} through {} (dead letters: {})",
                 Topics.visibilityExecutions(prefix),
@@ -137,67 +117,22 @@ public final class VisibilityIndexerApp {
         };
     }
 
-    private static KafkaStreams streams(VisibilityIndexerConfig config, AppContext ctx, Health health) {
-        Topology topology = VisibilityIndexerTopology.build(
-                new VisibilityIndexerTopology.Settings(
-                        config.getString(VisibilityIndexerConfig.TOPIC_PREFIX),
-                        config.searchAttributes(),
-                        config.versionEpochs(),
-                        ctx.registry()),
-                new JsonChangeEventDecoder());
-        KafkaStreams streams = new KafkaStreams(topology, new StreamsConfig(streamsProperties(config, ctx)));
-        streams.setStateListener((now, before) -> {
-            LOG.info("Kafka Streams {} -> {}", before, now);
-            health.streams(now == KafkaStreams.State.RUNNING, "Kafka Streams is " + now);
-        });
-        streams.setUncaughtExceptionHandler(e -> {
-            ctx.fail("stream thread failed: " + e.getMessage(), e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        return streams;
-    }
-
-    private static AcknowledgingSink sink(
-            VisibilityIndexerConfig config,
-            EsConnection es,
-            IndexSettings index,
-            AppContext ctx,
-            Health health,
-            Running running) {
-        String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
-        IndexerMetrics metrics = IndexerMetrics.of(ctx.registry());
-        AcknowledgingSink sink = new AcknowledgingSink(
-                new AcknowledgingSink.Settings(
-                        "visibility.indexer",
-                        List.of(Topics.visibilityDocuments(prefix)),
-                        config.getInt(VisibilityIndexerConfig.BULK_MAX_ACTIONS),
-                        config.getLong(VisibilityIndexerConfig.BULK_MAX_BYTES),
-                        config.duration(VisibilityIndexerConfig.BULK_LINGER),
-                        config.getInt(VisibilityIndexerConfig.BULK_MAX_IN_FLIGHT),
-                        RetryPolicy.forDuration(
-                                Duration.ofMillis(200),
-                                Duration.ofSeconds(10),
-                                config.duration(VisibilityIndexerConfig.RETRY_MAX_DURATION)),
-                        Duration.ofSeconds(1),
-                        SINK_SHUTDOWN_TIMEOUT,
-                        Topics.visibilityIndexerDlq(prefix),
-                        true),
-                running.consumer,
-                new BulkWriter(es.rest(), index.alias(), metrics, VisibilityIndexerTopology.STALE_FRESHNESS),
-                running.dlqProducer,
-                new AcknowledgingSink.Listener() {
-                    @Override
-                    public void healthy(boolean healthy, String reason) {
-                        health.sink(healthy, reason);
-                    }
-
-                    @Override
-                    public void failed(String reason, Throwable cause) {
-                        ctx.fail("Elasticsearch sink failed: " + reason, cause);
-                    }
-                },
-                ctx.registry());
-        return sink;
+    static AcknowledgingSink.Settings sinkSettings(VisibilityIndexerConfig config) {
+        return new AcknowledgingSink.Settings(
+                "visibility.indexer",
+                List.of(Topics.visibilityDocuments(config.getString(VisibilityIndexerConfig.TOPIC_PREFIX))),
+                config.getInt(VisibilityIndexerConfig.BULK_MAX_ACTIONS),
+                config.getLong(VisibilityIndexerConfig.BULK_MAX_BYTES),
+                config.duration(VisibilityIndexerConfig.BULK_LINGER),
+                config.getInt(VisibilityIndexerConfig.BULK_MAX_IN_FLIGHT),
+                RetryPolicy.forDuration(
+                        Duration.ofMillis(200),
+                        Duration.ofSeconds(10),
+                        config.duration(VisibilityIndexerConfig.RETRY_MAX_DURATION)),
+                Duration.ofSeconds(1),
+                SINK_SHUTDOWN_TIMEOUT,
+                Topics.visibilityIndexerDlq(config.getString(VisibilityIndexerConfig.TOPIC_PREFIX)),
+                true);
     }
 
     /**
@@ -247,117 +182,18 @@ public final class VisibilityIndexerApp {
     static Map<String, Object> streamsProperties(VisibilityIndexerConfig config, AppContext ctx) {
         Map<String, Object> props = config.streamsProperties();
         String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
-        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
-        props.putIfAbsent(
-                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, CountingProductionExceptionHandler.class);
-        props.put(DeadLetterProcessingHandler.DLQ_TOPIC, Topics.visibilityIndexerDlq(prefix));
-        props.put(CountingProductionExceptionHandler.DOCUMENTS_TOPIC, Topics.visibilityDocuments(prefix));
-        props.put(DeadLetterProcessingHandler.METRICS, IndexerMetrics.of(ctx.registry()));
-        return props;
-    }
-
-    /** The sink's consumer: its own group ({@code <application.id>-sink}), offsets committed by the sink only. */
-    static Map<String, Object> sinkConsumerProperties(VisibilityIndexerConfig config) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, VisibilityIndexerConfig.DEFAULT_SESSION_TIMEOUT_MS);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
-        props.putAll(config.kafkaClientProperties());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, sinkGroupId(config));
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, sinkGroupId(config));
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        IndexerMetrics metrics = IndexerMetrics.of(ctx.registry());
+        StreamsErrorHandling.configure(
+                props,
+                Topics.visibilityIndexerDlq(prefix),
+                List.of(Topics.visibilityDocuments(prefix)),
+                metrics.deadLetters(),
+                metrics.productionErrors());
         return props;
     }
 
     /** @return the sink's consumer group */
     public static String sinkGroupId(VisibilityIndexerConfig config) {
-        return config.getString(VisibilityIndexerConfig.APPLICATION_ID) + "-sink";
-    }
-
-    private static Map<String, Object> deadLetterProducerProperties(VisibilityIndexerConfig config) {
-        Map<String, Object> props = new HashMap<>(config.kafkaClientProperties());
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, sinkGroupId(config) + "-dlq");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
-        return props;
-    }
-
-    /** Readiness: Kafka Streams RUNNING and the sink's writes succeeding; the reason of the first that is not. */
-    private static final class Health {
-        private final AppContext ctx;
-        private final AtomicBoolean streamsUp = new AtomicBoolean();
-        private final AtomicBoolean sinkUp = new AtomicBoolean(true);
-        private final AtomicReference<String> streamsReason = new AtomicReference<>("Kafka Streams is starting");
-        private final AtomicReference<String> sinkReason = new AtomicReference<>("");
-
-        Health(AppContext ctx) {
-            this.ctx = ctx;
-        }
-
-        synchronized void streams(boolean up, String reason) {
-            streamsUp.set(up);
-            streamsReason.set(reason);
-            report();
-        }
-
-        synchronized void sink(boolean up, String reason) {
-            sinkUp.set(up);
-            sinkReason.set(reason);
-            report();
-        }
-
-        private void report() {
-            boolean up = streamsUp.get() && sinkUp.get();
-            ctx.ready(up, !streamsUp.get() ? streamsReason.get() : sinkReason.get());
-        }
-    }
-
-    /**
-     * The running parts, closed in order: the topology first (so its last documents are written), then the sink (which
-     * closes its consumer), then the dead-letter producer and the metric binders. Closes whatever was created when
-     * the start-up failed half-way.
-     */
-    private static final class Running implements AutoCloseable {
-        private final AppContext ctx;
-        private KafkaStreams streams;
-        private KafkaStreamsMetrics streamsMetrics;
-        private KafkaConsumer<byte[], byte[]> consumer;
-        private KafkaClientMetrics consumerMetrics;
-        private AcknowledgingSink sink;
-        private boolean sinkStarted;
-        private Producer<byte[], byte[]> dlqProducer;
-
-        Running(AppContext ctx) {
-            this.ctx = ctx;
-        }
-
-        @Override
-        public void close() {
-            ctx.ready(false, "stopping");
-            if (streams != null) {
-                // leave the group at once, so a restarted instance gets the partitions without waiting for the
-                // session timeout
-                boolean closed = streams.close(CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)
-                        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-                if (!closed) {
-                    ctx.fail("Kafka Streams did not close within " + STREAMS_CLOSE_TIMEOUT.toSeconds() + " s", null);
-                }
-            }
-            if (sinkStarted) {
-                sink.close();
-            } else if (consumer != null) {
-                consumer.close(Duration.ofSeconds(2));
-            }
-            if (dlqProducer != null) {
-                dlqProducer.close(Duration.ofSeconds(2));
-            }
-            if (streamsMetrics != null) {
-                streamsMetrics.close();
-            }
-            if (consumerMetrics != null) {
-                consumerMetrics.close();
-            }
-        }
+        return StreamsWithSink.sinkGroupId(config.getString(VisibilityIndexerConfig.APPLICATION_ID));
     }
 }

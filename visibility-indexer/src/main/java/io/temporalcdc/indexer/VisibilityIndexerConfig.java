@@ -2,6 +2,8 @@ package io.temporalcdc.indexer;
 
 import io.temporalcdc.indexer.version.VersionEpochs;
 import io.temporalcdc.runtime.ConfigSources;
+import io.temporalcdc.runtime.ConfigTypes;
+import io.temporalcdc.runtime.streams.StreamsDefaults;
 import io.temporalcdc.schemas.ElasticsearchContracts;
 import io.temporalcdc.schemas.Topics;
 import java.net.URI;
@@ -11,10 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -81,17 +80,10 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     + "CustomBoolField:Bool,CustomDatetimeField:Datetime,CustomStringField:Text";
 
     /** Prefix of settings passed to every Kafka client. */
-    public static final String KAFKA_PREFIX = "kafka.";
-    /** Prefix of settings passed to Kafka Streams. */
-    public static final String STREAMS_PREFIX = "streams.";
-    /** Default commit interval: small, so a restart replays little. */
-    public static final int DEFAULT_COMMIT_INTERVAL_MS = 1_000;
-    /** Default consumer session timeout: a crashed instance's partitions are reassigned after 10 s. */
-    public static final int DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+    public static final String KAFKA_PREFIX = StreamsDefaults.KAFKA_PREFIX;
 
     private static final Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9_.\\-]{0,200}");
     private static final Pattern TIME_VALUE = Pattern.compile("-1|0|[0-9]+(nanos|micros|ms|s|m|h|d)");
-    private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
 
     /** The declaration of every key: doc, default, validator. Required keys have no default. */
     public static final ConfigDef DEF = new ConfigDef()
@@ -121,7 +113,8 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     ELASTICSEARCH_URL,
                     Type.LIST,
                     ConfigDef.NO_DEFAULT_VALUE,
-                    validator("http(s)://host[:port], comma-separated", VisibilityIndexerConfig::validateUrls),
+                    ConfigTypes.validator(
+                            "http(s)://host[:port], comma-separated", VisibilityIndexerConfig::validateUrls),
                     Importance.HIGH,
                     "Elasticsearch base URL(s), e.g. http://127.0.0.1:9200 (comma-separated).")
             .define(
@@ -140,7 +133,7 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     INDEX_PREFIX,
                     Type.STRING,
                     ElasticsearchContracts.DEFAULT_INDEX_PREFIX,
-                    validator(
+                    ConfigTypes.validator(
                             "lowercase index name: [a-z0-9][a-z0-9_.-]*", VisibilityIndexerConfig::validateIndexPrefix),
                     Importance.HIGH,
                     "Write alias of the visibility index; the template matches <prefix>_*, the first index is "
@@ -163,7 +156,7 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     INDEX_REFRESH_INTERVAL,
                     Type.STRING,
                     "5s",
-                    validator(
+                    ConfigTypes.validator(
                             "time value: -1, 0 or a number with nanos|micros|ms|s|m|h|d",
                             VisibilityIndexerConfig::validateTimeValue),
                     Importance.MEDIUM,
@@ -182,7 +175,7 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     INDEX_GC_DELETES,
                     Type.STRING,
                     "",
-                    validator(
+                    ConfigTypes.validator(
                             "empty (Elasticsearch's 60s) or a time value such as 60s, 10m, 1h",
                             VisibilityIndexerConfig::validateOptionalTimeValue),
                     Importance.LOW,
@@ -193,7 +186,7 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     SEARCH_ATTRIBUTES,
                     Type.LIST,
                     SEED_ATTRIBUTES,
-                    validator("Name:Type, comma-separated", VisibilityIndexerConfig::validateAttributes),
+                    ConfigTypes.validator("Name:Type, comma-separated", VisibilityIndexerConfig::validateAttributes),
                     Importance.MEDIUM,
                     "The search attribute registry, Name:Type (Keyword, Int, Double, Bool, Datetime, Text,"
                             + " KeywordList). The seed's six are always known; an attribute registered here that the"
@@ -210,7 +203,7 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     VERSION_EPOCH_STARTS,
                     Type.LIST,
                     "",
-                    validator(
+                    ConfigTypes.validator(
                             "ISO-8601 instants in increasing order, e.g. 2026-11-29T10:00:00Z",
                             VisibilityIndexerConfig::validateEpochs),
                     Importance.LOW,
@@ -252,7 +245,7 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     BULK_LINGER,
                     Type.STRING,
                     "50ms",
-                    validator("a duration such as 50ms or 1s", VisibilityIndexerConfig::validateDuration),
+                    ConfigTypes.duration("50ms or 1s"),
                     Importance.MEDIUM,
                     "How long a partial _bulk batch waits for more documents before it is sent.")
             .define(
@@ -266,7 +259,7 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     RETRY_MAX_DURATION,
                     Type.STRING,
                     "2m",
-                    validator("a duration such as 2m or 120s", VisibilityIndexerConfig::validateDuration),
+                    ConfigTypes.duration("2m or 120s"),
                     Importance.MEDIUM,
                     "How long a write may keep failing transiently (connection refused, 429, 5xx) before the app"
                             + " exits 1; it resumes from the committed offsets when restarted. Readiness is DOWN while"
@@ -301,46 +294,19 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     }
 
     /**
-     * @return the Kafka Streams properties: at-least-once, a 1 s commit interval, a 10 s session timeout, then
-     *     {@code kafka.*}, then
-     *     {@code streams.*} (which may override anything)
+     * @return the Kafka Streams properties: {@link StreamsDefaults#properties} with the indexer's tuning (two threads,
+     *     128 KB producer batches, no task idling)
      */
     public Map<String, Object> streamsProperties() {
-        Map<String, Object> props = new HashMap<>();
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
-        // no global stores here; enabling it keeps the behaviour Kafka will default to and silences a warning
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        // a crashed instance's partitions move after 10 s instead of the consumer default of 45 s
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS);
-        // latency: records go on to the next stage within 10 ms (Streams' default linger is 100 ms per hop)
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 10);
+        Map<String, Object> tuning = new HashMap<>();
         // fewer, larger produce requests for the repartition, changelog and documents topics
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
+        tuning.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
         // the two tables' order relative to each other does not matter (each row's own order does): never wait for
         // the quieter topic
-        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        tuning.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // decoding and mapping take a core at full speed: two threads share the tasks (one per partition and stage)
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
-        props.putAll(kafkaClientProperties());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
-        props.putAll(ConfigSources.withPrefix(settings, STREAMS_PREFIX));
-        return props;
-    }
-
-    /** A validator that describes itself in {@code --help}. */
-    private static ConfigDef.Validator validator(String description, BiConsumer<String, Object> check) {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                check.accept(name, value);
-            }
-
-            @Override
-            public String toString() {
-                return description;
-            }
-        };
+        tuning.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+        return StreamsDefaults.properties(settings, getString(APPLICATION_ID), tuning);
     }
 
     private static void validateUrls(String name, Object value) {
@@ -386,23 +352,7 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
 
     /** @return the value of a time-value key as a duration */
     public Duration duration(String key) {
-        return parseDuration(getString(key));
-    }
-
-    /** Parses an Elasticsearch-style time value: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, {@code 1d}. */
-    static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not a time value: " + text);
-        }
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
+        return ConfigTypes.parseDuration(getString(key));
     }
 
     private static void validateOptionalTimeValue(String name, Object value) {
@@ -434,12 +384,6 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     .toList());
         } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
             throw new ConfigException(name, value, e.getMessage());
-        }
-    }
-
-    private static void validateDuration(String name, Object value) {
-        if (value == null || !DURATION.matcher(value.toString().trim()).matches()) {
-            throw new ConfigException(name, value, "a duration: a number with ms, s, m, h or d, e.g. 2m");
         }
     }
 

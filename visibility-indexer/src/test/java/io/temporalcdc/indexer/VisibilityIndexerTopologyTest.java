@@ -11,11 +11,13 @@ import io.temporalcdc.indexer.version.DocumentVersion;
 import io.temporalcdc.indexer.version.VersionEpochs;
 import io.temporalcdc.runtime.DeadLetters;
 import io.temporalcdc.runtime.JsonChangeEventDecoder;
+import io.temporalcdc.runtime.streams.StreamsErrorHandling;
 import io.temporalcdc.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -56,10 +58,14 @@ class VisibilityIndexerTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "indexer-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
-        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, CountingProductionExceptionHandler.class);
-        props.put(DeadLetterProcessingHandler.DLQ_TOPIC, Topics.visibilityIndexerDlq(PREFIX));
-        props.put(DeadLetterProcessingHandler.METRICS, IndexerMetrics.of(registry));
+        Map<String, Object> handlers = new HashMap<>();
+        StreamsErrorHandling.configure(
+                handlers,
+                Topics.visibilityIndexerDlq(PREFIX),
+                List.of(Topics.visibilityDocuments(PREFIX)),
+                IndexerMetrics.of(registry).deadLetters(),
+                IndexerMetrics.of(registry).productionErrors());
+        props.putAll(handlers);
         driver = new TopologyTestDriver(VisibilityIndexerTopology.build(settings, new JsonChangeEventDecoder()), props);
         executions = driver.createInputTopic(
                 Topics.visibilityExecutions(PREFIX), new ByteArraySerializer(), new ByteArraySerializer());

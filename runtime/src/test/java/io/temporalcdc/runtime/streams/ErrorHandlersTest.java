@@ -1,11 +1,14 @@
-package io.temporalcdc.indexer;
+package io.temporalcdc.runtime.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporalcdc.runtime.DeadLetters;
-import io.temporalcdc.runtime.EmbeddedAppContext;
+import io.temporalcdc.runtime.UnmappableChangeException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -22,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 class ErrorHandlersTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final IndexerMetrics metrics = IndexerMetrics.of(registry);
+    private final Counter deadLettered = registry.counter("app.dlq.records");
+    private final Counter productionErrors = registry.counter("app.production.errors");
 
     private static ErrorHandlerContext context() {
         return new ErrorHandlerContext() {
@@ -79,11 +83,13 @@ class ErrorHandlersTest {
         handler.configure(Map.of(
                 DeadLetterProcessingHandler.DLQ_TOPIC,
                 "p.visibility-indexer.dlq",
-                DeadLetterProcessingHandler.METRICS,
-                metrics));
+                DeadLetterProcessingHandler.DLQ_COUNTER,
+                deadLettered,
+                CountingProductionExceptionHandler.ERRORS_COUNTER,
+                productionErrors));
 
         ProcessingExceptionHandler.Response response = handler.handleError(
-                context(), new Record<>("k", "v", 0L), new DocumentMappingException("workflow_id is missing"));
+                context(), new Record<>("k", "v", 0L), new UnmappableChangeException("workflow_id is missing"));
 
         assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
         assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(dead -> {
@@ -96,8 +102,7 @@ class ErrorHandlersTest {
                             dead.headers().lastHeader(DeadLetters.SOURCE_OFFSET).value(), StandardCharsets.UTF_8))
                     .isEqualTo("41");
         });
-        assertThat(registry.get("visibility.indexer.dlq.records").counter().count())
-                .isEqualTo(1.0);
+        assertThat(registry.get("app.dlq.records").counter().count()).isEqualTo(1.0);
     }
 
     @Test
@@ -118,10 +123,12 @@ class ErrorHandlersTest {
         handler.configure(Map.of(
                 DeadLetterProcessingHandler.DLQ_TOPIC,
                 "p.visibility-indexer.dlq",
-                CountingProductionExceptionHandler.DOCUMENTS_TOPIC,
-                "p.visibility.documents",
-                DeadLetterProcessingHandler.METRICS,
-                metrics));
+                CountingProductionExceptionHandler.OUTPUT_TOPICS,
+                "p.visibility.documents,p.other",
+                DeadLetterProcessingHandler.DLQ_COUNTER,
+                deadLettered,
+                CountingProductionExceptionHandler.ERRORS_COUNTER,
+                productionErrors));
 
         ProductionExceptionHandler.Response response = handler.handleError(
                 context(),
@@ -151,8 +158,10 @@ class ErrorHandlersTest {
         handler.configure(Map.of(
                 DeadLetterProcessingHandler.DLQ_TOPIC,
                 "p.visibility-indexer.dlq",
-                DeadLetterProcessingHandler.METRICS,
-                metrics));
+                DeadLetterProcessingHandler.DLQ_COUNTER,
+                deadLettered,
+                CountingProductionExceptionHandler.ERRORS_COUNTER,
+                productionErrors));
 
         ProductionExceptionHandler.Response response = handler.handleError(
                 context(),
@@ -172,10 +181,7 @@ class ErrorHandlersTest {
                             StandardCharsets.UTF_8))
                     .startsWith("3 bytes");
         });
-        assertThat(registry.get("visibility.indexer.production.errors")
-                        .counter()
-                        .count())
-                .isEqualTo(1.0);
+        assertThat(registry.get("app.production.errors").counter().count()).isEqualTo(1.0);
     }
 
     @Test
@@ -184,8 +190,10 @@ class ErrorHandlersTest {
         handler.configure(Map.of(
                 DeadLetterProcessingHandler.DLQ_TOPIC,
                 "p.visibility-indexer.dlq",
-                DeadLetterProcessingHandler.METRICS,
-                metrics));
+                DeadLetterProcessingHandler.DLQ_COUNTER,
+                deadLettered,
+                CountingProductionExceptionHandler.ERRORS_COUNTER,
+                productionErrors));
 
         ProductionExceptionHandler.Response response = handler.handleError(
                 context(),
@@ -193,29 +201,39 @@ class ErrorHandlersTest {
                 new TimeoutException("broker gone"));
 
         assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
-        assertThat(registry.get("visibility.indexer.production.errors")
-                        .counter()
-                        .count())
-                .isEqualTo(1.0);
+        assertThat(registry.get("app.production.errors").counter().count()).isEqualTo(1.0);
     }
 
     @Test
     void shouldRegisterBothHandlersWithTheirSettingsInTheStreamsConfiguration() {
-        Map<String, String> settings = Map.of(
-                "kafka.bootstrap.servers",
-                "127.0.0.1:9092",
-                "elasticsearch.url",
-                "http://127.0.0.1:9200",
-                "topic.prefix",
-                "p");
+        Map<String, Object> props = new HashMap<>(
+                StreamsDefaults.properties(Map.of("kafka.bootstrap.servers", "127.0.0.1:9092"), "app", Map.of()));
 
-        Map<String, Object> props = VisibilityIndexerApp.streamsProperties(
-                new VisibilityIndexerConfig(settings), new EmbeddedAppContext("visibility-indexer"));
+        StreamsErrorHandling.configure(props, "p.app.dlq", List.of("p.app.out"), deadLettered, productionErrors);
 
         StreamsConfig config = new StreamsConfig(props);
         assertThat(config.processingExceptionHandler()).isInstanceOf(DeadLetterProcessingHandler.class);
         assertThat(config.productionExceptionHandler()).isInstanceOf(CountingProductionExceptionHandler.class);
-        assertThat(props).containsEntry(DeadLetterProcessingHandler.DLQ_TOPIC, "p.visibility-indexer.dlq");
+        assertThat(props).containsEntry(DeadLetterProcessingHandler.DLQ_TOPIC, "p.app.dlq");
+        assertThat(props).containsEntry(CountingProductionExceptionHandler.OUTPUT_TOPICS, List.of("p.app.out"));
+    }
+
+    @Test
+    void shouldLetStreamsSettingsOverrideTheSharedDefaults() {
+        Map<String, Object> props = StreamsDefaults.properties(
+                Map.of(
+                        "kafka.bootstrap.servers", "k:9092",
+                        "streams.commit.interval.ms", "5000",
+                        "streams.application.id", "other"),
+                "app",
+                Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2));
+
+        assertThat(props)
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "5000")
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "other")
+                .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2)
+                .containsEntry("bootstrap.servers", "k:9092")
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
     }
 
     private static Headers dlqHeaders() {

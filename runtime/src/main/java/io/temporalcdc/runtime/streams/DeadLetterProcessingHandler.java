@@ -1,7 +1,9 @@
-package io.temporalcdc.indexer;
+package io.temporalcdc.runtime.streams;
 
+import io.micrometer.core.instrument.Counter;
 import io.temporalcdc.runtime.DeadLetters;
 import io.temporalcdc.runtime.DecodingException;
+import io.temporalcdc.runtime.UnmappableChangeException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -12,24 +14,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topology's dead-letter path: a record the mappers cannot decode ({@link DecodingException}) or map ({@link
- * DocumentMappingException}) is sent, as it was read (original key, value and headers) plus the {@link DeadLetters}
- * headers, to the dead-letter topic through Kafka Streams' own record collector, so it is written before the
- * record's offset is committed; the partition carries on. Any other exception is a bug, not bad data: the app
- * stops and resumes from its committed offsets.
+ * Every topology's dead-letter path: a record its processors cannot decode ({@link DecodingException}) or map
+ * ({@link UnmappableChangeException}) is sent, as it was read (original key, value and headers) plus the {@link
+ * DeadLetters} headers, to the dead-letter topic through Kafka Streams' own record collector, so it is written
+ * before the record's offset is committed; the partition carries on. Any other exception is a bug, not bad data: the
+ * app stops and resumes from its committed offsets.
  *
- * <p>Configured from the Streams properties {@link #DLQ_TOPIC} and {@link #METRICS}.
+ * <p>Configured from the Streams properties {@link #DLQ_TOPIC} and {@link #DLQ_COUNTER}; {@link
+ * StreamsErrorHandling#configure} sets them.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
     /** Streams property: the dead-letter topic. */
-    public static final String DLQ_TOPIC = "visibility.indexer.dlq.topic";
-    /** Streams property: the {@link IndexerMetrics} to count with. */
-    public static final String METRICS = "visibility.indexer.metrics";
+    public static final String DLQ_TOPIC = "temporalcdc.dlq.topic";
+    /** Streams property: the Micrometer {@link Counter} of dead-lettered records (optional). */
+    public static final String DLQ_COUNTER = "temporalcdc.dlq.counter";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
 
     private String dlqTopic;
-    private IndexerMetrics metrics;
+    private Counter deadLettered;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -38,7 +41,7 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
             throw new IllegalArgumentException(DLQ_TOPIC + " is not set");
         }
         dlqTopic = topic.toString();
-        metrics = configs.get(METRICS) instanceof IndexerMetrics m ? m : null;
+        deadLettered = configs.get(DLQ_COUNTER) instanceof Counter c ? c : null;
     }
 
     @Override
@@ -46,7 +49,7 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
         String reason;
         if (exception instanceof DecodingException) {
             reason = "undecodable: " + exception.getMessage();
-        } else if (exception instanceof DocumentMappingException) {
+        } else if (exception instanceof UnmappableChangeException) {
             reason = "unmappable: " + exception.getMessage();
         } else {
             LOG.error(
@@ -60,8 +63,8 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
         }
         LOG.warn(
                 "{}-{}@{}: dead-lettering record ({})", context.topic(), context.partition(), context.offset(), reason);
-        if (metrics != null) {
-            metrics.deadLettered();
+        if (deadLettered != null) {
+            deadLettered.increment();
         }
         ProducerRecord<byte[], byte[]> dead = DeadLetters.record(
                 dlqTopic,

@@ -1,0 +1,46 @@
+package io.temporalcdc.runtime.streams;
+
+import io.temporalcdc.runtime.ConfigSources;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams properties every stream app of the project starts from. */
+public final class StreamsDefaults {
+    /** Prefix of settings passed to every Kafka client. */
+    public static final String KAFKA_PREFIX = "kafka.";
+    /** Prefix of settings passed to Kafka Streams. */
+    public static final String STREAMS_PREFIX = "streams.";
+    /** Default commit interval: small, so a restart replays little. */
+    public static final int COMMIT_INTERVAL_MS = 1_000;
+    /** Default consumer session timeout: a crashed instance's partitions are reassigned after 10 s. */
+    public static final int SESSION_TIMEOUT_MS = 10_000;
+
+    private StreamsDefaults() {}
+
+    /**
+     * @param settings the app's raw settings ({@code kafka.*} and {@code streams.*} are read from them)
+     * @param tuning the app's own defaults, applied over the shared ones
+     * @return at-least-once, a 1 s commit interval, a 10 s session timeout, a 10 ms producer linger, then {@code
+     *     tuning}, then {@code kafka.*}, then the application id, then {@code streams.*} (which may override
+     *     anything)
+     */
+    public static Map<String, Object> properties(
+            Map<String, String> settings, String applicationId, Map<String, Object> tuning) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
+        // no global stores here; enabling it keeps the behaviour Kafka will default to and silences a warning
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
+        // latency: records go on to the next stage within 10 ms (Streams' default linger is 100 ms per hop)
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 10);
+        props.putAll(tuning);
+        props.putAll(ConfigSources.withPrefix(settings, KAFKA_PREFIX));
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.putAll(ConfigSources.withPrefix(settings, STREAMS_PREFIX));
+        return props;
+    }
+}

@@ -1,0 +1,225 @@
+package io.temporalcdc.runtime.streams;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.temporalcdc.runtime.AppContext;
+import io.temporalcdc.runtime.sink.AcknowledgingSink;
+import io.temporalcdc.runtime.sink.SinkWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shape of every sink app: a Kafka Streams topology (change topics → the app's output topic) and an {@link
+ * AcknowledgingSink} (output topic → the external system, offsets committed only past what it acknowledged), which
+ * share nothing but topics. Ready while Kafka Streams is RUNNING and the sink's writes succeed (the reason of the
+ * first part that is not); either part failing for good fails the app (exit 1), and the restart resumes from the
+ * committed offsets. {@link #close()} stops the topology first (so its last records are produced), then the sink,
+ * then the dead-letter producer and the metric binders, and closes whatever a half-done start-up created.
+ */
+public final class StreamsWithSink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsWithSink.class);
+    private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * What to run.
+     *
+     * @param topology the app's topology
+     * @param streamsProperties from {@link StreamsDefaults#properties}
+     * @param kafkaClientProperties {@code kafka.*}, for the sink's consumer and dead-letter producer
+     * @param sink the sink's settings; its consumer group is {@code <application.id>-sink}
+     * @param writer writes to the external system
+     * @param systemName the external system, for messages ("Elasticsearch", "Redis")
+     */
+    public record Parts(
+            Topology topology,
+            Map<String, Object> streamsProperties,
+            Map<String, Object> kafkaClientProperties,
+            AcknowledgingSink.Settings sink,
+            SinkWriter writer,
+            String systemName) {
+        public Parts {
+            Objects.requireNonNull(topology, "topology");
+            Objects.requireNonNull(writer, "writer");
+            streamsProperties = Map.copyOf(streamsProperties);
+            kafkaClientProperties = Map.copyOf(kafkaClientProperties);
+        }
+
+        /** @return the Kafka Streams application id */
+        public String applicationId() {
+            return String.valueOf(streamsProperties.get(StreamsConfig.APPLICATION_ID_CONFIG));
+        }
+    }
+
+    private final AppContext ctx;
+    private final Health health;
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaClientMetrics consumerMetrics;
+    private AcknowledgingSink sink;
+    private boolean sinkStarted;
+    private Producer<byte[], byte[]> dlqProducer;
+
+    private StreamsWithSink(AppContext ctx) {
+        this.ctx = ctx;
+        this.health = new Health(ctx);
+    }
+
+    /** Starts both parts; on failure closes what was created and rethrows. */
+    public static StreamsWithSink start(Parts parts, AppContext ctx) {
+        StreamsWithSink running = new StreamsWithSink(ctx);
+        try {
+            running.streams = running.streams(parts);
+            running.streamsMetrics = new KafkaStreamsMetrics(running.streams);
+            running.streamsMetrics.bindTo(ctx.registry());
+            running.consumer = new KafkaConsumer<>(
+                    sinkConsumerProperties(parts), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            running.consumerMetrics = new KafkaClientMetrics(running.consumer);
+            running.consumerMetrics.bindTo(ctx.registry());
+            running.dlqProducer = new KafkaProducer<>(
+                    deadLetterProducerProperties(parts), new ByteArraySerializer(), new ByteArraySerializer());
+            running.sink = running.sink(parts);
+            running.streams.start();
+            running.sink.start();
+            running.sinkStarted = true;
+        } catch (RuntimeException | Error e) {
+            running.close();
+            throw e;
+        }
+        return running;
+    }
+
+    private KafkaStreams streams(Parts parts) {
+        KafkaStreams created = new KafkaStreams(parts.topology(), new StreamsConfig(parts.streamsProperties()));
+        created.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams {} -> {}", before, now);
+            health.streams(now == KafkaStreams.State.RUNNING, "Kafka Streams is " + now);
+        });
+        created.setUncaughtExceptionHandler(e -> {
+            ctx.fail("stream thread failed: " + e.getMessage(), e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        return created;
+    }
+
+    private AcknowledgingSink sink(Parts parts) {
+        return new AcknowledgingSink(
+                parts.sink(),
+                consumer,
+                parts.writer(),
+                dlqProducer,
+                new AcknowledgingSink.Listener() {
+                    @Override
+                    public void healthy(boolean healthy, String reason) {
+                        health.sink(healthy, reason);
+                    }
+
+                    @Override
+                    public void failed(String reason, Throwable cause) {
+                        ctx.fail(parts.systemName() + " sink failed: " + reason, cause);
+                    }
+                },
+                ctx.registry());
+    }
+
+    /** @return the sink's consumer group for an application id: {@code <application.id>-sink} */
+    public static String sinkGroupId(String applicationId) {
+        return applicationId + "-sink";
+    }
+
+    /** The sink's consumer: its own group, offsets committed by the sink only, from the earliest record. */
+    static Map<String, Object> sinkConsumerProperties(Parts parts) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, StreamsDefaults.SESSION_TIMEOUT_MS);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        props.putAll(parts.kafkaClientProperties());
+        String group = sinkGroupId(parts.applicationId());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return props;
+    }
+
+    private static Map<String, Object> deadLetterProducerProperties(Parts parts) {
+        Map<String, Object> props = new HashMap<>(parts.kafkaClientProperties());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, sinkGroupId(parts.applicationId()) + "-dlq");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        return props;
+    }
+
+    @Override
+    public void close() {
+        ctx.ready(false, "stopping");
+        if (streams != null) {
+            // leave the group at once, so a restarted instance gets the partitions without waiting for the session
+            // timeout
+            boolean closed = streams.close(CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            if (!closed) {
+                ctx.fail("Kafka Streams did not close within " + STREAMS_CLOSE_TIMEOUT.toSeconds() + " s", null);
+            }
+        }
+        if (sinkStarted) {
+            sink.close();
+        } else if (consumer != null) {
+            consumer.close(Duration.ofSeconds(2));
+        }
+        if (dlqProducer != null) {
+            dlqProducer.close(Duration.ofSeconds(2));
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        if (consumerMetrics != null) {
+            consumerMetrics.close();
+        }
+    }
+
+    /** Readiness: Kafka Streams RUNNING and the sink's writes succeeding; the reason of the first that is not. */
+    private static final class Health {
+        private final AppContext ctx;
+        private boolean streamsUp;
+        private boolean sinkUp = true;
+        private String streamsReason = "Kafka Streams is starting";
+        private String sinkReason = "";
+
+        Health(AppContext ctx) {
+            this.ctx = ctx;
+        }
+
+        synchronized void streams(boolean up, String reason) {
+            streamsUp = up;
+            streamsReason = reason;
+            report();
+        }
+
+        synchronized void sink(boolean up, String reason) {
+            sinkUp = up;
+            sinkReason = reason;
+            report();
+        }
+
+        private void report() {
+            ctx.ready(streamsUp && sinkUp, !streamsUp ? streamsReason : sinkReason);
+        }
+    }
+}
