@@ -2,6 +2,7 @@ package io.temporalcdc.schemas;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The seed's Redis cache key patterns and TTLs, as code.
@@ -45,6 +46,23 @@ public final class RedisKeys {
     /** @return {@code session:{sessionId}} (the Web UI's key; here so every pattern of the seed lives in one place) */
     public static String session(String sessionId) {
         return SESSION_PREFIX + part(sessionId, "sessionId");
+    }
+
+    /**
+     * @return the TTL of the family {@code key} belongs to ({@code wf_meta:}, {@code tq_info:} or {@code session:}),
+     *     or empty when it belongs to none
+     */
+    public static Optional<Duration> ttlOf(String key) {
+        if (key.startsWith(WF_META_PREFIX)) {
+            return Optional.of(WF_META_TTL);
+        }
+        if (key.startsWith(TQ_INFO_PREFIX)) {
+            return Optional.of(TQ_INFO_TTL);
+        }
+        if (key.startsWith(SESSION_PREFIX)) {
+            return Optional.of(SESSION_TTL);
+        }
+        return Optional.empty();
     }
 
     private static String part(String value, String what) {

@@ -59,6 +59,21 @@ public final class Topics {
         return requireName(prefix, "prefix") + ".visibility-indexer.dlq";
     }
 
+    /**
+     * @return {@code prefix.cache.invalidations}: the Redis keys to invalidate, keyed by the Redis key, the source
+     *     commit time in a header; compacted, since only a key's latest invalidation matters
+     */
+    public static String cacheInvalidations(String prefix) {
+        return requireName(prefix, "prefix") + ".cache.invalidations";
+    }
+
+    /**
+     * @return {@code prefix.cache-invalidator.dlq}, the cache invalidator's dead-letter topic
+     */
+    public static String cacheInvalidatorDlq(String prefix) {
+        return requireName(prefix, "prefix") + ".cache-invalidator.dlq";
+    }
+
     private static String requireName(String value, String what) {
         Objects.requireNonNull(value, what);
         if (value.isBlank()) {

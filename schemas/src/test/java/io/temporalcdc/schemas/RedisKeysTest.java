@@ -45,4 +45,12 @@ class RedisKeysTest {
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("namespaceId");
     }
+
+    @Test
+    void shouldTellTheFamilyTtlOfAKey() {
+        assertThat(RedisKeys.ttlOf(RedisKeys.workflowMeta("ns", "wf"))).contains(RedisKeys.WF_META_TTL);
+        assertThat(RedisKeys.ttlOf(RedisKeys.taskQueueInfo("ns", "q", 1))).contains(RedisKeys.TQ_INFO_TTL);
+        assertThat(RedisKeys.ttlOf(RedisKeys.session("s"))).contains(RedisKeys.SESSION_TTL);
+        assertThat(RedisKeys.ttlOf("other:key")).isEmpty();
+    }
 }

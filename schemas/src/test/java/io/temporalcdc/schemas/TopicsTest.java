@@ -23,6 +23,12 @@ class TopicsTest {
     }
 
     @Test
+    void shouldNameTheCacheInvalidatorTopicsAfterThePrefix() {
+        assertThat(Topics.cacheInvalidations("temporal")).isEqualTo("temporal.cache.invalidations");
+        assertThat(Topics.cacheInvalidatorDlq("p")).isEqualTo("p.cache-invalidator.dlq");
+    }
+
+    @Test
     void shouldCaptureBothTemporalSchemas() {
         assertThat(Topics.CAPTURED_SCHEMAS).containsExactly("temporal", "temporal_visibility");
     }

@@ -1,0 +1,119 @@
+package io.temporalcdc.invalidator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.temporalcdc.runtime.ChangeEvent;
+import io.temporalcdc.runtime.UnmappableChangeException;
+import io.temporalcdc.schemas.RedisKeys;
+import io.temporalcdc.schemas.TaskQueueIds;
+import io.temporalcdc.schemas.Topics;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which Redis keys a change invalidates, by table:
+ *
+ * <ul>
+ *   <li>{@code temporal.executions}, {@code current_executions}, {@code activity_info_maps}, {@code timer_info_maps}
+ *       and {@code temporal_visibility.executions}: {@code wf_meta:{namespace_id}:{workflow_id}} of the row;
+ *   <li>{@code temporal.tasks}: {@code tq_info:{namespace_id}:{task_queue_name}:{task_type}}, from the row's {@code
+ *       task_queue_id} ({@link TaskQueueIds}).
+ * </ul>
+ *
+ * The row is {@code after} for creates, updates and snapshot reads (a snapshot may follow changes the stream
+ * missed), {@code before} for deletes (its key columns are there under any REPLICA IDENTITY); when an update carries
+ * both images and they name different keys, both are invalidated. A row without the columns its rule needs is
+ * {@link UnmappableChangeException}.
+ */
+public final class InvalidationRules {
+    /** The tables of the {@code temporal} schema whose rows are part of a workflow's cached metadata. */
+    public static final List<String> WORKFLOW_TABLES =
+            List.of("executions", "current_executions", "activity_info_maps", "timer_info_maps");
+    /** The tasks table, cached per task queue. */
+    public static final String TASKS_TABLE = "tasks";
+
+    private static final String NAMESPACE_ID = "namespace_id";
+    private static final String WORKFLOW_ID = "workflow_id";
+    private static final String TASK_QUEUE_ID = "task_queue_id";
+
+    /** What a table's rows map to. */
+    public enum Rule {
+        /** {@code wf_meta:{namespace_id}:{workflow_id}} */
+        WORKFLOW,
+        /** {@code tq_info:{namespace_id}:{task_queue_name}:{task_type}} */
+        TASK_QUEUE
+    }
+
+    private InvalidationRules() {}
+
+    /** @return the change topic of each table the invalidator reads, with its rule, for a topic prefix */
+    public static Map<String, Rule> topics(String prefix) {
+        Map<String, Rule> topics = new LinkedHashMap<>();
+        WORKFLOW_TABLES.forEach(
+                table -> topics.put(Topics.table(prefix, Topics.TEMPORAL_SCHEMA, table), Rule.WORKFLOW));
+        topics.put(Topics.visibilityExecutions(prefix), Rule.WORKFLOW);
+        topics.put(Topics.table(prefix, Topics.TEMPORAL_SCHEMA, TASKS_TABLE), Rule.TASK_QUEUE);
+        return topics;
+    }
+
+    /**
+     * @return the keys {@code event} invalidates, in a stable order, without duplicates; empty for tombstones and
+     *     truncates (which name no row)
+     * @throws UnmappableChangeException when a row lacks a column its rule needs, or a column does not decode
+     */
+    public static Set<String> keys(Rule rule, ChangeEvent event) {
+        Set<String> keys = new LinkedHashSet<>(2);
+        switch (event.op()) {
+            case CREATE, READ -> keys.add(key(rule, required(event.after(), "after")));
+            case DELETE -> keys.add(key(rule, required(event.before(), "before")));
+            case UPDATE -> {
+                if (event.before() != null && !event.before().isNull()) {
+                    keys.add(key(rule, event.before()));
+                }
+                keys.add(key(rule, required(event.after(), "after")));
+            }
+            case TRUNCATE, TOMBSTONE -> {}
+        }
+        return keys;
+    }
+
+    private static String key(Rule rule, JsonNode row) {
+        return switch (rule) {
+            case WORKFLOW -> RedisKeys.workflowMeta(text(row, NAMESPACE_ID), text(row, WORKFLOW_ID));
+            case TASK_QUEUE -> {
+                TaskQueueIds.TaskQueueId queue;
+                try {
+                    queue = TaskQueueIds.decode(Base64.getDecoder().decode(text(row, TASK_QUEUE_ID)));
+                } catch (IllegalArgumentException e) {
+                    throw new UnmappableChangeException(TASK_QUEUE_ID + ": " + e.getMessage(), e);
+                }
+                yield RedisKeys.taskQueueInfo(queue.namespaceId(), queue.name(), queue.taskType());
+            }
+        };
+    }
+
+    private static JsonNode required(JsonNode row, String image) {
+        if (row == null || row.isNull()) {
+            throw new UnmappableChangeException("the change has no " + image + " image");
+        }
+        return row;
+    }
+
+    private static String text(JsonNode row, String column) {
+        JsonNode value = row.get(column);
+        if (value == null || value.isNull()) {
+            throw new UnmappableChangeException(column + " is missing or NULL");
+        }
+        if (!value.isTextual()) {
+            throw new UnmappableChangeException(column + " is " + value.getNodeType() + ", expected text");
+        }
+        String text = value.asText();
+        if (text.isBlank()) {
+            throw new UnmappableChangeException(column + " is blank");
+        }
+        return text;
+    }
+}

@@ -1,0 +1,34 @@
+-- temporal-cdc cache-aside fill, honouring the invalidator's version fence.
+-- KEYS[1]: the key; KEYS[2]: its fence, "{" .. KEYS[1] .. "}:fence".
+-- ARGV[1]: the value; ARGV[2]: its version, the LSN the reading server had applied before the read, as 16 lowercase
+-- hex digits; ARGV[3]: the key's TTL in milliseconds.
+-- Stores the value only if its version is at least the fence (no fence: stored). A fence that is not a 16-digit LSN
+-- refuses every fill (safe: the next invalidation replaces it). Returns 1 when stored, 0 when refused.
+local function lsn(text)
+  if type(text) ~= 'string' or string.len(text) ~= 16 then
+    return nil
+  end
+  local hi = tonumber(string.sub(text, 1, 8), 16)
+  local lo = tonumber(string.sub(text, 9, 16), 16)
+  if hi == nil or lo == nil then
+    return nil
+  end
+  return { hi, lo }
+end
+
+local version = lsn(ARGV[2])
+if version == nil then
+  return redis.error_reply('ERR version is not a 16-digit hex LSN: ' .. tostring(ARGV[2]))
+end
+local current = redis.pcall('GET', KEYS[2])
+if current then
+  local fence = lsn(current)
+  if fence == nil then
+    return 0
+  end
+  if version[1] < fence[1] or (version[1] == fence[1] and version[2] < fence[2]) then
+    return 0
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', tonumber(ARGV[3]))
+return 1
