@@ -36,6 +36,8 @@ public final class CacheInvalidatorApp {
     private static final Logger LOG = LoggerFactory.getLogger(CacheInvalidatorApp.class);
     private static final Duration KAFKA_PREFLIGHT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SINK_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    /** Invalidation records are small (a key and a topic name): a batch is bounded by its record count first. */
+    static final long MAX_BATCH_BYTES = 8L * 1024 * 1024;
     /** Keys per {@code invalidate.lua} call: a call runs atomically, so it stays well under a millisecond. */
     static final int KEYS_PER_CALL = 200;
     /** How long the invalidations topic keeps a key's latest record after compaction could drop older ones. */
@@ -137,7 +139,7 @@ public final class CacheInvalidatorApp {
                 "cache.invalidator",
                 List.of(Topics.cacheInvalidations(prefix)),
                 config.getInt(CacheInvalidatorConfig.BATCH_MAX_RECORDS),
-                Long.MAX_VALUE,
+                MAX_BATCH_BYTES,
                 config.duration(CacheInvalidatorConfig.BATCH_LINGER),
                 config.getInt(CacheInvalidatorConfig.BATCH_MAX_IN_FLIGHT),
                 RetryPolicy.forDuration(

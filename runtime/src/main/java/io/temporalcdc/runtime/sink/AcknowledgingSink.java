@@ -452,7 +452,10 @@ public final class AcknowledgingSink implements AutoCloseable {
         Set<TopicPartition> pause = new HashSet<>();
         retrying.forEach(p -> pause.add(p.tp));
         long limit = (long) settings.maxBatchRecords() * (settings.maxInFlight() + 2);
-        if (buffer.size() >= limit || bufferedBytes >= settings.maxBatchBytes() * (settings.maxInFlight() + 2)) {
+        long byteLimit = settings.maxBatchBytes() > Long.MAX_VALUE / (settings.maxInFlight() + 2)
+                ? Long.MAX_VALUE
+                : settings.maxBatchBytes() * (settings.maxInFlight() + 2);
+        if (buffer.size() >= limit || bufferedBytes >= byteLimit) {
             pause.addAll(assigned);
         }
         pause.retainAll(assigned);

@@ -45,12 +45,16 @@ class AcknowledgingSinkTest {
     private AcknowledgingSink sink;
 
     private void start(int batch, RetryPolicy retry) {
+        start(batch, 1 << 20, retry);
+    }
+
+    private void start(int batch, long maxBatchBytes, RetryPolicy retry) {
         sink = new AcknowledgingSink(
                 new AcknowledgingSink.Settings(
                         "test",
                         List.of(TOPIC),
                         batch,
-                        1 << 20,
+                        maxBatchBytes,
                         Duration.ofMillis(1),
                         4,
                         retry,
@@ -136,6 +140,17 @@ class AcknowledgingSinkTest {
 
         first.answer(r -> SinkOutcome.DONE);
         await().atMost(WAIT).until(() -> committed() == 4);
+    }
+
+    @Test
+    void shouldTakeAnUnboundedByteLimitWithoutOverflowingIntoAPause() throws Exception {
+        start(2, Long.MAX_VALUE, patient());
+        add(0, 2);
+
+        writer.next().answer(r -> SinkOutcome.DONE);
+
+        await().atMost(WAIT).until(() -> committed() == 2);
+        assertThat(consumer.paused()).isEmpty();
     }
 
     @Test
