@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +22,18 @@ public final class OwnServers implements AutoCloseable {
     private final KafkaServer kafka;
     private final ElasticsearchServer elasticsearch;
     private final PostgresServer postgres;
+    private final RedisServer redis;
 
     private OwnServers(Path runDir, boolean brokerAndNode, boolean database) {
+        this(runDir, brokerAndNode, database ? new PostgresServer(runDir) : null, null);
+    }
+
+    private OwnServers(Path runDir, boolean brokerAndNode, PostgresServer postgres, RedisServer redis) {
         this.runDir = runDir;
         this.kafka = brokerAndNode ? new KafkaServer(runDir) : null;
         this.elasticsearch = brokerAndNode ? new ElasticsearchServer(runDir) : null;
-        this.postgres = database ? new PostgresServer(runDir) : null;
+        this.postgres = postgres;
+        this.redis = redis;
     }
 
     /**
@@ -58,7 +65,42 @@ public final class OwnServers implements AutoCloseable {
         }
     }
 
-    private static Path newRunDir(Path base) {
+    /**
+     * Starts a hot standby of {@code primary} (pg_basebackup, streaming replication) in a new run dir under {@code
+     * base}: {@link #postgres()} is the replica, read-only, with {@code pg_wal_replay_pause()} and {@code
+     * pg_wal_replay_resume()} at hand. Start it after the schema exists on the primary, or wait for replay.
+     */
+    public static OwnServers replicaOf(Postgres primary, Path base) {
+        Path runDir = newRunDir(base);
+        OwnServers servers = new OwnServers(runDir, false, new PostgresServer(runDir, Ports.free(), primary), null);
+        try {
+            servers.postgres.start(servers.runDir, TIMEOUT);
+            LOG.info("PostgreSQL replica of {} up at {}", primary.jdbcUrl(), servers.postgres.jdbcUrl());
+            return servers;
+        } catch (RuntimeException e) {
+            servers.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a Redis server of its own in a new run dir under {@code base}; {@link #stopRedis()} saves its dataset
+     * and {@link #startRedis()} loads it again, so an outage loses nothing but time.
+     */
+    public static OwnServers redis(Path base) {
+        Path runDir = newRunDir(base);
+        OwnServers servers = new OwnServers(
+                runDir, false, null, new RedisServer(runDir.resolve("redis"), Ports.free(), List.of(), null, true));
+        try {
+            servers.startRedis();
+            return servers;
+        } catch (RuntimeException e) {
+            servers.close();
+            throw e;
+        }
+    }
+
+    static Path newRunDir(Path base) {
         Path baseDir = base.toAbsolutePath().normalize();
         Leftovers.clean(baseDir, 2);
         Path runDir;
@@ -82,6 +124,22 @@ public final class OwnServers implements AutoCloseable {
 
     public Postgres postgres() {
         return require(postgres, "PostgreSQL");
+    }
+
+    public Redis redis() {
+        return require(redis, "Redis");
+    }
+
+    /** Starts Redis (again), on its port, loading what it saved when stopped. */
+    public void startRedis() {
+        require(redis, "Redis").start(runDir, TIMEOUT);
+        LOG.info("Own Redis up at {}", redis.uri());
+    }
+
+    /** Stops Redis, saving its dataset ({@code SHUTDOWN SAVE}). */
+    public void stopRedis() {
+        require(redis, "Redis").close();
+        LOG.info("Own Redis at {} stopped", redis.uri());
     }
 
     private static <T> T require(T server, String name) {
@@ -121,7 +179,7 @@ public final class OwnServers implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Server server : new Server[] {elasticsearch, kafka, postgres}) {
+        for (Server server : new Server[] {elasticsearch, kafka, postgres, redis}) {
             if (server != null) {
                 try {
                     server.close();

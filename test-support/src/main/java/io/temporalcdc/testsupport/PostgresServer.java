@@ -32,6 +32,9 @@ final class PostgresServer implements Postgres, Server {
     private final Path toolLog;
     private final int port;
     private final Path bin;
+    /** The server this one is a streaming replica of, or null for a primary of its own. */
+    private final Postgres primary;
+
     private volatile boolean started;
     /** {@code pg_ctl start -w} returns only once the server runs: close() waits for it, or it would be orphaned. */
     private final Launch launch = new Launch();
@@ -42,7 +45,16 @@ final class PostgresServer implements Postgres, Server {
 
     /** A server on a known port: one to start, or one another process started (then never started here). */
     PostgresServer(Path runDir, int port) {
-        this.dir = runDir.resolve("postgres");
+        this(runDir, port, null);
+    }
+
+    /**
+     * A streaming replica of {@code primary} (a hot standby: {@code pg_basebackup -R}, then started on its own port),
+     * or, with a null {@code primary}, a cluster of its own (initdb).
+     */
+    PostgresServer(Path runDir, int port, Postgres primary) {
+        this.primary = primary;
+        this.dir = runDir.resolve(primary == null ? "postgres" : "postgres-replica");
         this.dataDir = dir.resolve("data");
         this.logFile = dir.resolve("postgres.log");
         this.toolLog = dir.resolve("tools.log");
@@ -52,7 +64,7 @@ final class PostgresServer implements Postgres, Server {
 
     @Override
     public String name() {
-        return "PostgreSQL";
+        return primary == null ? "PostgreSQL" : "PostgreSQL replica";
     }
 
     @Override
@@ -68,6 +80,10 @@ final class PostgresServer implements Postgres, Server {
             Files.createFile(toolLog);
             Path socketDir = socketDir();
             OsUser.chown(OS_USER, dir, toolLog);
+            if (primary != null) {
+                startReplica(runDir, socketDir, timeout);
+                return;
+            }
             Procs.run(
                     "initdb",
                     pg(
@@ -133,6 +149,65 @@ final class PostgresServer implements Postgres, Server {
         } catch (IOException e) {
             throw new StackException("PostgreSQL could not be set up in " + dir + ": " + e, e);
         }
+    }
+
+    /** Copies the primary with pg_basebackup (streaming its WAL, standby.signal written) and starts it. */
+    private void startReplica(Path runDir, Path socketDir, Duration timeout) throws IOException {
+        Procs.run(
+                "pg_basebackup",
+                pg(
+                        "pg_basebackup",
+                        "-h",
+                        primary.host(),
+                        "-p",
+                        Integer.toString(primary.port()),
+                        "-U",
+                        primary.user(),
+                        "-D",
+                        dataDir.toString(),
+                        "-R",
+                        "-X",
+                        "stream",
+                        "-c",
+                        "fast",
+                        "--no-sync"),
+                Map.of(),
+                toolLog,
+                timeout);
+        // the copied postgresql.conf names the primary's port and socket: the standby's own come last and win
+        Files.writeString(
+                dataDir.resolve("postgresql.auto.conf"),
+                String.join(
+                        "\n",
+                        "",
+                        "# temporal-cdc test-support: a hot standby",
+                        "port = " + port,
+                        "unix_socket_directories = '" + socketDir + "'",
+                        "hot_standby = on",
+                        ""),
+                java.nio.file.StandardOpenOption.APPEND);
+        launch.begin();
+        try {
+            Procs.run(
+                    "pg_ctl start (standby)",
+                    pg(
+                            "pg_ctl",
+                            "-D",
+                            dataDir.toString(),
+                            "-l",
+                            logFile.toString(),
+                            "-w",
+                            "-t",
+                            Long.toString(timeout.toSeconds()),
+                            "start"),
+                    Map.of(),
+                    toolLog,
+                    timeout.plusSeconds(5));
+            started = true;
+        } finally {
+            launch.done();
+        }
+        new PidRecord(postmasterPid(), dataDir.toString()).write(runDir, "postgres-replica");
     }
 
     @Override

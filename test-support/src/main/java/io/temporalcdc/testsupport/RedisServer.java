@@ -9,13 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** redis-server, daemonized, without persistence; readiness is a PING over a raw socket. */
+/**
+ * redis-server, daemonized, without periodic persistence; readiness is a PING over a raw socket. Variants: a replica
+ * ({@code --replicaof}), a persistent server (its stop saves the dataset, its next start loads it: an outage loses
+ * nothing), and a Sentinel ({@code redis-server sentinel.conf --sentinel}).
+ */
 final class RedisServer implements Redis, Server {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisServer.class);
@@ -25,6 +30,9 @@ final class RedisServer implements Redis, Server {
     private final Path logFile;
     private final Path pidFile;
     private final int port;
+    private final List<String> extraArgs;
+    private final List<String> sentinelConfig;
+    private final boolean persistent;
     private volatile Long pid;
 
     RedisServer(Path runDir) {
@@ -33,15 +41,29 @@ final class RedisServer implements Redis, Server {
 
     /** A server on a known port: one to start, or one another process started (then never started here). */
     RedisServer(Path runDir, int port) {
-        this.dir = runDir.resolve("redis");
+        this(runDir.resolve("redis"), port, List.of(), null, false);
+    }
+
+    /**
+     * @param dir the server's own directory
+     * @param extraArgs more command-line options (e.g. {@code --replicaof 127.0.0.1 P})
+     * @param sentinelConfig for a Sentinel: the lines of its initial {@code sentinel.conf} (Sentinel rewrites it);
+     *     null for a data node
+     * @param persistent whether a stop saves the dataset for the next start
+     */
+    RedisServer(Path dir, int port, List<String> extraArgs, List<String> sentinelConfig, boolean persistent) {
+        this.dir = dir;
         this.logFile = dir.resolve("redis.log");
         this.pidFile = dir.resolve("redis-server.pid");
         this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
+        this.sentinelConfig = sentinelConfig == null ? null : List.copyOf(sentinelConfig);
+        this.persistent = persistent;
     }
 
     @Override
     public String name() {
-        return "Redis";
+        return sentinelConfig != null ? "Redis Sentinel" : "Redis";
     }
 
     @Override
@@ -56,29 +78,37 @@ final class RedisServer implements Redis, Server {
         } catch (IOException e) {
             throw new StackException("Redis run dir " + dir + " cannot be created: " + e, e);
         }
-        Procs.run(
-                "redis-server",
-                List.of(
-                        OsUser.tool("redis-server"),
-                        "--port",
-                        Integer.toString(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--daemonize",
-                        "yes",
-                        "--dir",
-                        dir.toString(),
-                        "--pidfile",
-                        pidFile.toString(),
-                        "--logfile",
-                        logFile.toString()),
-                Map.of(),
-                dir.resolve("launch.log"),
-                Duration.ofSeconds(30));
+        List<String> command = new ArrayList<>();
+        command.add(OsUser.tool("redis-server"));
+        if (sentinelConfig != null) {
+            Path config = dir.resolve("sentinel.conf");
+            try {
+                if (!Files.exists(config)) {
+                    Files.writeString(config, String.join("\n", sentinelConfig) + "\n");
+                }
+            } catch (IOException e) {
+                throw new StackException("Sentinel config " + config + " cannot be written: " + e, e);
+            }
+            command.add(config.toString());
+            command.add("--sentinel");
+        } else {
+            command.addAll(List.of("--save", "", "--appendonly", "no"));
+        }
+        command.addAll(List.of(
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--daemonize",
+                "yes",
+                "--dir",
+                dir.toString(),
+                "--pidfile",
+                pidFile.toString(),
+                "--logfile",
+                logFile.toString()));
+        command.addAll(extraArgs);
+        Procs.run(name(), command, Map.of(), dir.resolve("launch.log"), Duration.ofSeconds(30));
         // redis writes its pid file only once it listens: no pid file means it failed (see its log)
         pid = readPid();
         new PidRecord(pid, signature()).write(runDir, "redis");
@@ -95,13 +125,26 @@ final class RedisServer implements Redis, Server {
         if (!new PidRecord(running, signature()).matches(Procs.commandLine(running))) {
             return;
         }
-        command("SHUTDOWN NOSAVE");
+        String shutdown = sentinelConfig != null ? "SHUTDOWN" : persistent ? "SHUTDOWN SAVE" : "SHUTDOWN NOSAVE";
+        command(shutdown);
         ProcessHandle.of(running).ifPresent(h -> {
             if (!Procs.waitGone(h, Duration.ofSeconds(10))) {
-                LOG.warn("Redis did not shut down on SHUTDOWN NOSAVE; stopping pid {}", running);
+                LOG.warn("{} did not shut down on {}; stopping pid {}", name(), shutdown, running);
                 Procs.stop(name(), running, Duration.ofSeconds(10));
             }
         });
+    }
+
+    /** Kills the server with SIGKILL: whatever it had not replicated is lost, as in a crash. */
+    void kill() {
+        Long running = pid != null ? pid : PidFiles.read(pidFile);
+        pid = null;
+        if (running != null && new PidRecord(running, signature()).matches(Procs.commandLine(running))) {
+            ProcessHandle.of(running).ifPresent(h -> {
+                h.destroyForcibly();
+                Procs.waitGone(h, Duration.ofSeconds(10));
+            });
+        }
     }
 
     private String signature() {
@@ -121,6 +164,46 @@ final class RedisServer implements Redis, Server {
     @Override
     public Path logFile() {
         return logFile;
+    }
+
+    /**
+     * Sends an inline command and reads its whole reply: a simple string, error or integer as one element, a bulk
+     * string as one element (null when nil), an array as its elements (one level).
+     */
+    List<String> reply(String inline) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), SOCKET_TIMEOUT_MS);
+            socket.setSoTimeout(SOCKET_TIMEOUT_MS);
+            OutputStream out = socket.getOutputStream();
+            out.write((inline + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String head = readLine(in).orElseThrow(() -> new IOException("no reply"));
+            List<String> values = new ArrayList<>();
+            if (head.startsWith("*")) {
+                int count = Integer.parseInt(head.substring(1));
+                for (int i = 0; i < count; i++) {
+                    values.add(element(in, readLine(in).orElseThrow(() -> new IOException("short reply"))));
+                }
+            } else {
+                values.add(element(in, head));
+            }
+            return values;
+        } catch (IOException | RuntimeException e) {
+            throw new StackException(name() + " on port " + port + " did not answer " + inline + ": " + e, e);
+        }
+    }
+
+    private static String element(InputStream in, String head) throws IOException {
+        if (head.startsWith("$")) {
+            int length = Integer.parseInt(head.substring(1));
+            if (length < 0) {
+                return null;
+            }
+            byte[] bytes = in.readNBytes(length + 2);
+            return new String(bytes, 0, Math.min(length, bytes.length), StandardCharsets.UTF_8);
+        }
+        return head.substring(1);
     }
 
     /** Sends an inline command and returns the first reply line without its type prefix. */
