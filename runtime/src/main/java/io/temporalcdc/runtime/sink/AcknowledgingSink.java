@@ -105,6 +105,8 @@ public final class AcknowledgingSink implements AutoCloseable {
         void failed(String reason, Throwable cause);
     }
 
+    private static final long RETRY_LOG_INTERVAL_NANOS = 1_000_000_000L;
+
     private final Settings settings;
     private final Consumer<byte[], byte[]> consumer;
     private final SinkWriter writer;
@@ -131,6 +133,8 @@ public final class AcknowledgingSink implements AutoCloseable {
     private long bufferedBytes;
     private long lastCommitNanos = System.nanoTime();
     private boolean unhealthy;
+    private long lastRetryLogNanos = System.nanoTime() - RETRY_LOG_INTERVAL_NANOS;
+    private long retriesNotLogged;
     private String failure;
 
     /** One record the sink owes an acknowledgement for. */
@@ -391,15 +395,23 @@ public final class AcknowledgingSink implements AutoCloseable {
         p.dueNanos = now + settings.retry().backoff(p.attempts).toNanos();
         retrying.add(p);
         metrics.retries.increment();
-        if (!unhealthy || p.attempts == 1) {
+        // one line a second at most: an outage fails every record of every batch
+        if (now - lastRetryLogNanos >= RETRY_LOG_INTERVAL_NANOS) {
             LOG.warn(
-                    "{}: write of {}@{} failed (attempt {}), retrying in {} ms: {}",
+                    "{}: write of {}@{} failed (attempt {}), retrying in {} ms: {}{}",
                     settings.name(),
                     p.tp,
                     p.record.offset(),
                     p.attempts,
                     settings.retry().backoff(p.attempts).toMillis(),
-                    reason);
+                    reason,
+                    retriesNotLogged == 0
+                            ? ""
+                            : " (and " + retriesNotLogged + " more failed writes since the last line)");
+            lastRetryLogNanos = now;
+            retriesNotLogged = 0;
+        } else {
+            retriesNotLogged++;
         }
         unhealthy = true;
         listener.healthy(false, "retrying writes: " + reason);
