@@ -87,10 +87,12 @@ final class Demo implements AutoCloseable {
                 jdbcUrl,
                 stack.kafka().bootstrapServers(),
                 stack.elasticsearch().url(),
+                stack.redis().uri(),
                 "temporal",
                 "temporal_cdc",
                 "temporal_cdc",
                 "temporal-cdc-visibility-indexer",
+                "temporal-cdc-cache-invalidator",
                 "temporal_visibility_v1",
                 stack.runDir().resolve("apps"));
     }

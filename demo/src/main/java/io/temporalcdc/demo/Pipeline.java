@@ -2,10 +2,12 @@ package io.temporalcdc.demo;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * The two deployables of the visibility path as processes: cdc-source (PostgreSQL → Kafka) and
- * visibility-indexer (Kafka → Elasticsearch), configured from one {@link PipelineSettings}.
+ * The deployables as processes: cdc-source (PostgreSQL → Kafka), visibility-indexer (Kafka → Elasticsearch) and
+ * cache-invalidator (Kafka → Redis invalidations and fences), configured from one {@link PipelineSettings}.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -15,14 +17,21 @@ public final class Pipeline implements AutoCloseable {
     private final PipelineSettings settings;
     private final Deployable cdcSource;
     private final Deployable indexer;
+    private final Deployable invalidator;
 
     Pipeline(PipelineSettings settings) {
+        if (settings.redisUri() == null) {
+            throw new IllegalArgumentException("a pipeline runs the cache invalidator, and these settings name no"
+                    + " Redis: build them with PipelineSettings.named(unique, jdbcUrl, kafka, elasticsearch, redis,"
+                    + " logDir)");
+        }
         this.settings = settings;
         this.cdcSource = new Deployable("cdc-source", cdcSourceSettings(settings), settings.logDir());
         this.indexer = new Deployable("visibility-indexer", indexerSettings(settings), settings.logDir());
+        this.invalidator = new Deployable("cache-invalidator", invalidatorSettings(settings), settings.logDir());
     }
 
-    /** Starts both processes and waits until both report UP on /health. */
+    /** Starts the three processes and waits until each reports UP on /health. */
     public static Pipeline start(PipelineSettings settings) {
         Pipeline pipeline = new Pipeline(settings);
         try {
@@ -34,10 +43,35 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** Starts cdc-source, then the indexer, each waited for until UP. */
+    /**
+     * Starts cdc-source (it creates the change topics) and waits until it is UP, then the indexer and the invalidator
+     * side by side (neither needs the other), and waits until both are.
+     */
     void startAll() {
         cdcSource.start(READY_TIMEOUT);
-        indexer.start(READY_TIMEOUT);
+        CompletableFuture<Void> invalidatorUp = new CompletableFuture<>();
+        Thread.ofPlatform().name("start-cache-invalidator").start(() -> {
+            try {
+                invalidator.start(READY_TIMEOUT);
+                invalidatorUp.complete(null);
+            } catch (RuntimeException e) {
+                invalidatorUp.completeExceptionally(e);
+            }
+        });
+        try {
+            indexer.start(READY_TIMEOUT);
+        } finally {
+            awaitStarted(invalidatorUp);
+        }
+    }
+
+    /** Waits for a start on another thread; its failure is rethrown here, as the caller's own would be. */
+    private static void awaitStarted(CompletableFuture<Void> started) {
+        try {
+            started.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     public PipelineSettings settings() {
@@ -52,6 +86,10 @@ public final class Pipeline implements AutoCloseable {
         return indexer;
     }
 
+    public Deployable invalidator() {
+        return invalidator;
+    }
+
     /** The alias the indexer writes through. */
     public String alias() {
         return settings.indexPrefix();
@@ -59,11 +97,15 @@ public final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        // the indexer first: it no longer has anything to read once the source stops
+        // the readers of Kafka first: they no longer have anything to read once the source stops
         try {
-            indexer.close();
+            invalidator.close();
         } finally {
-            cdcSource.close();
+            try {
+                indexer.close();
+            } finally {
+                cdcSource.close();
+            }
         }
     }
 
@@ -93,5 +135,18 @@ public final class Pipeline implements AutoCloseable {
                 "streams.commit.interval.ms=1000",
                 // the joiner's state next to the run's logs, not in the shared /tmp/kafka-streams
                 "streams.state.dir=" + s.logDir().resolve("state-" + s.applicationId()));
+    }
+
+    public static List<String> invalidatorSettings(PipelineSettings s) {
+        return List.of(
+                "kafka.bootstrap.servers=" + s.kafkaBootstrapServers(),
+                "application.id=" + s.invalidatorApplicationId(),
+                "topic.prefix=" + s.topicPrefix(),
+                "redis.uri=" + s.redisUri(),
+                "database.url=" + s.jdbcUrl(),
+                // its default is "postgres": the URL's own user would be overridden
+                "database.user=" + s.databaseUser(),
+                "streams.commit.interval.ms=1000",
+                "streams.state.dir=" + s.logDir().resolve("state-" + s.invalidatorApplicationId()));
     }
 }

@@ -4,16 +4,19 @@ import java.net.URI;
 import java.nio.file.Path;
 
 /**
- * Where one pipeline (a cdc-source and a visibility-indexer process) reads and writes, and the names
- * that keep it apart from other pipelines on the same servers.
+ * Where one pipeline (a cdc-source, a visibility-indexer and a cache-invalidator process) reads and writes, and the
+ * names that keep it apart from other pipelines on the same servers.
  *
  * @param jdbcUrl the database with both Temporal schemas ({@code jdbc:postgresql://host:port/db?user=u})
  * @param kafkaBootstrapServers the Kafka cluster
  * @param elasticsearchUrl the Elasticsearch cluster
- * @param topicPrefix the topic prefix both apps use
+ * @param redisUri the Redis the invalidator keeps fresh ({@code redis://host:port}); null in settings for
+ *     cdc-source and the indexer alone, which a {@link Pipeline} refuses
+ * @param topicPrefix the topic prefix every app uses
  * @param slotName the replication slot (letters, digits and underscores)
  * @param publicationName the publication (letters, digits and underscores)
  * @param applicationId the indexer's Kafka Streams application id (its consumer group)
+ * @param invalidatorApplicationId the invalidator's Kafka Streams application id (its consumer group)
  * @param indexPrefix the indexer's index prefix, which is also the alias
  * @param logDir where the processes' output goes
  */
@@ -21,27 +24,40 @@ public record PipelineSettings(
         String jdbcUrl,
         String kafkaBootstrapServers,
         String elasticsearchUrl,
+        String redisUri,
         String topicPrefix,
         String slotName,
         String publicationName,
         String applicationId,
+        String invalidatorApplicationId,
         String indexPrefix,
         Path logDir) {
 
     /** Settings whose names all derive from one unique base name (e.g. {@code Names.unique("crash")}). */
     public static PipelineSettings named(
-            String unique, String jdbcUrl, String kafka, String elasticsearch, Path logDir) {
+            String unique, String jdbcUrl, String kafka, String elasticsearch, String redis, Path logDir) {
         String identifier = unique.replace('-', '_');
         return new PipelineSettings(
                 jdbcUrl,
                 kafka,
                 elasticsearch,
+                redis,
                 unique,
                 "slot_" + identifier,
                 "pub_" + identifier,
                 unique + "-indexer",
+                unique + "-invalidator",
                 unique + "_visibility",
                 logDir);
+    }
+
+    /**
+     * Settings without Redis, for callers that run cdc-source and the indexer as {@link Deployable}s of their own
+     * (the benchmarks); a {@link Pipeline} refuses them.
+     */
+    public static PipelineSettings named(
+            String unique, String jdbcUrl, String kafka, String elasticsearch, Path logDir) {
+        return named(unique, jdbcUrl, kafka, elasticsearch, null, logDir);
     }
 
     /** The visibility topic the indexer consumes. */

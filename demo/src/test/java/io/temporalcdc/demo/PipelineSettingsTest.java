@@ -1,6 +1,7 @@
 package io.temporalcdc.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ class PipelineSettingsTest {
             "jdbc:postgresql://127.0.0.1:54321/test-db?user=temporal",
             "127.0.0.1:9092",
             "http://127.0.0.1:9200",
+            "redis://127.0.0.1:6379",
             Path.of("logs"));
 
     @Test
@@ -30,7 +32,7 @@ class PipelineSettingsTest {
     }
 
     @Test
-    void shouldPassEveryRequiredKeyToBothApps() {
+    void shouldPassEveryRequiredKeyToEachApp() {
         assertThat(Pipeline.cdcSourceSettings(settings))
                 .contains(
                         "kafka.bootstrap.servers=127.0.0.1:9092",
@@ -44,5 +46,32 @@ class PipelineSettingsTest {
                 .contains(
                         "elasticsearch.url=http://127.0.0.1:9200", "application.id=crash-ab12c-3-indexer",
                         "index.prefix=crash-ab12c-3_visibility", "index.replicas=0");
+        assertThat(Pipeline.invalidatorSettings(settings))
+                .contains(
+                        "kafka.bootstrap.servers=127.0.0.1:9092",
+                        "application.id=crash-ab12c-3-invalidator",
+                        "topic.prefix=crash-ab12c-3",
+                        "redis.uri=redis://127.0.0.1:6379",
+                        "database.url=jdbc:postgresql://127.0.0.1:54321/test-db?user=temporal",
+                        "database.user=temporal",
+                        "streams.state.dir=" + Path.of("logs", "state-crash-ab12c-3-invalidator"));
+    }
+
+    @Test
+    void shouldGiveEachAppItsOwnConsumerGroup() {
+        assertThat(settings.invalidatorApplicationId())
+                .isNotEqualTo(settings.applicationId())
+                .startsWith("crash-ab12c-3");
+    }
+
+    @Test
+    void shouldRefuseAPipelineWithoutRedis() {
+        PipelineSettings withoutRedis = PipelineSettings.named(
+                "bench-1", "jdbc:postgresql://127.0.0.1:54321/db?user=u", "k:1", "http://e:1", Path.of("logs"));
+
+        assertThat(withoutRedis.redisUri()).isNull();
+        assertThatThrownBy(() -> new Pipeline(withoutRedis))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Redis");
     }
 }

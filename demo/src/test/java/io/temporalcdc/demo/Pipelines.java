@@ -4,7 +4,7 @@ import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.Names;
 import java.nio.file.Path;
 
-/** Test pipelines: a fresh database with the schema and both deployables with unique names on the shared stack. */
+/** Test pipelines: a fresh database with the schema and the deployables with unique names on the shared stack. */
 final class Pipelines {
 
     private Pipelines() {}
@@ -18,6 +18,7 @@ final class Pipelines {
                 jdbcUrl,
                 stack.kafka().bootstrapServers(),
                 stack.elasticsearch().url(),
+                stack.redis().uri(),
                 Path.of("target", "e2e-logs", unique));
     }
 

@@ -96,10 +96,12 @@ class RestoreIT {
                 restoredUrl,
                 a.kafkaBootstrapServers(),
                 a.elasticsearchUrl(),
+                a.redisUri(),
                 a.topicPrefix(),
                 "slot_" + name,
                 a.publicationName(),
                 a.applicationId(),
+                a.invalidatorApplicationId(),
                 a.indexPrefix(),
                 a.logDir());
         List<String> settings = new ArrayList<>(Pipeline.cdcSourceSettings(b));
