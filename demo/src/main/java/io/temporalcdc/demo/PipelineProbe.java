@@ -1,5 +1,6 @@
 package io.temporalcdc.demo;
 
+import io.temporalcdc.invalidator.InvalidationRules;
 import io.temporalcdc.schemas.Topics;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -25,14 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures a running pipeline from outside: the indexer group's Kafka consumer lag (end offsets minus
- * committed offsets), the replication slot's lag in WAL bytes, and the indexer's own metrics.
+ * Measures a running pipeline from outside: the Kafka consumer lag (end offsets minus committed offsets) of the
+ * indexer's and the invalidator's consumer groups, the replication slot's lag in WAL bytes, and the apps' own metrics.
  */
 public final class PipelineProbe implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineProbe.class);
     private static final String INDEXED = "visibility_indexer_documents_indexed_total";
     private static final String LATENCY = "visibility_indexer_commit_to_indexed_seconds";
+    private static final String INVALIDATED = "cache_invalidator_commit_to_invalidated_seconds";
     private static final String SLOT_LAG = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint"
             + " FROM pg_replication_slots WHERE slot_name = ?";
 
@@ -58,33 +60,59 @@ public final class PipelineProbe implements AutoCloseable {
                 consumerLag(),
                 slotLagBytes(),
                 indexed.isPresent() ? OptionalLong.of((long) indexed.getAsDouble()) : OptionalLong.empty(),
-                PrometheusText.quantile(metrics, LATENCY, "0.5"),
-                PrometheusText.quantile(metrics, LATENCY, "0.99"));
+                Latency.of(metrics, LATENCY),
+                invalidatorLatency());
+    }
+
+    /** The invalidator's commit → invalidated latency (source commit → Redis key gone and fenced). */
+    Latency invalidatorLatency() {
+        return Latency.of(pipeline.invalidator().metrics(), INVALIDATED);
     }
 
     /**
-     * Records the indexer has not yet committed, over both of its stages: the change topics and the repartition topic
-     * in its Kafka Streams group, and the documents topic in its sink's group (a partition never committed counts
-     * whole).
+     * Records the indexer and the invalidator have not yet committed, over all of their stages (a partition never
+     * committed counts whole); empty when it cannot be measured right now.
      */
     public OptionalLong consumerLag() {
-        String app = pipeline.settings().applicationId();
-        String prefix = pipeline.settings().topicPrefix();
         try {
-            return OptionalLong.of(lag(
-                            app,
-                            List.of(
-                                    Topics.visibilityExecutions(prefix),
-                                    Topics.visibilityCustomSearchAttributes(prefix),
-                                    app + "-row-changes-repartition"))
-                    + lag(app + "-sink", List.of(Topics.visibilityDocuments(prefix))));
+            return OptionalLong.of(indexerLag() + invalidatorLag());
         } catch (ExecutionException | TimeoutException e) {
-            LOG.debug("Consumer lag of {} unknown: {}", app, e.toString());
+            LOG.debug(
+                    "Consumer lag of the pipeline {} unknown: {}",
+                    pipeline.settings().topicPrefix(),
+                    e.toString());
             return OptionalLong.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return OptionalLong.empty();
         }
+    }
+
+    /**
+     * The indexer's: the change topics and the repartition topic in its Kafka Streams group, the documents topic in
+     * its sink's group.
+     */
+    private long indexerLag() throws ExecutionException, InterruptedException, TimeoutException {
+        String app = pipeline.settings().applicationId();
+        String prefix = pipeline.settings().topicPrefix();
+        return lag(
+                        app,
+                        List.of(
+                                Topics.visibilityExecutions(prefix),
+                                Topics.visibilityCustomSearchAttributes(prefix),
+                                app + "-row-changes-repartition"))
+                + lag(app + "-sink", List.of(Topics.visibilityDocuments(prefix)));
+    }
+
+    /**
+     * The invalidator's: the six change topics in its Kafka Streams group, the invalidations topic in its sink's
+     * group (which commits only what Redis acknowledged).
+     */
+    private long invalidatorLag() throws ExecutionException, InterruptedException, TimeoutException {
+        String app = pipeline.settings().invalidatorApplicationId();
+        String prefix = pipeline.settings().topicPrefix();
+        return lag(app, List.copyOf(InvalidationRules.topics(prefix).keySet()))
+                + lag(app + "-sink", List.of(Topics.cacheInvalidations(prefix)));
     }
 
     private long lag(String group, List<String> topics)
