@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Plays one workflow through its transactions, as Temporal would: start, one to three progress steps,
@@ -20,10 +21,13 @@ final class WorkflowScript {
 
     private final Connection connection;
     private final Counter rowsChanged;
+    private final Consumer<TouchedWorkflow> touched;
 
-    WorkflowScript(Connection connection, Counter rowsChanged) {
+    /** @param touched receives the workflow of each committed transaction, after the commit */
+    WorkflowScript(Connection connection, Counter rowsChanged, Consumer<TouchedWorkflow> touched) {
         this.connection = connection;
         this.rowsChanged = rowsChanged;
+        this.touched = touched;
     }
 
     /** Receives the number of rows each committed transaction changed. */
@@ -35,6 +39,7 @@ final class WorkflowScript {
     void play(String workflowId) throws SQLException {
         WorkflowRun run = firstRun(workflowId);
         inTransaction(
+                run,
                 c -> TemporalWrites.start(c, run, WorkloadData.memo(workflowId), WorkloadData.searchAttributes(0)));
         WorkflowRun current = run;
         for (int runNumber = 1; current != null; runNumber++) {
@@ -51,25 +56,28 @@ final class WorkflowScript {
             long length = history;
             int stepNumber = step;
             String attributes = WorkloadData.random().nextInt(3) == 0 ? WorkloadData.searchAttributesJson(step) : null;
-            inTransaction(c -> TemporalWrites.progress(c, run, stepNumber, length, attributes));
+            inTransaction(run, c -> TemporalWrites.progress(c, run, stepNumber, length, attributes));
         }
         int status = closingStatus(runNumber);
         long finalLength = history + 2;
         LocalDateTime closeTime = closeTime(run);
         if (status != CONTINUED_AS_NEW) {
-            inTransaction(c -> TemporalWrites.close(c, run, status, finalLength, closeTime));
+            inTransaction(run, c -> TemporalWrites.close(c, run, status, finalLength, closeTime));
             maybeDelete(run);
             return null;
         }
         WorkflowRun next = run.continuedAs(WorkloadData.newRunId(), closeTime);
-        inTransaction(c -> TemporalWrites.close(c, run, status, finalLength, closeTime)
-                + TemporalWrites.start(c, next, WorkloadData.memo(run.workflowId()), WorkloadData.searchAttributes(0)));
+        inTransaction(
+                next,
+                c -> TemporalWrites.close(c, run, status, finalLength, closeTime)
+                        + TemporalWrites.start(
+                                c, next, WorkloadData.memo(run.workflowId()), WorkloadData.searchAttributes(0)));
         return next;
     }
 
     private void maybeDelete(WorkflowRun run) throws SQLException {
         if (WorkloadData.random().nextInt(20) == 0) {
-            inTransaction(c -> TemporalWrites.delete(c, run));
+            inTransaction(run, c -> TemporalWrites.delete(c, run));
         }
     }
 
@@ -112,11 +120,12 @@ final class WorkflowScript {
         }
     }
 
-    private void inTransaction(Transaction transaction) throws SQLException {
+    private void inTransaction(WorkflowRun run, Transaction transaction) throws SQLException {
         try {
             int rows = transaction.run(connection);
             connection.commit();
             rowsChanged.add(rows);
+            touched.accept(TouchedWorkflow.of(run));
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             throw e;

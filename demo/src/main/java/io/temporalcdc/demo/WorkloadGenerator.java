@@ -30,6 +30,7 @@ public final class WorkloadGenerator implements AutoCloseable {
     private final AtomicLong workflowsStarted = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final List<Thread> workers = new ArrayList<>();
+    private final RecentWorkflows recentlyTouched = new RecentWorkflows(RecentWorkflows.DEFAULT_CAPACITY);
     private volatile long startNanos;
 
     /**
@@ -91,6 +92,11 @@ public final class WorkloadGenerator implements AutoCloseable {
         return workflowsStarted.get();
     }
 
+    /** The workflows the last committed transactions wrote to (a bounded ring, for the demo's cache readers). */
+    RecentWorkflows recentlyTouched() {
+        return recentlyTouched;
+    }
+
     /** Transactions that failed (logged; the generator carries on with the next workflow). */
     public long failures() {
         return failures.get();
@@ -105,7 +111,7 @@ public final class WorkloadGenerator implements AutoCloseable {
         while (running.get()) {
             try (Connection connection = DriverManager.getConnection(jdbcUrl)) {
                 connection.setAutoCommit(false);
-                WorkflowScript script = new WorkflowScript(connection, rowsChanged::addAndGet);
+                WorkflowScript script = new WorkflowScript(connection, rowsChanged::addAndGet, recentlyTouched::add);
                 playWorkflows(script);
             } catch (SQLException e) {
                 failures.incrementAndGet();

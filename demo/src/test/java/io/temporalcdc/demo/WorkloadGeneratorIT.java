@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class WorkloadGeneratorIT {
 
     private static String jdbcUrl;
+    private static RecentWorkflows recentlyTouched;
 
     @BeforeAll
     static void generateWorkload() {
@@ -22,7 +23,21 @@ class WorkloadGeneratorIT {
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(
                             () -> assertThat(generator.workflowsStarted()).isGreaterThan(300));
+            recentlyTouched = generator.recentlyTouched();
         }
+    }
+
+    @Test
+    void shouldFeedTheWorkflowsItWroteToTheRecentlyTouchedRing() throws Exception {
+        assertThat(recentlyTouched.added()).isGreaterThan(300);
+        TouchedWorkflow latest = recentlyTouched.latest().orElseThrow();
+        // its current execution stays, even after a deletion
+        assertThat(Databases.count(
+                        jdbcUrl,
+                        "SELECT count(*) FROM temporal.current_executions WHERE shard_id = " + latest.shardId()
+                                + " AND namespace_id = '" + latest.namespaceId() + "' AND workflow_id = '"
+                                + latest.workflowId() + "'"))
+                .isOne();
     }
 
     @Test
