@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One demo run: stack, schema, both apps, the ENDPOINTS line, the workload with live progress, the
- * drain and the comparison. {@link #close()} (also from the SIGTERM hook) stops everything it started.
+ * One demo run: stack, schema, the three apps, the ENDPOINTS line, the workload with live progress and cache readers,
+ * the drain, the comparison and the stale-cache check. {@link #close()} (also from the SIGTERM hook) stops everything
+ * it started.
  */
 final class Demo implements AutoCloseable {
 
@@ -34,7 +35,9 @@ final class Demo implements AutoCloseable {
     private volatile LocalStack stack;
     private volatile Pipeline pipeline;
     private volatile WorkloadGenerator generator;
+    private volatile CacheReaders readers;
     private volatile PipelineProbe probe;
+    private volatile Latency invalidatedDuringWorkload = Latency.UNKNOWN;
 
     /** The demo as {@code bin/demo} runs it: on its own stack under {@code .stack/}, stopped at the end. */
     Demo(DemoSettings settings, PrintStream out) {
@@ -56,7 +59,10 @@ final class Demo implements AutoCloseable {
         return LocalStack.start(StackOptions.defaults().withBaseDir(STACK_DIR).withStartTimeout(Duration.ofMinutes(5)));
     }
 
-    /** Runs the demo; returns 0 when every row has an equal document after the drain, else 1. */
+    /**
+     * Runs the demo; returns 0 when every row has an equal document after the drain and no cached value is stale,
+     * else 1.
+     */
     int run() throws Exception {
         stack = stackFactory.get();
         String jdbcUrl = stack.postgres().jdbcUrl();
@@ -68,9 +74,12 @@ final class Demo implements AutoCloseable {
         probe = new PipelineProbe(pipeline);
         warmUp(jdbcUrl);
         generator = new WorkloadGenerator(jdbcUrl, settings.workflowsPerSecond(), WRITER_THREADS);
+        readers = new CacheReaders(jdbcUrl, stack.redis().uri(), generator.recentlyTouched());
         runWorkload();
         ComparisonReport report = drainAndCompare();
+        CacheReport cache = checkCaches();
         report.summary().forEach(out::println);
+        out.println(cache.line());
         out.flush();
         if (settings.keepRunning() && !closed.get()) {
             LOG.info(
@@ -78,7 +87,7 @@ final class Demo implements AutoCloseable {
                     stack.runDir());
             stopped.await();
         }
-        return report.isClean() ? 0 : 1;
+        return report.isClean() && cache.isClean() ? 0 : 1;
     }
 
     /** The demo uses the apps' default names: the ones an operator of a real deployment would see. */
@@ -129,15 +138,19 @@ final class Demo implements AutoCloseable {
         LOG.info("Running the workload for {} s at {} workflows/s", seconds, settings.workflowsPerSecond());
         long started = System.nanoTime();
         generator.start();
+        readers.start();
         try (ProgressDisplay display = new ProgressDisplay(seconds)) {
             long elapsed;
             while (!closed.get() && (elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)) < seconds) {
                 display.update(elapsed, probe.snapshot(generator.rowsChanged()));
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
             }
-            display.update(seconds, probe.snapshot(generator.rowsChanged()));
+            ProgressSnapshot last = probe.snapshot(generator.rowsChanged());
+            display.update(seconds, last);
+            invalidatedDuringWorkload = last.invalidated();
         }
         generator.stop();
+        readers.stop();
         LOG.info(
                 "Workload done: {} workflows, {} rows changed, {} failed transactions",
                 generator.workflowsStarted(),
@@ -156,12 +169,32 @@ final class Demo implements AutoCloseable {
         return report;
     }
 
+    /**
+     * After the drain (every consumer group caught up, so every change was invalidated): each key the readers read
+     * that is still cached must equal the database. The latency reported is the workload's (the invalidator's summary
+     * covers about the last 30 s, which after the drain may hold nothing).
+     */
+    private CacheReport checkCaches() throws Exception {
+        Latency latency = invalidatedDuringWorkload.isKnown() ? invalidatedDuringWorkload : probe.invalidatorLatency();
+        CacheReport cache = readers.check(latency);
+        if (!cache.isClean()) {
+            LOG.warn(
+                    "{} cached values differ from the database after the drain; the first ones:",
+                    cache.stale().size());
+            cache.named().forEach(stale -> LOG.warn("  stale {}", stale));
+        }
+        if (readers.errors() > 0) {
+            LOG.warn("{} cache reads failed during the workload (see the warnings above)", readers.errors());
+        }
+        return cache;
+    }
+
     /** True once {@link #close()} began (at the end of the run, or from the SIGTERM hook). */
     boolean isClosed() {
         return closed.get();
     }
 
-    /** Stops the generator, both apps and the stack; safe to call twice and from the shutdown hook. */
+    /** Stops the generator, the readers, the apps and the stack; safe to call twice and from the shutdown hook. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -169,6 +202,7 @@ final class Demo implements AutoCloseable {
         }
         stopped.countDown();
         closeQuietly("workload generator", generator);
+        closeQuietly("cache readers", readers);
         closeQuietly("probe", probe);
         closeQuietly("pipeline", pipeline);
         if (ownsStack) {

@@ -10,19 +10,21 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bin/demo}: starts PostgreSQL, Kafka, Elasticsearch and Redis locally, applies the schema,
- * starts cdc-source and visibility-indexer, prints the ENDPOINTS line, runs a Temporal-like workload
- * with live progress, drains and compares every visibility row with its document.
+ * {@code bin/demo}: starts PostgreSQL, Kafka, Elasticsearch and Redis locally, applies the schema, starts cdc-source,
+ * visibility-indexer and cache-invalidator, prints the ENDPOINTS line, runs a Temporal-like workload with live
+ * progress and cache-aside readers, drains, compares every visibility row with its document and every value still
+ * cached with the database.
  */
 @Command(
         name = "bin/demo",
         mixinStandardHelpOptions = true,
-        description = "Runs the whole PostgreSQL -> Debezium -> Kafka -> Kafka Streams -> Elasticsearch path locally"
-                + " under a Temporal-like workload and compares every visibility row with its document.",
+        description = "Runs the whole PostgreSQL -> Debezium -> Kafka -> Kafka Streams -> Elasticsearch and Redis"
+                + " pipeline locally under a Temporal-like workload with cache-aside readers, compares every visibility"
+                + " row with its document and checks that no cached value is stale.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:every row has an equal document after the drain",
-            "1:differences remain, or a failure",
+            "0:every row has an equal document after the drain and no cached value is stale",
+            "1:differences or stale cached values remain, or a failure",
             "2:invalid options"
         })
 public final class DemoMain implements Callable<Integer> {

@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,8 +18,12 @@ import org.junit.jupiter.api.Test;
  */
 class DemoIT {
 
+    private static final Pattern CACHE_LINE = Pattern.compile("cache: (\\d+) keys checked, (\\d+) stale, (\\d+) reads"
+            + " \\(\\d+% hits\\), (\\d+) fills \\(\\d+ refused by a fence\\);"
+            + " commit->invalidated p50 \\d+ ms, p99 \\d+ ms");
+
     @Test
-    void shouldPrintEndpointsOnceThenAComparisonThatIsClean() throws Exception {
+    void shouldPrintEndpointsOnceThenAComparisonThatIsCleanAndNoStaleCache() throws Exception {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         DemoSettings settings = new DemoSettings(Duration.ofSeconds(5), 5, false, Duration.ofSeconds(120));
 
@@ -29,10 +35,16 @@ class DemoIT {
 
         List<String> lines = stdout.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(exitCode).as(String.join("\n", lines)).isZero();
-        assertThat(lines).hasSize(2);
+        assertThat(lines).hasSize(3);
         assertThat(lines.get(0))
                 .matches(EndpointsLine.FORMAT)
                 .isEqualTo("ENDPOINTS " + LocalStack.shared().endpointsJson());
         assertThat(lines.get(1)).startsWith("Comparison: ").endsWith("-> CLEAN").doesNotContain(" 0 rows");
+        Matcher cache = CACHE_LINE.matcher(lines.get(2));
+        assertThat(cache.matches()).as(lines.get(2)).isTrue();
+        assertThat(Long.parseLong(cache.group(1))).as("keys checked").isPositive();
+        assertThat(Long.parseLong(cache.group(2))).as("stale keys").isZero();
+        assertThat(Long.parseLong(cache.group(3))).as("reads").isPositive();
+        assertThat(Long.parseLong(cache.group(4))).as("fills").isPositive();
     }
 }
