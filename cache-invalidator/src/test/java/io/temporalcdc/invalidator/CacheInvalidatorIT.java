@@ -133,6 +133,27 @@ class CacheInvalidatorIT {
     }
 
     @Test
+    void shouldInvalidateEveryChangedWorkflowOfAThousandsStrongWorkloadAndKeepTheUntouchedOnes() throws Exception {
+        try (ChangeStream stream = new ChangeStream(PREFIX, Names.unique("ns"), 4_000)) {
+            for (String key : stream.keys()) {
+                commands.setex(key, 600, "cached");
+            }
+            for (int burst = 0; burst < 8; burst++) {
+                stream.sendBurst(1_000);
+            }
+
+            await().atMost(WAIT).untilAsserted(() -> stream.assertEveryChangeInvalidated(commands));
+            List<String> untouched = new ArrayList<>(stream.keys());
+            untouched.removeAll(stream.changedKeys());
+            assertThat(stream.changedKeys()).hasSizeGreaterThan(3_000);
+            assertThat(untouched).hasSizeGreaterThan(50);
+            for (String key : untouched) {
+                assertThat(commands.get(key)).as(key).isEqualTo("cached");
+            }
+        }
+    }
+
+    @Test
     void shouldDeadLetterAPoisonChangeWithItsReasonAndInvalidateTheGoodOnesAroundIt() throws Exception {
         String ns = Names.unique("ns");
         String first = RedisKeys.workflowMeta(ns, "first");
