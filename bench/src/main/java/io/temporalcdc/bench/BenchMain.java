@@ -29,7 +29,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(
             names = "--records",
             defaultValue = "100000",
-            description = "Change records pre-filled for the indexer-alone scenario (default ${DEFAULT-VALUE}).")
+            description =
+                    "Change records pre-filled for the indexer-alone and invalidator-alone scenarios (default ${DEFAULT-VALUE}).")
     long records;
 
     @Option(
@@ -41,7 +42,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(
             names = "--rate",
             defaultValue = "1000",
-            description = "Visibility changes per second in the steady scenario (default ${DEFAULT-VALUE}).")
+            description = "Visibility changes per second in the steady scenarios (default ${DEFAULT-VALUE}).")
     int rate;
 
     @Option(
@@ -53,8 +54,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(
             names = "--scenarios",
             split = ",",
-            defaultValue = "alone,burst,steady",
-            description = "Which scenarios to run: alone, burst, steady (default ${DEFAULT-VALUE}).")
+            defaultValue = "alone,burst,steady,invalidator,invalidator-demo,invalidator-steady",
+            description = "Which scenarios to run: alone, burst, steady (the indexer), invalidator (alone on a"
+                    + " pre-filled topic), invalidator-demo (commit → key gone at the demo's load),"
+                    + " invalidator-steady (commit → key gone at --rate) (default ${DEFAULT-VALUE}).")
     List<String> scenarios;
 
     @Option(
@@ -83,6 +86,17 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (scenarios.contains("steady")) {
                 run.steady(rate, duration);
+            }
+            InvalidatorScenarios invalidator =
+                    new InvalidatorScenarios(stack, stack.runDir().resolve("apps"), out);
+            if (scenarios.contains("invalidator")) {
+                invalidator.alone(records);
+            }
+            if (scenarios.contains("invalidator-demo")) {
+                invalidator.demoLoad(duration);
+            }
+            if (scenarios.contains("invalidator-steady")) {
+                invalidator.steady(rate, duration);
             }
         }
         Files.createDirectories(report.toAbsolutePath().getParent());

@@ -22,9 +22,11 @@ final class CpuShares {
     static {
         PARTS.put("bench (load, probes)", "io.temporalcdc.bench.BenchMain");
         PARTS.put("indexer", "visibility-indexer.jar");
+        PARTS.put("invalidator", "cache-invalidator.jar");
         PARTS.put("cdc-source", "cdc-source.jar");
         PARTS.put("Kafka", "kafka.Kafka ");
         PARTS.put("Elasticsearch", "org.elasticsearch.bootstrap");
+        PARTS.put("Redis", "redis-server");
         PARTS.put("PostgreSQL", "postgres: ");
     }
 

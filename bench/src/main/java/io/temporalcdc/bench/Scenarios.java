@@ -1,5 +1,12 @@
 package io.temporalcdc.bench;
 
+import static io.temporalcdc.bench.Measure.await;
+import static io.temporalcdc.bench.Measure.median;
+import static io.temporalcdc.bench.Measure.rate;
+import static io.temporalcdc.bench.Measure.seconds;
+import static io.temporalcdc.bench.Measure.value;
+import static io.temporalcdc.bench.Measure.worst;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporalcdc.demo.Deployable;
@@ -13,16 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,6 @@ final class Scenarios {
     private static final String INDEXED = "visibility_indexer_documents_indexed_total";
     private static final String LATENCY = "visibility_indexer_commit_to_indexed_seconds";
     private static final String CDC_LATENCY = "cdc_source_commit_to_kafka_seconds";
-    private static final Duration LONG_WAIT = Duration.ofMinutes(15);
 
     private final LocalStack stack;
     private final Path logDir;
@@ -54,7 +54,7 @@ final class Scenarios {
     void indexerAlone(long records) throws Exception {
         PipelineSettings s = settings("bench-alone");
         String namespace = "bench-alone";
-        try (Deployable cdc = cdcSource(s)) {
+        try (Deployable cdc = cdcSource(s, logDir)) {
             cdc.start(Pipeline.READY_TIMEOUT);
             long start = System.nanoTime();
             workload.insertInBatches(namespace, records, 5_000);
@@ -111,7 +111,7 @@ final class Scenarios {
     /** A burst of rows committed in one transaction: commit → all searchable, against raw {@code _bulk}. */
     void burst(int rows) throws Exception {
         PipelineSettings s = settings("bench-burst");
-        try (Deployable cdc = cdcSource(s);
+        try (Deployable cdc = cdcSource(s, logDir);
                 Deployable indexer = new Deployable("visibility-indexer", Pipeline.indexerSettings(s), logDir)) {
             cdc.start(Pipeline.READY_TIMEOUT);
             indexer.start(Pipeline.READY_TIMEOUT);
@@ -156,7 +156,7 @@ final class Scenarios {
     void steady(int rate, int seconds) throws Exception {
         PipelineSettings s = settings("bench-steady");
         int warmUp = 30;
-        try (Deployable cdc = cdcSource(s);
+        try (Deployable cdc = cdcSource(s, logDir);
                 Deployable indexer = new Deployable("visibility-indexer", Pipeline.indexerSettings(s), logDir)) {
             cdc.start(Pipeline.READY_TIMEOUT);
             indexer.start(Pipeline.READY_TIMEOUT);
@@ -226,9 +226,9 @@ final class Scenarios {
                 logDir);
     }
 
-    private Deployable cdcSource(PipelineSettings s) {
+    /** cdc-source for one scenario: its slot starts where it is created, so no earlier rows are snapshotted. */
+    static Deployable cdcSource(PipelineSettings s, Path logDir) {
         List<String> settings = new ArrayList<>(Pipeline.cdcSourceSettings(s));
-        // each scenario's slot starts where it is created: earlier scenarios' rows are not snapshotted again
         settings.add("debezium.snapshot.mode=no_data");
         return new Deployable("cdc-source", settings, logDir);
     }
@@ -258,136 +258,6 @@ final class Scenarios {
     }
 
     private long endOffsets(String topic) throws Exception {
-        try (Admin admin = Admin.create(
-                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
-            var description =
-                    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            description
-                    .partitions()
-                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            return admin.listOffsets(latest).all().get().values().stream()
-                    .mapToLong(o -> o.offset())
-                    .sum();
-        }
-    }
-
-    private interface Check {
-        boolean done() throws Exception;
-    }
-
-    private static void await(String what, Check check) throws Exception {
-        await(what, Duration.ofMillis(20), check);
-    }
-
-    /** Polls {@code check} every {@code interval} (a /metrics scrape costs the app CPU: not too often). */
-    private static void await(String what, Duration interval, Check check) throws Exception {
-        long deadline = System.nanoTime() + LONG_WAIT.toNanos();
-        long lastLog = System.nanoTime();
-        while (!check.done()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out waiting until " + what);
-            }
-            if (System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(10)) {
-                LOG.info("waiting until {}", what);
-                lastLog = System.nanoTime();
-            }
-            TimeUnit.MILLISECONDS.sleep(interval.toMillis());
-        }
-    }
-
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static String rate(long count, double seconds) {
-        return String.format("%,.0f", count / seconds);
-    }
-
-    private static double value(OptionalDouble value) {
-        return value.isPresent() ? value.getAsDouble() : Double.NaN;
-    }
-
-    private static double median(List<double[]> samples, int column) {
-        double[] values = samples.stream()
-                .mapToDouble(s -> s[column])
-                .filter(v -> !Double.isNaN(v))
-                .sorted()
-                .toArray();
-        return values.length == 0 ? Double.NaN : values[values.length / 2];
-    }
-
-    private static double worst(List<double[]> samples, int column) {
-        return samples.stream()
-                .mapToDouble(s -> s[column])
-                .filter(v -> !Double.isNaN(v))
-                .max()
-                .orElse(Double.NaN);
-    }
-
-    /** Samples a process's resident memory ({@code VmRSS}) every 500 ms. */
-    static final class RssSampler {
-        private final long pid;
-        private final Thread thread;
-        private volatile boolean running = true;
-        private long max;
-        private long total;
-        private long count;
-
-        private RssSampler(long pid) {
-            this.pid = pid;
-            this.thread = new Thread(this::sample, "rss-" + pid);
-            this.thread.setDaemon(true);
-        }
-
-        static RssSampler start(long pid) {
-            RssSampler sampler = new RssSampler(pid);
-            sampler.thread.start();
-            return sampler;
-        }
-
-        private void sample() {
-            while (running) {
-                long kib = rssKib(pid);
-                synchronized (this) {
-                    if (kib > 0) {
-                        max = Math.max(max, kib);
-                        total += kib;
-                        count++;
-                    }
-                }
-                try {
-                    TimeUnit.MILLISECONDS.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        void stop() {
-            running = false;
-            thread.interrupt();
-        }
-
-        synchronized long maxMiB() {
-            return max / 1024;
-        }
-
-        synchronized long meanMiB() {
-            return count == 0 ? 0 : total / count / 1024;
-        }
-
-        private static long rssKib(long pid) {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                    if (line.startsWith("VmRSS:")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    }
-                }
-            } catch (IOException | NumberFormatException e) {
-                return -1;
-            }
-            return -1;
-        }
+        return Measure.endOffsets(stack.kafka().bootstrapServers(), topic);
     }
 }

@@ -1,7 +1,6 @@
 package io.temporalcdc.invalidator;
 
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Header;
+import io.temporalcdc.runtime.DecimalHeaders;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -12,27 +11,17 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class InvalidationRecord {
     /** The source commit time of the change, epoch milliseconds, decimal. */
-    public static final String SOURCE_TS_MS = "source.ts.ms";
+    public static final String SOURCE_TS_MS = DecimalHeaders.SOURCE_TS_MS;
 
     private InvalidationRecord() {}
 
     /** @return the headers of an invalidation */
     public static Headers headers(long sourceTsMs) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(SOURCE_TS_MS, Long.toString(sourceTsMs).getBytes(StandardCharsets.UTF_8));
-        return headers;
+        return DecimalHeaders.add(new RecordHeaders(), SOURCE_TS_MS, sourceTsMs);
     }
 
     /** @return the source commit time, or -1 when the header is absent or not a number */
     public static long sourceTsMs(Headers headers) {
-        Header header = headers.lastHeader(SOURCE_TS_MS);
-        if (header == null || header.value() == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(new String(header.value(), StandardCharsets.UTF_8).trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return DecimalHeaders.read(headers, SOURCE_TS_MS);
     }
 }
