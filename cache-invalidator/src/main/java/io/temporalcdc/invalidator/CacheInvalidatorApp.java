@@ -42,6 +42,11 @@ public final class CacheInvalidatorApp {
     static final int KEYS_PER_CALL = 200;
     /** How long the invalidations topic keeps a key's latest record after compaction could drop older ones. */
     static final Duration INVALIDATIONS_MIN_COMPACTION_LAG = Duration.ofMinutes(10);
+    /**
+     * An invalidation older than the longest TTL involved (a fence's: twice {@code wf_meta:}'s 600 s) changes nothing:
+     * the invalidations topic keeps a day, not one record per key ever invalidated.
+     */
+    static final Duration INVALIDATIONS_RETENTION = Duration.ofDays(1);
 
     private CacheInvalidatorApp() {}
 
@@ -75,6 +80,7 @@ public final class CacheInvalidatorApp {
                                 config.password(CacheInvalidatorConfig.REDIS_PASSWORD));
                         try {
                             connector.connection().sync().scriptLoad(CacheScripts.INVALIDATE.text());
+                            warnIfFencesCanBeEvicted(connector);
                             return connector;
                         } catch (RuntimeException e) {
                             connector.close();
@@ -110,7 +116,7 @@ public final class CacheInvalidatorApp {
                     "Invalidating {} from {} tables through {} (fences from {}, now at {}; WAIT for {} replicas;"
                             + " dead letters: {})",
                     redis.describe(),
-                    InvalidationRules.topics(prefix).size(),
+                    Topics.cacheInvalidatorSources(prefix).size(),
                     Topics.cacheInvalidations(prefix),
                     config.getString(CacheInvalidatorConfig.DATABASE_URL),
                     Lsn.format(position),
@@ -120,6 +126,24 @@ public final class CacheInvalidatorApp {
         } catch (Exception | Error e) {
             closeAll(opened);
             throw e;
+        }
+    }
+
+    /** A fence evicted before it expires lets a lagging reader's fill through: say so when the policy evicts. */
+    private static void warnIfFencesCanBeEvicted(RedisConnector redis) {
+        try {
+            Map<String, String> policy = redis.connection().sync().configGet("maxmemory-policy");
+            String value = policy.getOrDefault("maxmemory-policy", "noeviction");
+            if (!"noeviction".equals(value)) {
+                LOG.warn(
+                        "Redis evicts keys under memory pressure (maxmemory-policy {}): a fence evicted before it"
+                                + " expires lets a lagging reader cache an old value; give Redis room or use"
+                                + " noeviction (cache-invalidator README, \"Version fences\")",
+                        value);
+            }
+        } catch (RuntimeException e) {
+            // CONFIG is often renamed or forbidden on managed Redis: nothing to check then
+            LOG.debug("Could not read maxmemory-policy: {}", e.getMessage());
         }
     }
 
@@ -167,7 +191,7 @@ public final class CacheInvalidatorApp {
     /**
      * The topics the invalidator reads and writes, as it creates them when missing: the change topics with
      * cdc-source's spec (compacted); the invalidations topic compacted (a key's latest invalidation is all that
-     * matters, so a sink that lags any time behind still sees it); the dead-letter topic.
+     * matters) and deleted after {@link #INVALIDATIONS_RETENTION}; the dead-letter topic.
      */
     static List<KafkaTopics.Spec> topics(CacheInvalidatorConfig config) {
         String prefix = config.getString(CacheInvalidatorConfig.TOPIC_PREFIX);
@@ -175,7 +199,7 @@ public final class CacheInvalidatorApp {
         Optional<Short> replication = Optional.of(config.getShort(CacheInvalidatorConfig.TOPIC_REPLICATION_FACTOR));
         Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         List<KafkaTopics.Spec> specs = new ArrayList<>();
-        for (String topic : InvalidationRules.topics(prefix).keySet()) {
+        for (String topic : Topics.cacheInvalidatorSources(prefix)) {
             specs.add(new KafkaTopics.Spec(topic, partitions, replication, compact));
         }
         specs.add(new KafkaTopics.Spec(
@@ -184,9 +208,11 @@ public final class CacheInvalidatorApp {
                 replication,
                 Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG,
-                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                         TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
-                        Long.toString(INVALIDATIONS_MIN_COMPACTION_LAG.toMillis()))));
+                        Long.toString(INVALIDATIONS_MIN_COMPACTION_LAG.toMillis()),
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        Long.toString(INVALIDATIONS_RETENTION.toMillis()))));
         specs.add(new KafkaTopics.Spec(Topics.cacheInvalidatorDlq(prefix), Optional.empty(), replication, Map.of()));
         return specs;
     }

@@ -1,5 +1,6 @@
 package io.temporalcdc.invalidator;
 
+import io.temporalcdc.invalidator.redis.RedisConnector;
 import io.temporalcdc.runtime.ConfigSources;
 import io.temporalcdc.runtime.ConfigTypes;
 import io.temporalcdc.runtime.streams.StreamsDefaults;
@@ -126,7 +127,8 @@ public final class CacheInvalidatorConfig extends AbstractConfig {
                     REDIS_WAIT_TIMEOUT,
                     Type.STRING,
                     "1s",
-                    ConfigTypes.duration("1s or 500ms"),
+                    // WAIT 0 blocks forever; a WAIT longer than the client's command timeout would time out there
+                    ConfigTypes.duration("1s or 500ms", Duration.ofMillis(1), RedisConnector.COMMAND_TIMEOUT),
                     Importance.LOW,
                     "How long WAIT waits for the replicas; a batch they did not all acknowledge is retried.")
             .define(

@@ -29,11 +29,17 @@ import java.util.Set;
  * {@link UnmappableChangeException}.
  */
 public final class InvalidationRules {
-    /** The tables of the {@code temporal} schema whose rows are part of a workflow's cached metadata. */
-    public static final List<String> WORKFLOW_TABLES =
-            List.of("executions", "current_executions", "activity_info_maps", "timer_info_maps");
-    /** The tasks table, cached per task queue. */
-    public static final String TASKS_TABLE = "tasks";
+    /**
+     * The tables of the {@code temporal} schema whose rows are part of a workflow's cached metadata (those of {@link
+     * RedisKeys#WF_META_TABLES} in that schema).
+     */
+    public static final List<String> WORKFLOW_TABLES = RedisKeys.WF_META_TABLES.stream()
+            .filter(table -> table.startsWith(Topics.TEMPORAL_SCHEMA + "."))
+            .map(table -> table.substring(Topics.TEMPORAL_SCHEMA.length() + 1))
+            .toList();
+    /** The tasks table, cached per task queue ({@link RedisKeys#TQ_INFO_TABLE}). */
+    public static final String TASKS_TABLE =
+            RedisKeys.TQ_INFO_TABLE.substring(RedisKeys.TQ_INFO_TABLE.indexOf('.') + 1);
 
     private static final String NAMESPACE_ID = "namespace_id";
     private static final String WORKFLOW_ID = "workflow_id";
@@ -52,10 +58,10 @@ public final class InvalidationRules {
     /** @return the change topic of each table the invalidator reads, with its rule, for a topic prefix */
     public static Map<String, Rule> topics(String prefix) {
         Map<String, Rule> topics = new LinkedHashMap<>();
-        WORKFLOW_TABLES.forEach(
-                table -> topics.put(Topics.table(prefix, Topics.TEMPORAL_SCHEMA, table), Rule.WORKFLOW));
-        topics.put(Topics.visibilityExecutions(prefix), Rule.WORKFLOW);
-        topics.put(Topics.table(prefix, Topics.TEMPORAL_SCHEMA, TASKS_TABLE), Rule.TASK_QUEUE);
+        String tasks = Topics.table(prefix, Topics.TEMPORAL_SCHEMA, TASKS_TABLE);
+        for (String topic : Topics.cacheInvalidatorSources(prefix)) {
+            topics.put(topic, topic.equals(tasks) ? Rule.TASK_QUEUE : Rule.WORKFLOW);
+        }
         return topics;
     }
 

@@ -38,6 +38,28 @@ public final class ConfigTypes {
         });
     }
 
+    /**
+     * A validator of durations of at least {@code min} and below {@code maxExclusive}, e.g. a timeout the server
+     * reads as "forever" when 0, bounded by a client timeout.
+     */
+    public static ConfigDef.Validator duration(String example, Duration min, Duration maxExclusive) {
+        ConfigDef.Validator format = duration(example);
+        return validator(
+                "a duration such as " + example + ", at least " + min.toMillis() + "ms and below "
+                        + maxExclusive.toMillis() + "ms",
+                (name, value) -> {
+                    format.ensureValid(name, value);
+                    Duration duration = parseDuration(value.toString());
+                    if (duration.compareTo(min) < 0 || duration.compareTo(maxExclusive) >= 0) {
+                        throw new ConfigException(
+                                name,
+                                value,
+                                "must be at least " + min.toMillis() + "ms and below " + maxExclusive.toMillis()
+                                        + "ms");
+                    }
+                });
+    }
+
     /** Parses a duration: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, {@code 1d}. */
     public static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text.trim());

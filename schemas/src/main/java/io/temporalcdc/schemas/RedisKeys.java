@@ -1,6 +1,7 @@
 package io.temporalcdc.schemas;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,6 +27,20 @@ public final class RedisKeys {
     public static final String SESSION_PREFIX = "session:";
     /** TTL of {@link #SESSION_PREFIX} keys (seed: 3600 s). */
     public static final Duration SESSION_TTL = Duration.ofSeconds(3600);
+    /**
+     * The tables ({@code schema.table}) whose rows make up a workflow's {@code wf_meta:} entry: a change to a row of
+     * any of them invalidates {@code wf_meta:{namespace_id}:{workflow_id}} of the row.
+     */
+    public static final List<String> WF_META_TABLES = List.of(
+            "temporal.executions",
+            "temporal.current_executions",
+            "temporal.activity_info_maps",
+            "temporal.timer_info_maps",
+            "temporal_visibility.executions");
+    /** The table whose rows make up a task queue's {@code tq_info:} entry (through their {@code task_queue_id}). */
+    public static final String TQ_INFO_TABLE = "temporal.tasks";
+    /** Suffix of a key's version fence: {@code {<key>}:fence}, see {@link #fence}. */
+    public static final String FENCE_SUFFIX = ":fence";
 
     private RedisKeys() {}
 
@@ -46,6 +61,21 @@ public final class RedisKeys {
     /** @return {@code session:{sessionId}} (the Web UI's key; here so every pattern of the seed lives in one place) */
     public static String session(String sessionId) {
         return SESSION_PREFIX + part(sessionId, "sessionId");
+    }
+
+    /**
+     * @return the key of {@code key}'s version fence: {@code "{" + key + "}:fence"}, with literal braces — a Redis
+     *     Cluster hash tag, so the key and its fence live in the same slot (what the cache invalidator's and the
+     *     readers' Lua scripts need)
+     */
+    public static String fence(String key) {
+        Objects.requireNonNull(key, "key");
+        return "{" + key + "}" + FENCE_SUFFIX;
+    }
+
+    /** @return whether {@code key} belongs to a family the cache invalidator keeps fresh ({@code wf_meta:}, {@code tq_info:}) */
+    public static boolean isInvalidated(String key) {
+        return key.startsWith(WF_META_PREFIX) || key.startsWith(TQ_INFO_PREFIX);
     }
 
     /**

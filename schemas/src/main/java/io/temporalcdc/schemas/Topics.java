@@ -1,5 +1,6 @@
 package io.temporalcdc.schemas;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -65,6 +66,17 @@ public final class Topics {
      */
     public static String cacheInvalidations(String prefix) {
         return requireName(prefix, "prefix") + ".cache.invalidations";
+    }
+
+    /**
+     * @return the change topics the cache invalidator reads: those of {@link RedisKeys#WF_META_TABLES}, then that of
+     *     {@link RedisKeys#TQ_INFO_TABLE}
+     */
+    public static List<String> cacheInvalidatorSources(String prefix) {
+        List<String> topics = new ArrayList<>();
+        RedisKeys.WF_META_TABLES.forEach(table -> topics.add(requireName(prefix, "prefix") + "." + table));
+        topics.add(requireName(prefix, "prefix") + "." + RedisKeys.TQ_INFO_TABLE);
+        return List.copyOf(topics);
     }
 
     /**

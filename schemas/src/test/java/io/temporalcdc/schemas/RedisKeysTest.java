@@ -35,6 +35,20 @@ class RedisKeysTest {
     }
 
     @Test
+    void shouldPutTheFenceInTheKeysClusterSlotWithLiteralBraces() {
+        assertThat(RedisKeys.fence("wf_meta:ns-1:order-42")).isEqualTo("{wf_meta:ns-1:order-42}:fence");
+    }
+
+    @Test
+    void shouldInvalidateWorkflowAndTaskQueueKeysButNeverTheWebUisSessions() {
+        assertThat(RedisKeys.isInvalidated(RedisKeys.workflowMeta("ns", "wf"))).isTrue();
+        assertThat(RedisKeys.isInvalidated(RedisKeys.taskQueueInfo("ns", "q", 1)))
+                .isTrue();
+        assertThat(RedisKeys.isInvalidated(RedisKeys.session("abc"))).isFalse();
+        assertThat(RedisKeys.isInvalidated("other:1")).isFalse();
+    }
+
+    @Test
     void shouldKeepColonsInsideTheLastPart() {
         assertThat(RedisKeys.workflowMeta("ns", "a:b")).isEqualTo("wf_meta:ns:a:b");
     }

@@ -26,6 +26,14 @@ class TopicsTest {
     void shouldNameTheCacheInvalidatorTopicsAfterThePrefix() {
         assertThat(Topics.cacheInvalidations("temporal")).isEqualTo("temporal.cache.invalidations");
         assertThat(Topics.cacheInvalidatorDlq("p")).isEqualTo("p.cache-invalidator.dlq");
+        assertThat(Topics.cacheInvalidatorSources("p"))
+                .containsExactly(
+                        "p.temporal.executions",
+                        "p.temporal.current_executions",
+                        "p.temporal.activity_info_maps",
+                        "p.temporal.timer_info_maps",
+                        "p.temporal_visibility.executions",
+                        "p.temporal.tasks");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.temporalcdc.invalidator.reader;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.temporalcdc.schemas.RedisKeys;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,6 +44,21 @@ public final class CacheAside {
     /** @return the cached value of {@code key}, if any */
     public Optional<String> get(String key) {
         return Optional.ofNullable(redis.sync().get(key));
+    }
+
+    /**
+     * Stores {@code value} under {@code key} for the TTL of its family ({@code wf_meta:} 600 s, {@code tq_info:} 300 s),
+     * unless the key was invalidated at a position newer than {@code version}.
+     *
+     * @param version what {@link #readVersion} returned before the value was read
+     * @return whether the value was stored
+     * @throws IllegalArgumentException when {@code key} belongs to no family of the seed (pass a TTL then)
+     */
+    public boolean fill(String key, String value, long version) {
+        Duration ttl = RedisKeys.ttlOf(key)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        key + " belongs to no key family of the seed: use fill(key, value, version, ttl)"));
+        return fill(key, value, version, ttl);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.temporalcdc.invalidator.reader;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.temporalcdc.schemas.RedisKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -62,9 +63,12 @@ public final class CacheScripts {
                 .thenCompose(future -> future);
     }
 
-    /** @return the fence key of {@code key}: {@code {key}:fence} (the braces are a Redis Cluster hash tag) */
+    /**
+     * @return the fence key of {@code key}: {@code {key}:fence}, literal braces (a Redis Cluster hash tag); see {@link
+     *     RedisKeys#fence}
+     */
     public static String fenceKey(String key) {
-        return "{" + key + "}:fence";
+        return RedisKeys.fence(key);
     }
 
     @Override

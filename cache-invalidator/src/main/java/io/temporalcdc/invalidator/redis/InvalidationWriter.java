@@ -41,8 +41,15 @@ public final class InvalidationWriter implements SinkWriter {
     /** A fence outlives the longest time its key could have been filled with the value it fences. */
     static final int FENCE_TTL_FACTOR = 2;
 
-    private static final List<String> FATAL_ERRORS =
-            List.of("NOPERM", "NOAUTH", "WRONGPASS", "ERR unknown command", "ERR Error running script", "ERR fence");
+    private static final List<String> FATAL_ERRORS = List.of(
+            "NOPERM",
+            "NOAUTH",
+            "WRONGPASS",
+            "ERR unknown command",
+            // a script that fails: "ERR Error running script" before Redis 7, "ERR user_script:<line>: …" since
+            "ERR Error running script",
+            "ERR user_script",
+            "ERR fence");
 
     private final StatefulRedisConnection<String, String> redis;
     private final WalPosition wal;
@@ -103,13 +110,17 @@ public final class InvalidationWriter implements SinkWriter {
         for (int i = 0; i < batch.size(); i++) {
             byte[] raw = batch.get(i).key();
             String key = raw == null ? null : new String(raw, StandardCharsets.UTF_8);
-            Duration ttl = key == null ? null : RedisKeys.ttlOf(key).orElse(null);
+            // never session: keys (the Web UI's own), though RedisKeys knows their TTL
+            Duration ttl = key == null || !RedisKeys.isInvalidated(key)
+                    ? null
+                    : RedisKeys.ttlOf(key).orElse(null);
             if (ttl == null) {
                 slotOf.add(-1);
                 outcomes[i] = new SinkOutcome.DeadLetter(
                         key == null
                                 ? "an invalidation without a key"
-                                : "not a key of the seed's cache families (wf_meta:, tq_info:, session:): " + key,
+                                : "not a key of the cache families the invalidator keeps fresh (wf_meta:, tq_info:): "
+                                        + key,
                         IllegalArgumentException.class.getName());
                 continue;
             }
@@ -180,7 +191,10 @@ public final class InvalidationWriter implements SinkWriter {
                     done++;
                 }
             }
-            int folded = (int) batch.slotOf().stream().filter(slot -> slot >= 0).count() - keys.size();
+            // records folded into another of the same key: counted once, when the batch got through
+            int folded = done == 0
+                    ? 0
+                    : (int) batch.slotOf().stream().filter(slot -> slot >= 0).count() - keys.size();
             metrics.invalidated(done, deleted, Math.max(0, folded), done > 0 ? fence : 0);
             return List.of(outcomes);
         });

@@ -1,5 +1,6 @@
 -- temporal-cdc cache-aside fill, honouring the invalidator's version fence.
--- KEYS[1]: the key; KEYS[2]: its fence, "{" .. KEYS[1] .. "}:fence".
+-- KEYS[1]: the key; KEYS[2]: its fence, "{" .. KEYS[1] .. "}:fence" with literal braces (any other name is an error:
+-- a fence nobody writes would accept every fill).
 -- ARGV[1]: the value; ARGV[2]: its version, the LSN the reading server had applied before the read, as 16 lowercase
 -- hex digits; ARGV[3]: the key's TTL in milliseconds.
 -- Stores the value only if its version is at least the fence (no fence: stored). A fence that is not a 16-digit LSN
@@ -16,6 +17,9 @@ local function lsn(text)
   return { hi, lo }
 end
 
+if KEYS[2] ~= '{' .. KEYS[1] .. '}:fence' then
+  return redis.error_reply('ERR fence key must be {' .. KEYS[1] .. '}:fence (literal braces), not ' .. tostring(KEYS[2]))
+end
 local version = lsn(ARGV[2])
 if version == nil then
   return redis.error_reply('ERR version is not a 16-digit hex LSN: ' .. tostring(ARGV[2]))

@@ -27,6 +27,11 @@ if fence == nil then
 end
 local cached = 0
 for i = 1, #KEYS, 2 do
+  if KEYS[i + 1] ~= '{' .. KEYS[i] .. '}:fence' then
+    return redis.error_reply('ERR fence key must be {' .. KEYS[i] .. '}:fence (literal braces), not ' .. tostring(KEYS[i + 1]))
+  end
+end
+for i = 1, #KEYS, 2 do
   cached = cached + redis.call('UNLINK', KEYS[i])
   local ttl = tonumber(ARGV[(i + 1) / 2 + 1])
   local current = redis.pcall('GET', KEYS[i + 1])

@@ -1,7 +1,9 @@
 package io.temporalcdc.invalidator.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporalcdc.invalidator.InvalidationRecord;
@@ -188,18 +190,61 @@ class FenceProtocolIT {
     }
 
     @Test
-    void shouldDeadLetterAKeyOutsideTheSeedsFamiliesAndWriteTheOthers() throws Exception {
+    void shouldDeadLetterAKeyOutsideTheInvalidatedFamiliesAndWriteTheOthers() throws Exception {
         String good = key();
+        String session = RedisKeys.session(Names.unique("s"));
+        commands.set(session, "the Web UI's");
 
-        List<SinkOutcome> outcomes = write("other:" + Names.unique("x"), good, null);
+        List<SinkOutcome> outcomes = write("other:" + Names.unique("x"), good, null, session);
 
         assertThat(outcomes.get(0))
                 .isInstanceOfSatisfying(
                         SinkOutcome.DeadLetter.class,
-                        dead -> assertThat(dead.reason()).startsWith("not a key of the seed's cache families"));
+                        dead -> assertThat(dead.reason())
+                                .startsWith("not a key of the cache families the invalidator keeps fresh"));
         assertThat(outcomes.get(1)).isEqualTo(SinkOutcome.DONE);
         assertThat(outcomes.get(2)).isInstanceOf(SinkOutcome.DeadLetter.class);
+        assertThat(outcomes.get(3)).isInstanceOf(SinkOutcome.DeadLetter.class);
         assertThat(commands.exists(CacheScripts.fenceKey(good))).isEqualTo(1L);
+        // a session is never touched
+        assertThat(commands.get(session)).isEqualTo("the Web UI's");
+        assertThat(commands.exists(CacheScripts.fenceKey(session))).isZero();
+    }
+
+    @Test
+    void shouldRefuseAFillWhoseFenceKeyIsNotTheBracedOne() throws Exception {
+        String key = key();
+        assertThat(write(key)).containsExactly(SinkOutcome.DONE);
+        String fence = commands.get(CacheScripts.fenceKey(key));
+
+        // a reader in another language that took {key}:fence for a placeholder: an error, never a silent fill
+        assertThatThrownBy(() -> CacheScripts.FILL
+                        .run(
+                                redis.connection().async(),
+                                ScriptOutputType.INTEGER,
+                                new String[] {key, key + ":fence"},
+                                "stale",
+                                Lsn.hex(1),
+                                "60000")
+                        .get())
+                .hasMessageContaining("fence key must be {" + key + "}:fence");
+        assertThat(commands.get(key)).isNull();
+        assertThat(commands.get(CacheScripts.fenceKey(key))).isEqualTo(fence);
+    }
+
+    @Test
+    void shouldFillForTheTtlOfTheKeysFamily() throws Exception {
+        String workflow = key();
+        String queue = RedisKeys.taskQueueInfo(Names.unique("ns"), "q", 1);
+
+        assertThat(cache.fill(workflow, "w", primaryPosition())).isTrue();
+        assertThat(cache.fill(queue, "q", primaryPosition())).isTrue();
+
+        assertThat(commands.pttl(workflow)).isBetween(590_000L, 600_000L);
+        assertThat(commands.pttl(queue)).isBetween(290_000L, 300_000L);
+        assertThatThrownBy(() -> cache.fill("other:" + Names.unique("x"), "v", primaryPosition()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("belongs to no key family");
     }
 
     @Test

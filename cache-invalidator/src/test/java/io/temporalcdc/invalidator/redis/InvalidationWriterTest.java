@@ -36,5 +36,12 @@ class InvalidationWriterTest {
                 .isInstanceOf(SinkOutcome.Fatal.class);
         assertThat(InvalidationWriter.failure(new RedisCommandExecutionException("WRONGPASS invalid password")))
                 .isInstanceOf(SinkOutcome.Fatal.class);
+        // a script that fails, as Redis 7 words it, and as Redis 6 did
+        assertThat(InvalidationWriter.failure(new RedisCommandExecutionException(
+                        "ERR user_script:30: Script attempted to access nonexistent global variable 'x'")))
+                .isInstanceOf(SinkOutcome.Fatal.class);
+        assertThat(InvalidationWriter.failure(new RedisCommandExecutionException(
+                        "ERR Error running script (call to f_0123): @user_script:30: oops")))
+                .isInstanceOf(SinkOutcome.Fatal.class);
     }
 }
