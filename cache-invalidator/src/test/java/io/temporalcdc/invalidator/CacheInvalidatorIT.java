@@ -134,7 +134,7 @@ class CacheInvalidatorIT {
 
     @Test
     void shouldInvalidateEveryChangedWorkflowOfAThousandsStrongWorkloadAndKeepTheUntouchedOnes() throws Exception {
-        try (ChangeStream stream = new ChangeStream(PREFIX, Names.unique("ns"), 4_000)) {
+        try (ChangeStream stream = new ChangeStream(PREFIX, Names.unique("ns"), 4_000, ChangeStream.Order.RANDOM)) {
             for (String key : stream.keys()) {
                 commands.setex(key, 600, "cached");
             }

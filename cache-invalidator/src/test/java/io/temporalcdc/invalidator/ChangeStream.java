@@ -2,6 +2,8 @@ package io.temporalcdc.invalidator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.temporalcdc.invalidator.reader.CacheAside;
 import io.temporalcdc.invalidator.reader.CacheScripts;
@@ -28,8 +30,23 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * outage and crash tests: each change names a workflow of a fixed pool, and the stream remembers, for each key, the
  * primary's WAL position read just before its last change was sent. The invalidator's fence for that change is read
  * after the change arrived, so it must be at least that position; {@link #assertEveryChangeInvalidated} checks it.
+ *
+ * <p>With {@link Order#EACH_ONCE} (the incident tests) every change names a workflow no change named before, so a
+ * lost invalidation cannot be hidden by a later change of the same key: the key, cached before the stream started,
+ * is still there. The pool must be larger than the changes sent; the stream fails the test when it runs out.
  */
 final class ChangeStream implements AutoCloseable {
+    /** Which workflow each change names. */
+    enum Order {
+        /** Any of the pool, at random: keys change several times, some never. */
+        RANDOM,
+        /** The next of the pool: each key changes once. */
+        EACH_ONCE
+    }
+
+    private final Order order;
+    private final AtomicLong next = new AtomicLong();
+    private volatile Throwable failure;
     private final String prefix;
     private final String namespace;
     private final int workflows;
@@ -40,7 +57,8 @@ final class ChangeStream implements AutoCloseable {
     private final Connection primary;
     private Thread thread;
 
-    ChangeStream(String prefix, String namespace, int workflows) throws SQLException {
+    ChangeStream(String prefix, String namespace, int workflows, Order order) throws SQLException {
+        this.order = order;
         this.prefix = prefix;
         this.namespace = namespace;
         this.workflows = workflows;
@@ -84,7 +102,8 @@ final class ChangeStream implements AutoCloseable {
                             Thread.currentThread().interrupt();
                             return;
                         } catch (Exception e) {
-                            throw new IllegalStateException(e);
+                            failure = e;
+                            return;
                         }
                     }
                 },
@@ -98,7 +117,7 @@ final class ChangeStream implements AutoCloseable {
         long position = CacheAside.readVersion(primary);
         List<String> tables = InvalidationRules.WORKFLOW_TABLES;
         for (int n = 0; n < count; n++) {
-            int i = ThreadLocalRandom.current().nextInt(workflows);
+            int i = pick();
             String table = tables.get(ThreadLocalRandom.current().nextInt(tables.size()));
             byte[] value = Changes.change(
                     n % 3 == 0 ? "d" : "u",
@@ -111,6 +130,28 @@ final class ChangeStream implements AutoCloseable {
             sent.incrementAndGet();
         }
         producer.flush();
+    }
+
+    private int pick() {
+        if (order == Order.RANDOM) {
+            return ThreadLocalRandom.current().nextInt(workflows);
+        }
+        long i = next.getAndIncrement();
+        if (i >= workflows) {
+            throw new IllegalStateException("all " + workflows + " workflows changed once: make the pool larger");
+        }
+        return (int) i;
+    }
+
+    /** Caches every key of the pool ({@code "cached"}, the seed's TTL), pipelined. */
+    void cacheAll(RedisAsyncCommands<String, String> redis) throws Exception {
+        List<RedisFuture<String>> sets = new ArrayList<>();
+        for (String key : keys()) {
+            sets.add(redis.setex(key, RedisKeys.WF_META_TTL.toSeconds(), "cached"));
+        }
+        for (RedisFuture<String> set : sets) {
+            set.get();
+        }
     }
 
     /** Stops sending and waits for the thread. */
@@ -133,6 +174,7 @@ final class ChangeStream implements AutoCloseable {
 
     /** Every changed key is absent and fenced at least at the position read before its last change. */
     void assertEveryChangeInvalidated(RedisCommands<String, String> redis) {
+        assertThat(failure).as("the change stream failed").isNull();
         assertThat(lastChangeAt).isNotEmpty();
         lastChangeAt.forEach((key, position) -> {
             assertThat(redis.exists(key)).as("%s is still cached", key).isZero();

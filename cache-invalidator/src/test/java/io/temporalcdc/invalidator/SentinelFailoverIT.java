@@ -11,8 +11,8 @@ import io.temporalcdc.testsupport.RedisSentinels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.IntSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,15 +22,16 @@ import org.junit.jupiter.api.Test;
  * changed key is gone from the new primary and fenced at least at its last change.
  */
 class SentinelFailoverIT {
-    private static RedisSentinels redis;
+    private RedisSentinels redis;
 
-    @BeforeAll
-    static void startRedis() {
+    /** Each test on sentinels of its own: a failover leaves them settling for a while, and the next must not race it. */
+    @BeforeEach
+    void startRedis() {
         redis = RedisSentinels.start(Path.of("target", "own-servers"));
     }
 
-    @AfterAll
-    static void stopRedis() {
+    @AfterEach
+    void stopRedis() {
         if (redis != null) {
             redis.close();
         }
@@ -59,7 +60,8 @@ class SentinelFailoverIT {
     private void survives(IntSupplier incident) throws Exception {
         redis.awaitReplicas(1, Duration.ofSeconds(60));
         String prefix = Names.unique("inv-sentinel");
-        try (ChangeStream stream = new ChangeStream(prefix, Names.unique("ns"), 300)) {
+        // each key changes once (300/s for some 15 s): an invalidation the old primary took and lost stays visible
+        try (ChangeStream stream = new ChangeStream(prefix, Names.unique("ns"), 30_000, ChangeStream.Order.EACH_ONCE)) {
             fill(redis.dataUri(redis.primaryPort()), stream);
             EmbeddedAppContext ctx = new EmbeddedAppContext("cache-invalidator");
             try (AutoCloseable app = CacheInvalidatorApp.start(
@@ -86,12 +88,10 @@ class SentinelFailoverIT {
         }
     }
 
-    private static void fill(String uri, ChangeStream stream) {
+    private void fill(String uri, ChangeStream stream) throws Exception {
         RedisClient client = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            for (String key : stream.keys()) {
-                connection.sync().setex(key, 600, "cached");
-            }
+            stream.cacheAll(connection.async());
             // the replica holds them too, so whichever node ends up primary has them to invalidate
             connection.sync().waitForReplication(1, 5_000);
         } finally {

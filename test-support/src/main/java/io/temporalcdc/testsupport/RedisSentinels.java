@@ -57,7 +57,9 @@ public final class RedisSentinels implements AutoCloseable {
                         List.of(),
                         List.of(
                                 "sentinel monitor " + MASTER + " 127.0.0.1 " + primaryPort + " 2",
-                                "sentinel down-after-milliseconds " + MASTER + " 1000",
+                                // 1 s is too short on a loaded 2-core machine: a primary busy for a moment (a
+                                // full sync, a fork) was failed over again right after its promotion
+                                "sentinel down-after-milliseconds " + MASTER + " 3000",
                                 "sentinel failover-timeout " + MASTER + " 10000",
                                 "sentinel parallel-syncs " + MASTER + " 1"),
                         false);
@@ -105,10 +107,23 @@ public final class RedisSentinels implements AutoCloseable {
         return data.stream().map(RedisServer::port).toList();
     }
 
-    /** Asks the sentinels for a failover ({@code SENTINEL FAILOVER}); returns at once. */
+    /**
+     * Asks the sentinels for a failover ({@code SENTINEL FAILOVER}) until one accepts it (a sentinel refuses while it
+     * sees no replica fit to promote, or a failover is in progress); returns once accepted, before it is done.
+     */
     public void failover() {
-        List<String> answer = sentinels.get(0).reply("SENTINEL FAILOVER " + MASTER);
-        LOG.info("SENTINEL FAILOVER {}: {}", MASTER, answer);
+        List<String> answer = List.of();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            answer = sentinels.get(0).reply("SENTINEL FAILOVER " + MASTER);
+            LOG.info("SENTINEL FAILOVER {}: {}", MASTER, answer);
+            if (answer.equals(List.of("OK"))) {
+                return;
+            }
+            Procs.pause(500);
+        }
+        throw new StackException(
+                "Redis with Sentinel: SENTINEL FAILOVER refused within " + TIMEOUT.toSeconds() + " s: " + answer);
     }
 
     /** Kills the current primary with SIGKILL and returns its port. */
