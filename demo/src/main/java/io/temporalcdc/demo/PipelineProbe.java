@@ -1,6 +1,5 @@
 package io.temporalcdc.demo;
 
-import io.temporalcdc.invalidator.InvalidationRules;
 import io.temporalcdc.schemas.Topics;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -111,7 +110,7 @@ public final class PipelineProbe implements AutoCloseable {
     private long invalidatorLag() throws ExecutionException, InterruptedException, TimeoutException {
         String app = pipeline.settings().invalidatorApplicationId();
         String prefix = pipeline.settings().topicPrefix();
-        return lag(app, List.copyOf(InvalidationRules.topics(prefix).keySet()))
+        return lag(app, Topics.cacheInvalidatorSources(prefix))
                 + lag(app + "-sink", List.of(Topics.cacheInvalidations(prefix)));
     }
 
