@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,20 +23,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Services reading Temporal's data through the seed's Redis caches while the generator writes and the invalidator
- * runs: two threads, a JDBC connection each (autocommit, READ COMMITTED) and one shared Lettuce connection, read the
- * keys of workflows the generator just touched ({@link RecentWorkflows}) with {@link CacheAside}: a hit is used; a
- * miss reads the version, then the value ({@link CachedKey}), then fills the key, which a newer fence refuses.
+ * runs: one thread per database to read (the primary, and in the demo a replica that lags on purpose), a JDBC
+ * connection each (autocommit, READ COMMITTED) and one shared Lettuce connection, read the keys of workflows the
+ * generator just touched ({@link RecentWorkflows}) with {@link CacheAside}: a hit is used; a miss reads the version,
+ * then the value ({@link CachedKey}), then fills the key, which a newer fence refuses.
  *
- * <p>Every key read is remembered: after the drain, {@link #check} compares each one still cached with the database.
+ * <p>Every key read is remembered: after the drain, {@link #check} compares each one still cached with the primary.
  */
 final class CacheReaders implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheReaders.class);
-    private static final int THREADS = 2;
     /** Between two reads of a thread: at most 2 x 200 reads/s, a small share of the database next to the writer. */
     private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
-    private final String jdbcUrl;
+    private final List<String> jdbcUrls;
     private final RecentWorkflows recent;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> redis;
@@ -47,16 +48,27 @@ final class CacheReaders implements AutoCloseable {
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong fills = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong[] refusedBySource;
     private final AtomicLong errors = new AtomicLong();
 
+    /** Two readers of the primary. */
+    CacheReaders(String jdbcUrl, String redisUri, RecentWorkflows recent) {
+        this(List.of(jdbcUrl, jdbcUrl), redisUri, recent);
+    }
+
     /**
-     * @param jdbcUrl the PostgreSQL primary
+     * @param jdbcUrls what each reader thread reads: the PostgreSQL primary first (the truth {@link #check} compares
+     *     with), then the primary again or a replica of it
      * @param redisUri the Redis the invalidator keeps fresh
      * @param recent where the workflows to read come from
      */
-    CacheReaders(String jdbcUrl, String redisUri, RecentWorkflows recent) {
-        this.jdbcUrl = jdbcUrl;
+    CacheReaders(List<String> jdbcUrls, String redisUri, RecentWorkflows recent) {
+        this.jdbcUrls = List.copyOf(jdbcUrls);
         this.recent = recent;
+        this.refusedBySource = new AtomicLong[jdbcUrls.size()];
+        for (int i = 0; i < refusedBySource.length; i++) {
+            refusedBySource[i] = new AtomicLong();
+        }
         this.client = RedisClient.create(redisUri);
         try {
             this.redis = client.connect();
@@ -72,10 +84,14 @@ final class CacheReaders implements AutoCloseable {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        for (int i = 0; i < THREADS; i++) {
-            threads.add(Thread.ofPlatform().name("cache-reader-" + i).daemon().start(this::work));
+        for (int i = 0; i < jdbcUrls.size(); i++) {
+            int source = i;
+            threads.add(Thread.ofPlatform().name("cache-reader-" + i).daemon().start(() -> work(source)));
         }
-        LOG.info("Cache readers started: {} threads reading wf_meta: and tq_info: keys through Redis", THREADS);
+        LOG.info(
+                "Cache readers started: {} threads reading wf_meta: and tq_info: keys through Redis, filling from {}",
+                jdbcUrls.size(),
+                jdbcUrls);
     }
 
     /** Stops reading and waits for the threads. */
@@ -93,11 +109,13 @@ final class CacheReaders implements AutoCloseable {
         }
         threads.clear();
         LOG.info(
-                "Cache readers stopped: {} reads, {} hits, {} fills ({} refused), {} keys, {} errors",
+                "Cache readers stopped: {} reads, {} hits, {} fills ({} refused by a fence; by reader: {}), {} keys,"
+                        + " {} errors",
                 reads.get(),
                 hits.get(),
                 fills.get(),
                 refused.get(),
+                Arrays.toString(refusedBySource),
                 read.size(),
                 errors.get());
     }
@@ -109,7 +127,7 @@ final class CacheReaders implements AutoCloseable {
     CacheReport check(Latency invalidated) throws SQLException {
         int checked = 0;
         List<String> stale = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(jdbcUrl)) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrls.get(0))) {
             for (CachedKey key : read.values()) {
                 Optional<String> cached = cache.get(key.key());
                 if (cached.isEmpty()) {
@@ -142,11 +160,16 @@ final class CacheReaders implements AutoCloseable {
         client.shutdown();
     }
 
-    private void work() {
+    /** Fills refused by a fence, of the reader of {@code source} (an index into the URLs). */
+    long refused(int source) {
+        return refusedBySource[source].get();
+    }
+
+    private void work(int source) {
         while (running.get()) {
-            try (Connection connection = DriverManager.getConnection(jdbcUrl)) {
+            try (Connection connection = DriverManager.getConnection(jdbcUrls.get(source))) {
                 connection.setAutoCommit(true);
-                readWhileRunning(connection);
+                readWhileRunning(connection, source);
             } catch (SQLException | RuntimeException e) {
                 errors.incrementAndGet();
                 LOG.warn("Cache reader failed, carrying on with a new connection: {}", e.toString());
@@ -155,11 +178,11 @@ final class CacheReaders implements AutoCloseable {
         }
     }
 
-    private void readWhileRunning(Connection connection) throws SQLException {
+    private void readWhileRunning(Connection connection, int source) throws SQLException {
         while (running.get()) {
             Optional<CachedKey> key = nextKey();
             if (key.isPresent()) {
-                readThrough(connection, key.get());
+                readThrough(connection, key.get(), source);
             }
             LockSupport.parkNanos(PAUSE_NANOS);
         }
@@ -175,7 +198,7 @@ final class CacheReaders implements AutoCloseable {
         return workflow.map(w -> random.nextInt(4) == 0 ? CachedKey.taskQueueInfo(w) : CachedKey.workflowMeta(w));
     }
 
-    private void readThrough(Connection connection, CachedKey key) throws SQLException {
+    private void readThrough(Connection connection, CachedKey key, int source) throws SQLException {
         read.putIfAbsent(key.key(), key);
         reads.incrementAndGet();
         if (cache.get(key.key()).isPresent()) {
@@ -188,6 +211,7 @@ final class CacheReaders implements AutoCloseable {
         fills.incrementAndGet();
         if (!cache.fill(key.key(), value, version, key.ttl())) {
             refused.incrementAndGet();
+            refusedBySource[source].incrementAndGet();
         }
     }
 }

@@ -6,6 +6,7 @@ import io.temporalcdc.testsupport.StackOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +37,7 @@ final class Demo implements AutoCloseable {
     private volatile Pipeline pipeline;
     private volatile WorkloadGenerator generator;
     private volatile CacheReaders readers;
+    private volatile LaggingReplica replica;
     private volatile PipelineProbe probe;
     private volatile Latency invalidatedDuringWorkload = Latency.UNKNOWN;
 
@@ -74,7 +76,9 @@ final class Demo implements AutoCloseable {
         probe = new PipelineProbe(pipeline);
         warmUp(jdbcUrl);
         generator = new WorkloadGenerator(jdbcUrl, settings.workflowsPerSecond(), WRITER_THREADS);
-        readers = new CacheReaders(jdbcUrl, stack.redis().uri(), generator.recentlyTouched());
+        replica = LaggingReplica.start(stack.postgres(), stack.runDir().resolve("replica"));
+        readers = new CacheReaders(
+                List.of(jdbcUrl, replica.jdbcUrl()), stack.redis().uri(), generator.recentlyTouched());
         runWorkload();
         ComparisonReport report = drainAndCompare();
         CacheReport cache = checkCaches();
@@ -138,6 +142,7 @@ final class Demo implements AutoCloseable {
         LOG.info("Running the workload for {} s at {} workflows/s", seconds, settings.workflowsPerSecond());
         long started = System.nanoTime();
         generator.start();
+        replica.startLagging();
         readers.start();
         try (ProgressDisplay display = new ProgressDisplay(seconds)) {
             long elapsed;
@@ -151,6 +156,13 @@ final class Demo implements AutoCloseable {
         }
         generator.stop();
         readers.stop();
+        replica.stopLagging();
+        LOG.info(
+                "The reader of the lagging replica had {} fills refused by a fence (replay paused {} times), the"
+                        + " primary's reader {}",
+                readers.refused(1),
+                replica.pauses(),
+                readers.refused(0));
         LOG.info(
                 "Workload done: {} workflows, {} rows changed, {} failed transactions",
                 generator.workflowsStarted(),
@@ -203,6 +215,7 @@ final class Demo implements AutoCloseable {
         stopped.countDown();
         closeQuietly("workload generator", generator);
         closeQuietly("cache readers", readers);
+        closeQuietly("replica", replica);
         closeQuietly("probe", probe);
         closeQuietly("pipeline", pipeline);
         if (ownsStack) {
