@@ -15,7 +15,6 @@ import io.temporalcdc.demo.WorkloadGenerator;
 import io.temporalcdc.testsupport.LocalStack;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -234,14 +233,7 @@ final class InvalidatorScenarios {
     }
 
     private PipelineSettings settings(String name) throws IOException {
-        Files.createDirectories(logDir);
-        return PipelineSettings.named(
-                name,
-                stack.postgres().jdbcUrl(),
-                stack.kafka().bootstrapServers(),
-                stack.elasticsearch().url(),
-                stack.redis().uri(),
-                logDir);
+        return Scenarios.settings(stack, logDir, name);
     }
 
     private Deployable invalidator(PipelineSettings s) {

@@ -217,12 +217,18 @@ final class Scenarios {
     }
 
     private PipelineSettings settings(String name) throws IOException {
+        return settings(stack, logDir, name);
+    }
+
+    /** One scenario's names, all derived from {@code name}, on the bench's stack. */
+    static PipelineSettings settings(LocalStack stack, Path logDir, String name) throws IOException {
         Files.createDirectories(logDir);
         return PipelineSettings.named(
                 name,
                 stack.postgres().jdbcUrl(),
                 stack.kafka().bootstrapServers(),
                 stack.elasticsearch().url(),
+                stack.redis().uri(),
                 logDir);
     }
 

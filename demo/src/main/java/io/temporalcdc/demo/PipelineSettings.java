@@ -51,15 +51,6 @@ public record PipelineSettings(
                 logDir);
     }
 
-    /**
-     * Settings without Redis, for callers that run cdc-source and the indexer as {@link Deployable}s of their own
-     * (the benchmarks); a {@link Pipeline} refuses them.
-     */
-    public static PipelineSettings named(
-            String unique, String jdbcUrl, String kafka, String elasticsearch, Path logDir) {
-        return named(unique, jdbcUrl, kafka, elasticsearch, null, logDir);
-    }
-
     /** The visibility topic the indexer consumes. */
     public String visibilityTopic() {
         return topicPrefix + ".temporal_visibility.executions";

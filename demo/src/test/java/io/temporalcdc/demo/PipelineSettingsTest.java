@@ -67,7 +67,7 @@ class PipelineSettingsTest {
     @Test
     void shouldRefuseAPipelineWithoutRedis() {
         PipelineSettings withoutRedis = PipelineSettings.named(
-                "bench-1", "jdbc:postgresql://127.0.0.1:54321/db?user=u", "k:1", "http://e:1", Path.of("logs"));
+                "bench-1", "jdbc:postgresql://127.0.0.1:54321/db?user=u", "k:1", "http://e:1", null, Path.of("logs"));
 
         assertThat(withoutRedis.redisUri()).isNull();
         assertThatThrownBy(() -> new Pipeline(withoutRedis))
