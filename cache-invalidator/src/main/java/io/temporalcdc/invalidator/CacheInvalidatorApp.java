@@ -98,7 +98,8 @@ public final class CacheInvalidatorApp {
                     new StreamsWithSink.Parts(
                             CacheInvalidatorTopology.build(
                                     new CacheInvalidatorTopology.Settings(prefix, metrics),
-                                    new JsonChangeEventDecoder()),
+                                    // only the key columns: the rows' memos and search attributes stay unbuilt
+                                    new JsonChangeEventDecoder(InvalidationRules.COLUMNS)),
                             streamsProperties(config, metrics),
                             config.kafkaClientProperties(),
                             sinkSettings(config),

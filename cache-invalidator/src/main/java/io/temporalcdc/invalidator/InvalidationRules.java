@@ -44,6 +44,8 @@ public final class InvalidationRules {
     private static final String NAMESPACE_ID = "namespace_id";
     private static final String WORKFLOW_ID = "workflow_id";
     private static final String TASK_QUEUE_ID = "task_queue_id";
+    /** Every column a rule reads: the only ones worth decoding out of a change's row images. */
+    public static final Set<String> COLUMNS = Set.of(NAMESPACE_ID, WORKFLOW_ID, TASK_QUEUE_ID);
 
     /** What a table's rows map to. */
     public enum Rule {

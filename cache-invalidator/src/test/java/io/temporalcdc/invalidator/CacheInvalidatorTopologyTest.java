@@ -53,7 +53,8 @@ class CacheInvalidatorTopologyTest {
         props.putAll(handlers);
         driver = new TopologyTestDriver(
                 CacheInvalidatorTopology.build(
-                        new CacheInvalidatorTopology.Settings(PREFIX, metrics), new JsonChangeEventDecoder()),
+                        new CacheInvalidatorTopology.Settings(PREFIX, metrics),
+                        new JsonChangeEventDecoder(InvalidationRules.COLUMNS)),
                 props);
         invalidations = driver.createOutputTopic(
                 Topics.cacheInvalidations(PREFIX), new StringDeserializer(), new ByteArrayDeserializer());
@@ -148,7 +149,8 @@ class CacheInvalidatorTopologyTest {
     @Test
     void shouldReadExactlyTheSixTablesAndKeepNoState() {
         TopologyDescription description = CacheInvalidatorTopology.build(
-                        new CacheInvalidatorTopology.Settings(PREFIX, metrics), new JsonChangeEventDecoder())
+                        new CacheInvalidatorTopology.Settings(PREFIX, metrics),
+                        new JsonChangeEventDecoder(InvalidationRules.COLUMNS))
                 .describe();
 
         Set<String> sources = description.subtopologies().stream()

@@ -14,14 +14,31 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the Debezium envelope as Kafka Connect's {@code JsonConverter} writes it, with the embedded
  * schema ({@code {"schema":…,"payload":…}}, {@code schemas.enable=true}) or without it.
+ *
+ * <p>A decoder made {@link #JsonChangeEventDecoder(Set) for some columns} builds only those columns of {@code before}
+ * and {@code after} and skips the others unbuilt: a reader that needs two columns of a wide row (the cache
+ * invalidator) does not pay for the memo and the search attributes.
  */
 public final class JsonChangeEventDecoder implements ChangeEventDecoder {
     private final ObjectMapper mapper = new ObjectMapper();
+    /** The row columns to build; null for all. */
+    private final Set<String> columns;
+
+    /** A decoder of whole rows. */
+    public JsonChangeEventDecoder() {
+        this.columns = null;
+    }
+
+    /** A decoder that builds only {@code columns} of each row image (the key, {@code source} and {@code op} whole). */
+    public JsonChangeEventDecoder(Set<String> columns) {
+        this.columns = Set.copyOf(columns);
+    }
 
     private static final int MAX_CACHED_SCHEMAS = 256;
     private static final int RECENT_SCHEMAS = 8;
@@ -81,7 +98,7 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
                 int end = (int) parser.currentLocation().getByteOffset();
                 if ("payload".equals(parser.nextFieldName())) {
                     parser.nextToken();
-                    JsonNode payload = mapper.readTree(parser);
+                    JsonNode payload = readEnvelope(parser);
                     if (parser.nextToken() == JsonToken.END_OBJECT && parser.nextToken() == null) {
                         return new Payload(
                                 payload == null ? NullNode.getInstance() : payload, columnTypes(bytes, start, end));
@@ -93,7 +110,7 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
         }
         JsonNode whole = parse(topic, part, bytes);
         JsonNode payload = payload(whole);
-        return new Payload(payload, whole == payload ? Map.of() : columnTypes(whole));
+        return new Payload(project(payload), whole == payload ? Map.of() : columnTypes(whole));
     }
 
     /**
@@ -114,7 +131,9 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
                     && Arrays.equals(bytes, start, end, cached.bytes(), 0, cached.bytes().length)
                     && Arrays.equals(bytes, end, payload, PAYLOAD_INFIX, 0, PAYLOAD_INFIX.length)) {
                 try {
-                    JsonNode node = strict.readTree(bytes, payload, bytes.length - 1 - payload);
+                    JsonNode node = columns == null
+                            ? strict.readTree(bytes, payload, bytes.length - 1 - payload)
+                            : readProjected(bytes, payload, bytes.length - 1 - payload);
                     return new Payload(node == null ? NullNode.getInstance() : node, cached.columnTypes());
                 } catch (IOException e) {
                     return null;
@@ -152,6 +171,69 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
             recent = List.copyOf(latest.subList(0, Math.min(latest.size(), RECENT_SCHEMAS)));
         }
         return types;
+    }
+
+    /** The payload in {@code bytes[offset, offset + length)}, which must hold one JSON value and nothing else. */
+    private JsonNode readProjected(byte[] bytes, int offset, int length) throws IOException {
+        try (JsonParser parser = mapper.getFactory().createParser(bytes, offset, length)) {
+            if (parser.nextToken() == null) {
+                return null;
+            }
+            JsonNode node = readEnvelope(parser);
+            if (parser.nextToken() != null) {
+                throw new IOException("trailing content after the payload");
+            }
+            return node;
+        }
+    }
+
+    /** Reads the value at the parser's current token: with a projection, {@code before}/{@code after} cut down. */
+    private JsonNode readEnvelope(JsonParser parser) throws IOException {
+        if (columns == null || parser.currentToken() != JsonToken.START_OBJECT) {
+            return mapper.readTree(parser);
+        }
+        ObjectNode envelope = mapper.createObjectNode();
+        String field;
+        while ((field = parser.nextFieldName()) != null) {
+            JsonToken token = parser.nextToken();
+            if (token == JsonToken.START_OBJECT && isRowImage(field)) {
+                envelope.set(field, readColumns(parser));
+            } else {
+                envelope.set(field, mapper.readTree(parser));
+            }
+        }
+        return envelope;
+    }
+
+    private ObjectNode readColumns(JsonParser parser) throws IOException {
+        ObjectNode row = mapper.createObjectNode();
+        String column;
+        while ((column = parser.nextFieldName()) != null) {
+            parser.nextToken();
+            if (columns.contains(column)) {
+                row.set(column, mapper.readTree(parser));
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return row;
+    }
+
+    /** The projection applied to an envelope parsed whole (the slow path). */
+    private JsonNode project(JsonNode envelope) {
+        if (columns == null || envelope == null || !envelope.isObject()) {
+            return envelope;
+        }
+        for (String image : List.of("before", "after")) {
+            if (envelope.get(image) instanceof ObjectNode row) {
+                row.retain(columns);
+            }
+        }
+        return envelope;
+    }
+
+    private static boolean isRowImage(String field) {
+        return field.equals("before") || field.equals("after");
     }
 
     private JsonNode parse(String topic, String part, byte[] bytes) {

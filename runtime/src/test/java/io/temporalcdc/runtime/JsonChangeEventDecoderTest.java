@@ -95,6 +95,36 @@ class JsonChangeEventDecoderTest {
     }
 
     @Test
+    void shouldBuildOnlyTheProjectedColumnsOfBothImagesOnEveryPath() {
+        JsonChangeEventDecoder projected = new JsonChangeEventDecoder(java.util.Set.of("namespace_id", "workflow_id"));
+        String row = "{\"namespace_id\":\"ns\",\"workflow_id\":\"wf-%d\",\"memo\":\"bWVtbw==\","
+                + "\"search_attributes\":\"{\\\"a\\\":[1,{\\\"b\\\":2}]}\",\"nested\":{\"x\":[1,2]}}";
+        String payload =
+                "{\"before\":" + row.formatted(1) + ",\"after\":" + row.formatted(2) + ",\"op\":\"u\"," + SOURCE + "}";
+        String schema = "{\"type\":\"struct\",\"fields\":[{\"type\":\"struct\",\"fields\":["
+                + "{\"type\":\"string\",\"field\":\"namespace_id\"}],\"field\":\"after\"}]}";
+        String withSchema = "{\"schema\":" + schema + ",\"payload\":" + payload + "}";
+        byte[] key = bytes("{\"namespace_id\":\"ns\",\"run_id\":\"r1\"}");
+
+        // without a schema, the first record with it (schema parsed), the second (schema known: the fast path)
+        for (String value : java.util.List.of(payload, withSchema, withSchema)) {
+            ChangeEvent event = projected.decode(TOPIC, key, bytes(value));
+            ChangeEvent whole = decoder.decode(TOPIC, key, bytes(value));
+
+            assertThat(event.before().toString()).isEqualTo("{\"namespace_id\":\"ns\",\"workflow_id\":\"wf-1\"}");
+            assertThat(event.after().toString()).isEqualTo("{\"namespace_id\":\"ns\",\"workflow_id\":\"wf-2\"}");
+            assertThat(event.op()).isEqualTo(whole.op());
+            assertThat(event.source()).isEqualTo(whole.source());
+            assertThat(event.key()).isEqualTo(whole.key());
+            assertThat(event.columnTypes()).isEqualTo(whole.columnTypes());
+        }
+        // a row without the projected columns: empty images, decoded as the whole decoder decodes it
+        ChangeEvent bare = projected.decode(TOPIC, null, bytes("{\"op\":\"c\",\"after\":{\"x\":1}," + SOURCE + "}"));
+        assertThat(bare.after().isEmpty()).isTrue();
+        assertThat(bare.op()).isEqualTo(ChangeEvent.Op.CREATE);
+    }
+
+    @Test
     void shouldTreatNullValueAsTombstone() {
         ChangeEvent event = decoder.decode(TOPIC, bytes("{\"run_id\":\"r1\"}"), null);
 
