@@ -373,8 +373,10 @@ final class PostgresServer implements Postgres, Server {
                 "max_replication_slots = 64",
                 "max_wal_senders = 64",
                 "max_connections = 200",
+                // a throwaway cluster: no fsync, no full-page images. synchronous_commit stays on (the seed's
+                // setting): with fsync off a commit's WAL write costs nothing, and off would hand a commit to the
+                // walsenders (cdc-source, replicas) only at the WAL writer's next flush, up to 200 ms later
                 "fsync = off",
-                "synchronous_commit = off",
                 "full_page_writes = off",
                 "shared_preload_libraries = 'pg_stat_statements'",
                 "password_encryption = 'scram-sha-256'",
