@@ -76,7 +76,13 @@ final class Demo implements AutoCloseable {
         probe = new PipelineProbe(pipeline);
         warmUp(jdbcUrl);
         generator = new WorkloadGenerator(jdbcUrl, settings.workflowsPerSecond(), WRITER_THREADS);
-        replica = LaggingReplica.start(stack.postgres(), stack.runDir().resolve("replica"));
+        // a run dir of its own next to the stack's, where a later start finds it should this JVM die
+        LaggingReplica started =
+                LaggingReplica.start(stack.postgres(), stack.runDir().getParent());
+        replica = started;
+        if (closed.get()) {
+            started.close(); // SIGTERM came while it started: close() has run and did not see it
+        }
         readers = new CacheReaders(
                 List.of(jdbcUrl, replica.jdbcUrl()), stack.redis().uri(), generator.recentlyTouched());
         runWorkload();

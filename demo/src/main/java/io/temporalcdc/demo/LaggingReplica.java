@@ -28,6 +28,7 @@ final class LaggingReplica implements AutoCloseable {
 
     private final OwnServers servers;
     private final AtomicBoolean lagging = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong pauses = new AtomicLong();
     private Thread thread;
 
@@ -63,6 +64,7 @@ final class LaggingReplica implements AutoCloseable {
             return;
         }
         try {
+            LockSupport.unpark(thread);
             thread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -83,14 +85,29 @@ final class LaggingReplica implements AutoCloseable {
                 LockSupport.parkNanos(PAUSE.toNanos());
                 statement.execute("SELECT pg_wal_replay_resume()");
             }
-            statement.execute("SELECT pg_wal_replay_resume()");
         } catch (SQLException e) {
             LOG.warn("Replica lag stopped: {}", e.toString());
+        } finally {
+            resume();
         }
     }
 
+    /** Resumes replay on a connection of its own (the lag's may be what failed); never leaves the replica paused. */
+    private void resume() {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl());
+                Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_wal_replay_resume()");
+        } catch (SQLException e) {
+            LOG.warn("Could not resume the replica's replay: {}", e.toString());
+        }
+    }
+
+    /** Stops the lag and the replica; safe to call twice. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         stopLagging();
         servers.close();
     }

@@ -41,7 +41,9 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
     }
 
     private static final int MAX_CACHED_SCHEMAS = 256;
-    private static final int RECENT_SCHEMAS = 8;
+    /** A key and a value schema for each of a dozen topics (the cache invalidator reads six). */
+    private static final int RECENT_SCHEMAS = 24;
+
     private static final byte[] SCHEMA_PREFIX = "{\"schema\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] PAYLOAD_INFIX = ",\"payload\":".getBytes(StandardCharsets.UTF_8);
 
@@ -86,7 +88,9 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
      * the same in every record of a topic), and its column types are taken from a cache of the schemas seen.
      */
     private Payload payloadOf(String topic, String part, byte[] bytes) {
-        Payload known = withKnownSchema(bytes);
+        // the key is never cut down: only the value's row images are
+        boolean project = columns != null && part.equals("value");
+        Payload known = withKnownSchema(bytes, project);
         if (known != null) {
             return known;
         }
@@ -98,7 +102,7 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
                 int end = (int) parser.currentLocation().getByteOffset();
                 if ("payload".equals(parser.nextFieldName())) {
                     parser.nextToken();
-                    JsonNode payload = readEnvelope(parser);
+                    JsonNode payload = project ? readEnvelope(parser) : mapper.readTree(parser);
                     if (parser.nextToken() == JsonToken.END_OBJECT && parser.nextToken() == null) {
                         return new Payload(
                                 payload == null ? NullNode.getInstance() : payload, columnTypes(bytes, start, end));
@@ -110,14 +114,14 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
         }
         JsonNode whole = parse(topic, part, bytes);
         JsonNode payload = payload(whole);
-        return new Payload(project(payload), whole == payload ? Map.of() : columnTypes(whole));
+        return new Payload(project ? project(payload) : payload, whole == payload ? Map.of() : columnTypes(whole));
     }
 
     /**
      * The fast path for a record whose embedded schema is byte for byte one seen before, as JsonConverter writes it
      * ({@code {"schema":<S>,"payload":<P>}}, no blanks): only the payload is parsed; null for any other record.
      */
-    private Payload withKnownSchema(byte[] bytes) {
+    private Payload withKnownSchema(byte[] bytes, boolean project) {
         int start = SCHEMA_PREFIX.length;
         if (bytes.length < start + PAYLOAD_INFIX.length + 2
                 || !Arrays.equals(bytes, 0, start, SCHEMA_PREFIX, 0, start)
@@ -131,7 +135,7 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
                     && Arrays.equals(bytes, start, end, cached.bytes(), 0, cached.bytes().length)
                     && Arrays.equals(bytes, end, payload, PAYLOAD_INFIX, 0, PAYLOAD_INFIX.length)) {
                 try {
-                    JsonNode node = columns == null
+                    JsonNode node = !project
                             ? strict.readTree(bytes, payload, bytes.length - 1 - payload)
                             : readProjected(bytes, payload, bytes.length - 1 - payload);
                     return new Payload(node == null ? NullNode.getInstance() : node, cached.columnTypes());
@@ -151,6 +155,9 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
         List<CachedSchema> candidates = schemas.getOrDefault(hash, List.of());
         for (CachedSchema cached : candidates) {
             if (Arrays.equals(cached.bytes(), 0, cached.bytes().length, bytes, start, end)) {
+                if (SCHEMA_PREFIX.length == start) {
+                    remember(cached); // pushed out of the recent ones by others: back to the fast path
+                }
                 return cached.columnTypes();
             }
         }
@@ -166,18 +173,25 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
         updated.add(added);
         schemas.put(hash, updated);
         if (SCHEMA_PREFIX.length == start) {
-            List<CachedSchema> latest = new ArrayList<>(recent);
-            latest.add(0, added);
-            recent = List.copyOf(latest.subList(0, Math.min(latest.size(), RECENT_SCHEMAS)));
+            remember(added);
         }
         return types;
+    }
+
+    /** Puts a schema first among the recent ones, which the fast path compares. */
+    private synchronized void remember(CachedSchema schema) {
+        List<CachedSchema> latest = new ArrayList<>(recent);
+        latest.remove(schema);
+        latest.add(0, schema);
+        recent = List.copyOf(latest.subList(0, Math.min(latest.size(), RECENT_SCHEMAS)));
     }
 
     /** The payload in {@code bytes[offset, offset + length)}, which must hold one JSON value and nothing else. */
     private JsonNode readProjected(byte[] bytes, int offset, int length) throws IOException {
         try (JsonParser parser = mapper.getFactory().createParser(bytes, offset, length)) {
             if (parser.nextToken() == null) {
-                return null;
+                // nothing where the payload should be: the whole-row path reports it
+                throw new IOException("no payload");
             }
             JsonNode node = readEnvelope(parser);
             if (parser.nextToken() != null) {
@@ -187,9 +201,9 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
         }
     }
 
-    /** Reads the value at the parser's current token: with a projection, {@code before}/{@code after} cut down. */
+    /** Reads the envelope at the parser's current token, {@code before}/{@code after} cut down to the columns. */
     private JsonNode readEnvelope(JsonParser parser) throws IOException {
-        if (columns == null || parser.currentToken() != JsonToken.START_OBJECT) {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
             return mapper.readTree(parser);
         }
         ObjectNode envelope = mapper.createObjectNode();

@@ -118,6 +118,13 @@ class JsonChangeEventDecoderTest {
             assertThat(event.key()).isEqualTo(whole.key());
             assertThat(event.columnTypes()).isEqualTo(whole.columnTypes());
         }
+        // the key is never cut down, even with a column named like a row image
+        byte[] oddKey = bytes("{\"after\":{\"x\":1},\"run_id\":\"r1\"}");
+        assertThat(projected.decode(TOPIC, oddKey, bytes(withSchema)).key())
+                .isEqualTo(decoder.decode(TOPIC, oddKey, bytes(withSchema)).key());
+        // nothing where the payload should be, behind a known schema: an error, as for the whole-row decoder
+        assertThatThrownBy(() -> projected.decode(TOPIC, null, bytes("{\"schema\":" + schema + ",\"payload\": }")))
+                .isInstanceOf(DecodingException.class);
         // a row without the projected columns: empty images, decoded as the whole decoder decodes it
         ChangeEvent bare = projected.decode(TOPIC, null, bytes("{\"op\":\"c\",\"after\":{\"x\":1}," + SOURCE + "}"));
         assertThat(bare.after().isEmpty()).isTrue();
