@@ -1,6 +1,6 @@
 package io.temporalcdc.indexer;
 
-import io.temporalcdc.indexer.version.ChangePosition;
+import io.temporalcdc.runtime.version.ChangePosition;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,6 +1,6 @@
 package io.temporalcdc.indexer;
 
-import io.temporalcdc.indexer.version.ChangePosition;
+import io.temporalcdc.runtime.version.ChangePosition;
 
 /**
  * One change of one side of a visibility document, already decoded, mapped and typed: what crosses the

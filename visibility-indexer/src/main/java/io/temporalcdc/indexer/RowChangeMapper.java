@@ -2,11 +2,12 @@ package io.temporalcdc.indexer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.temporalcdc.indexer.version.ChangePosition;
 import io.temporalcdc.indexer.version.DocumentVersion;
-import io.temporalcdc.indexer.version.VersionEpochs;
 import io.temporalcdc.runtime.ChangeEvent;
 import io.temporalcdc.runtime.ChangeEventDecoder;
+import io.temporalcdc.runtime.RowColumns;
+import io.temporalcdc.runtime.version.ChangePosition;
+import io.temporalcdc.runtime.version.VersionEpochs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.kafka.common.header.internals.RecordHeaders;

@@ -3,6 +3,8 @@ package io.temporalcdc.indexer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporalcdc.runtime.JsonText;
+import io.temporalcdc.runtime.RowColumns;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;

@@ -1,14 +1,13 @@
 package io.temporalcdc.indexer;
 
-import io.temporalcdc.indexer.version.VersionEpochs;
 import io.temporalcdc.runtime.ConfigSources;
 import io.temporalcdc.runtime.ConfigTypes;
 import io.temporalcdc.runtime.streams.StreamsDefaults;
+import io.temporalcdc.runtime.version.VersionEpochs;
 import io.temporalcdc.schemas.ElasticsearchContracts;
 import io.temporalcdc.schemas.Topics;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -343,11 +342,7 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
 
     /** @return the version epochs */
     public VersionEpochs versionEpochs() {
-        return new VersionEpochs(getList(VERSION_EPOCH_STARTS).stream()
-                .map(String::trim)
-                .filter(text -> !text.isEmpty())
-                .map(Instant::parse)
-                .toList());
+        return VersionEpochs.parse(getList(VERSION_EPOCH_STARTS));
     }
 
     /** @return the value of a time-value key as a duration */
@@ -377,12 +372,8 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
             List<String> entries = value instanceof List<?> list
                     ? list.stream().map(String::valueOf).toList()
                     : List.of();
-            new VersionEpochs(entries.stream()
-                    .map(String::trim)
-                    .filter(text -> !text.isEmpty())
-                    .map(Instant::parse)
-                    .toList());
-        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            VersionEpochs.parse(entries);
+        } catch (IllegalArgumentException e) {
             throw new ConfigException(name, value, e.getMessage());
         }
     }

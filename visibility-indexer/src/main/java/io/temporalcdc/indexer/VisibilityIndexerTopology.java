@@ -1,8 +1,8 @@
 package io.temporalcdc.indexer;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.temporalcdc.indexer.version.VersionEpochs;
 import io.temporalcdc.runtime.ChangeEventDecoder;
+import io.temporalcdc.runtime.version.VersionEpochs;
 import io.temporalcdc.schemas.Topics;
 import java.util.Objects;
 import java.util.Set;

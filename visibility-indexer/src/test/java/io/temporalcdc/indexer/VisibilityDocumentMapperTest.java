@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporalcdc.runtime.UnmappableChangeException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
@@ -196,7 +197,7 @@ class VisibilityDocumentMapperTest {
         row.remove(column);
 
         assertThatThrownBy(() -> mapper.toDocument(row))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessage("key column " + column + " is missing or NULL");
     }
 
@@ -206,7 +207,7 @@ class VisibilityDocumentMapperTest {
                 JSON.createObjectNode().put("namespace_id", PADDED_NS).put("run_id", PADDED_RUN);
 
         assertThatThrownBy(() -> mapper.documentId(keyOnly))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessageContaining("workflow_id");
     }
 
@@ -220,7 +221,7 @@ class VisibilityDocumentMapperTest {
         ObjectNode row = closedRow().put("memo", base64("{\"note\": oops}"));
 
         assertThatThrownBy(() -> mapper.toDocument(row))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessageStartingWith("memo is not valid JSON");
     }
 
@@ -229,7 +230,7 @@ class VisibilityDocumentMapperTest {
         ObjectNode row = closedRow().put("search_attributes", "{\"CustomIntField\":1} {}");
 
         assertThatThrownBy(() -> mapper.toDocument(row))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessageStartingWith("search_attributes is not valid JSON");
     }
 
@@ -238,7 +239,7 @@ class VisibilityDocumentMapperTest {
         ObjectNode row = closedRow().put("memo", "not base64 !!");
 
         assertThatThrownBy(() -> mapper.toDocument(row))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessageStartingWith("memo is not valid base64");
     }
 
@@ -249,10 +250,10 @@ class VisibilityDocumentMapperTest {
         ObjectNode attributes = closedRow().put("search_attributes", "__debezium_unavailable_value");
 
         assertThatThrownBy(() -> mapper.toDocument(binaryMemo))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessageContaining("memo arrived as Debezium's unavailable-value placeholder");
         assertThatThrownBy(() -> mapper.toDocument(attributes))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessageContaining("REPLICA IDENTITY is not FULL");
     }
 
@@ -262,7 +263,7 @@ class VisibilityDocumentMapperTest {
         ObjectNode row = closedRow().put("search_attributes", value);
 
         assertThatThrownBy(() -> mapper.toDocument(row))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessageStartingWith("search_attributes must be a JSON object");
     }
 
@@ -271,7 +272,7 @@ class VisibilityDocumentMapperTest {
         ObjectNode row = closedRow().put("start_time", "2024-03-01T10:15:30Z");
 
         assertThatThrownBy(() -> mapper.toDocument(row))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessageStartingWith("start_time must be an epoch timestamp (an integer) but is string");
     }
 
@@ -301,7 +302,7 @@ class VisibilityDocumentMapperTest {
 
         assertThatThrownBy(
                         () -> mapper.toDocument(row, java.util.Map.of("start_time", "io.debezium.time.ZonedTimestamp")))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessageContaining("time.precision.mode");
     }
 
@@ -310,7 +311,7 @@ class VisibilityDocumentMapperTest {
         ObjectNode row = closedRow().put("status", 2.5);
 
         assertThatThrownBy(() -> mapper.toDocument(row))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessageStartingWith("status must be a 32-bit integer");
     }
 
@@ -319,7 +320,7 @@ class VisibilityDocumentMapperTest {
         ObjectNode row = closedRow().put("history_length", "17");
 
         assertThatThrownBy(() -> mapper.toDocument(row))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessageStartingWith("history_length must be a 64-bit integer");
     }
 
@@ -328,14 +329,14 @@ class VisibilityDocumentMapperTest {
         ObjectNode row = closedRow().put("workflow_id", 42);
 
         assertThatThrownBy(() -> mapper.toDocument(row))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessageStartingWith("workflow_id must be a string");
     }
 
     @Test
     void shouldRejectRowImageThatIsNotAnObject() {
         assertThatThrownBy(() -> mapper.toDocument(JSON.createArrayNode()))
-                .isInstanceOf(DocumentMappingException.class)
+                .isInstanceOf(UnmappableChangeException.class)
                 .hasMessage("row image is not a JSON object");
     }
 }

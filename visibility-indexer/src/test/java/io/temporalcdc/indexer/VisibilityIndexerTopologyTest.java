@@ -8,10 +8,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporalcdc.indexer.DebeziumRecords.At;
 import io.temporalcdc.indexer.DebeziumRecords.Row;
 import io.temporalcdc.indexer.version.DocumentVersion;
-import io.temporalcdc.indexer.version.VersionEpochs;
 import io.temporalcdc.runtime.DeadLetters;
 import io.temporalcdc.runtime.JsonChangeEventDecoder;
+import io.temporalcdc.runtime.UnmappableChangeException;
 import io.temporalcdc.runtime.streams.StreamsErrorHandling;
+import io.temporalcdc.runtime.version.VersionEpochs;
 import io.temporalcdc.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -444,7 +445,7 @@ class VisibilityIndexerTopologyTest {
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
         assertThat(header(dead.headers(), DeadLetters.REASON))
                 .isEqualTo("unmappable: key column workflow_id is missing or NULL");
-        assertThat(header(dead.headers(), DeadLetters.EXCEPTION)).isEqualTo(DocumentMappingException.class.getName());
+        assertThat(header(dead.headers(), DeadLetters.EXCEPTION)).isEqualTo(UnmappableChangeException.class.getName());
         assertThat(documents.isEmpty()).isTrue();
     }
 

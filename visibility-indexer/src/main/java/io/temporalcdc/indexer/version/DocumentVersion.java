@@ -1,5 +1,8 @@
 package io.temporalcdc.indexer.version;
 
+import io.temporalcdc.runtime.version.ChangePosition;
+import io.temporalcdc.runtime.version.VersionEpochs;
+
 /**
  * The external version of a document write, one positive {@code long} as Elasticsearch wants it, ordered as the
  * source committed the changes:
@@ -16,7 +19,7 @@ package io.temporalcdc.indexer.version;
  */
 public record DocumentVersion(int epoch, long position, int sequence) implements Comparable<DocumentVersion> {
     /** Bits of the epoch. */
-    public static final int EPOCH_BITS = 5;
+    public static final int EPOCH_BITS = VersionEpochs.EPOCH_BITS;
     /** Bits of the commit position: LSNs up to 2 PiB of WAL. */
     public static final int POSITION_BITS = 51;
     /** Bits of the sequence within a position. */

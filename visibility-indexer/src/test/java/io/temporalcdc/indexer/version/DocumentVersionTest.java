@@ -3,6 +3,8 @@ package io.temporalcdc.indexer.version;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.temporalcdc.runtime.version.ChangePosition;
+import io.temporalcdc.runtime.version.VersionEpochs;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

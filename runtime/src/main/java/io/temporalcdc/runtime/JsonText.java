@@ -1,4 +1,4 @@
-package io.temporalcdc.indexer;
+package io.temporalcdc.runtime;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -8,14 +8,14 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 
 /** Strict JSON parsing of column values: exactly one JSON value, nothing after it. */
-final class JsonText {
+public final class JsonText {
     private static final ObjectReader READER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .readerFor(JsonNode.class);
 
     private JsonText() {}
 
-    static JsonNode parse(String column, String text) {
+    public static JsonNode parse(String column, String text) {
         try {
             return checked(column, READER.readTree(text));
         } catch (JacksonException e) {
@@ -23,7 +23,7 @@ final class JsonText {
         }
     }
 
-    static JsonNode parse(String column, byte[] utf8) {
+    public static JsonNode parse(String column, byte[] utf8) {
         try {
             return checked(column, READER.readTree(utf8));
         } catch (IOException e) {
@@ -33,13 +33,13 @@ final class JsonText {
 
     private static JsonNode checked(String column, JsonNode node) {
         if (node == null || node.isMissingNode()) {
-            throw new DocumentMappingException(column + " is not valid JSON: it is empty");
+            throw new UnmappableChangeException(column + " is not valid JSON: it is empty");
         }
         return node;
     }
 
-    private static DocumentMappingException invalid(String column, IOException e) {
+    private static UnmappableChangeException invalid(String column, IOException e) {
         String message = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
-        return new DocumentMappingException(column + " is not valid JSON: " + message, e);
+        return new UnmappableChangeException(column + " is not valid JSON: " + message, e);
     }
 }

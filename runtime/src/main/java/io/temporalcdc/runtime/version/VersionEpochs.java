@@ -1,4 +1,4 @@
-package io.temporalcdc.indexer.version;
+package io.temporalcdc.runtime.version;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,8 +12,10 @@ import java.util.List;
  * any offset assigns the same versions again.
  */
 public final class VersionEpochs {
-    /** At most this many boundaries (epoch numbers 0 … 31, five bits of the version). */
-    public static final int MAX_BOUNDARIES = (1 << DocumentVersion.EPOCH_BITS) - 1;
+    /** Bits an epoch number takes in a version that packs it (the indexer's document versions). */
+    public static final int EPOCH_BITS = 5;
+    /** At most this many boundaries (epoch numbers 0 … 31). */
+    public static final int MAX_BOUNDARIES = (1 << EPOCH_BITS) - 1;
 
     private final long[] startsMs;
 
@@ -28,6 +30,23 @@ public final class VersionEpochs {
             throw new IllegalArgumentException("version epochs must be listed in increasing order: " + starts);
         }
         this.startsMs = starts.stream().mapToLong(Instant::toEpochMilli).toArray();
+    }
+
+    /**
+     * Parses the boundaries as configured: ISO-8601 instants, blanks ignored.
+     *
+     * @throws IllegalArgumentException naming what is wrong (not an instant, out of order, too many)
+     */
+    public static VersionEpochs parse(List<String> instants) {
+        try {
+            return new VersionEpochs(instants.stream()
+                    .map(String::trim)
+                    .filter(text -> !text.isEmpty())
+                    .map(Instant::parse)
+                    .toList());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** No boundaries: every change is in epoch 0. */

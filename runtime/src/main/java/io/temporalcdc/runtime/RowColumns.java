@@ -1,4 +1,4 @@
-package io.temporalcdc.indexer;
+package io.temporalcdc.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +12,11 @@ import java.util.Set;
 /**
  * Typed, strict access to the columns of one Debezium row image (the {@code before} or {@code after} JSON object).
  * A JSON null or an absent column reads as {@code null}; a value of the wrong type throws a
- * {@link DocumentMappingException} that names the column.
+ * {@link UnmappableChangeException} that names the column.
  */
-final class RowColumns {
+public final class RowColumns {
     /** ISO-8601 in UTC with all six microsecond digits, e.g. {@code 2024-03-01T10:15:30.000120Z}. */
-    static final DateTimeFormatter MICROS_UTC =
+    public static final DateTimeFormatter MICROS_UTC =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private static final long MICROS_PER_SECOND = 1_000_000L;
@@ -39,34 +39,34 @@ final class RowColumns {
     private final JsonNode row;
     private final Map<String, String> columnTypes;
 
-    RowColumns(JsonNode row) {
+    public RowColumns(JsonNode row) {
         this(row, Map.of());
     }
 
     /** @param columnTypes column → Connect schema name, from the record's embedded schema (empty without one) */
-    RowColumns(JsonNode row, Map<String, String> columnTypes) {
+    public RowColumns(JsonNode row, Map<String, String> columnTypes) {
         if (row == null || !row.isObject()) {
-            throw new DocumentMappingException("row image is " + (row == null ? "missing" : "not a JSON object"));
+            throw new UnmappableChangeException("row image is " + (row == null ? "missing" : "not a JSON object"));
         }
         this.row = row;
         this.columnTypes = columnTypes;
     }
 
     /** The value of a column that must be present and not NULL. */
-    String requiredText(String column) {
+    public String requiredText(String column) {
         String value = text(column);
         if (value == null) {
-            throw new DocumentMappingException("key column " + column + " is missing or NULL");
+            throw new UnmappableChangeException("key column " + column + " is missing or NULL");
         }
         return value;
     }
 
     /** A CHAR(n) column without its trailing blank padding, as PostgreSQL compares it. */
-    String requiredChar(String column) {
+    public String requiredChar(String column) {
         return stripPadding(requiredText(column));
     }
 
-    String text(String column) {
+    public String text(String column) {
         JsonNode value = value(column);
         if (value == null) {
             return null;
@@ -77,7 +77,7 @@ final class RowColumns {
         return value.textValue();
     }
 
-    Integer integer(String column) {
+    public Integer integer(String column) {
         JsonNode value = value(column);
         if (value == null) {
             return null;
@@ -88,7 +88,7 @@ final class RowColumns {
         return value.intValue();
     }
 
-    Long bigint(String column) {
+    public Long bigint(String column) {
         JsonNode value = value(column);
         if (value == null) {
             return null;
@@ -105,7 +105,7 @@ final class RowColumns {
      * schema names another unit (milliseconds under {@code connect}, nanoseconds), the value is converted. Without
      * an embedded schema microseconds are assumed, which is why cdc-source refuses other precision modes.
      */
-    Long epochMicros(String column) {
+    public Long epochMicros(String column) {
         JsonNode value = value(column);
         if (value == null) {
             return null;
@@ -122,18 +122,18 @@ final class RowColumns {
         }
         Long unit = TIMESTAMP_UNITS.get(type);
         if (unit == null) {
-            throw new DocumentMappingException(column + " arrived as " + type
+            throw new UnmappableChangeException(column + " arrived as " + type
                     + ", which is not an epoch timestamp: set Debezium's time.precision.mode to adaptive");
         }
         try {
             return Math.multiplyExact(value.longValue(), unit);
         } catch (ArithmeticException e) {
-            throw new DocumentMappingException(column + " is out of range: " + value, e);
+            throw new UnmappableChangeException(column + " is out of range: " + value, e);
         }
     }
 
     /** A BYTEA column: base64 text in the event. */
-    byte[] bytes(String column) {
+    public byte[] bytes(String column) {
         String value = text(column);
         if (value == null) {
             return null;
@@ -141,12 +141,12 @@ final class RowColumns {
         try {
             return Base64.getDecoder().decode(value);
         } catch (IllegalArgumentException e) {
-            throw new DocumentMappingException(column + " is not valid base64: " + e.getMessage(), e);
+            throw new UnmappableChangeException(column + " is not valid base64: " + e.getMessage(), e);
         }
     }
 
     /** A JSON/JSONB column: JSON text in the event (an already parsed object is accepted too). */
-    JsonNode json(String column) {
+    public JsonNode json(String column) {
         JsonNode value = value(column);
         if (value == null || value.isContainerNode()) {
             return value;
@@ -158,14 +158,14 @@ final class RowColumns {
     }
 
     /** Formats epoch microseconds as {@link #MICROS_UTC}. */
-    static String isoMicros(long epochMicros) {
+    public static String isoMicros(long epochMicros) {
         long seconds = Math.floorDiv(epochMicros, MICROS_PER_SECOND);
         long micros = Math.floorMod(epochMicros, MICROS_PER_SECOND);
         return MICROS_UTC.format(Instant.ofEpochSecond(seconds, micros * 1_000L));
     }
 
     /** Removes trailing blanks only: PostgreSQL's bpchar semantics, nothing else is trimmed. */
-    static String stripPadding(String value) {
+    public static String stripPadding(String value) {
         int end = value.length();
         while (end > 0 && value.charAt(end - 1) == ' ') {
             end--;
@@ -176,14 +176,14 @@ final class RowColumns {
     private JsonNode value(String column) {
         JsonNode value = row.get(column);
         if (value != null && value.isTextual() && UNAVAILABLE.contains(value.textValue())) {
-            throw new DocumentMappingException(column + " arrived as Debezium's unavailable-value placeholder: the"
+            throw new UnmappableChangeException(column + " arrived as Debezium's unavailable-value placeholder: the"
                     + " table's REPLICA IDENTITY is not FULL, so an unchanged large value was not logged");
         }
         return value == null || value.isNull() ? null : value;
     }
 
-    private static DocumentMappingException wrongType(String column, String expected, JsonNode actual) {
-        return new DocumentMappingException(column + " must be " + expected + " but is "
+    private static UnmappableChangeException wrongType(String column, String expected, JsonNode actual) {
+        return new UnmappableChangeException(column + " must be " + expected + " but is "
                 + actual.getNodeType().name().toLowerCase() + " " + abbreviate(actual.toString()));
     }
 

@@ -1,4 +1,4 @@
-package io.temporalcdc.indexer.version;
+package io.temporalcdc.runtime.version;
 
 import io.temporalcdc.runtime.ChangeEvent;
 
