@@ -1,5 +1,6 @@
 package io.temporalcdc.runtime;
 
+import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -38,7 +39,7 @@ public final class App implements AppContext {
     private final AtomicReference<String> status = new AtomicReference<>("STARTING");
     private final AtomicReference<String> failure = new AtomicReference<>();
     private final AtomicReference<String> notReadyReason = new AtomicReference<>();
-    private volatile int httpPort;
+    private volatile HttpEndpoints http;
 
     /** Starts the app and returns what it should run until the process stops. */
     @FunctionalInterface
@@ -87,7 +88,7 @@ public final class App implements AppContext {
             if (http == null) {
                 return 1;
             }
-            httpPort = http.port();
+            this.http = http;
             return runUntilStopped(settings, starter);
         }
     }
@@ -106,7 +107,7 @@ public final class App implements AppContext {
             LOG.error("{} failed to start: {}", appName, Preflight.rootMessage(e));
             return 1;
         }
-        LOG.info("{} started; /health and /metrics on port {}", appName, httpPort);
+        LOG.info("{} started; /health and /metrics on port {}", appName, http.port());
         awaitStop();
         status.set("STOPPING");
         closeWithin(app, CLOSE_TIMEOUT);
@@ -224,6 +225,11 @@ public final class App implements AppContext {
 
     @Override
     public int httpPort() {
-        return httpPort;
+        return http.port();
+    }
+
+    @Override
+    public void route(String path, HttpHandler handler) {
+        http.route(path, handler);
     }
 }

@@ -1,5 +1,6 @@
 package io.temporalcdc.runtime;
 
+import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /** What a running app may use of its runtime: metrics, readiness and the way to fail. */
@@ -23,4 +24,12 @@ public interface AppContext {
 
     /** The port the HTTP endpoints are bound to. */
     int httpPort();
+
+    /**
+     * Serves an app's own HTTP API at {@code path} (and below) on the app's HTTP port, next to {@code /health} and
+     * {@code /metrics}.
+     *
+     * @throws UnsupportedOperationException where no HTTP endpoints are served
+     */
+    void route(String path, HttpHandler handler);
 }

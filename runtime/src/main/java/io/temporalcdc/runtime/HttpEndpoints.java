@@ -1,6 +1,7 @@
 package io.temporalcdc.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -12,9 +13,14 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /health} and {@code /health/ready} (200 when ready, 503 otherwise, with the reason when there is one),
- * {@code GET /health/live} (200 unless the app failed or is stopping) and {@code GET /metrics} (Prometheus text).
+ * {@code GET /health/live} (200 unless the app failed or is stopping), {@code GET /metrics} (Prometheus text), and
+ * the app's own paths ({@link #route}). Requests are served by a few threads, so a slow API call (one that asks
+ * another instance) does not hold up health checks.
  */
 final class HttpEndpoints implements AutoCloseable {
+    /** Threads serving requests. */
+    static final int THREADS = 4;
+
     private final HttpServer server;
 
     HttpEndpoints(
@@ -26,7 +32,7 @@ final class HttpEndpoints implements AutoCloseable {
             PrometheusMeterRegistry registry)
             throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
+        server.setExecutor(Executors.newFixedThreadPool(THREADS, runnable -> {
             Thread thread = new Thread(runnable, "http-endpoints");
             thread.setDaemon(true);
             return thread;
@@ -48,6 +54,11 @@ final class HttpEndpoints implements AutoCloseable {
                 "/metrics",
                 exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.start();
+    }
+
+    /** Serves {@code handler} at {@code path} and below, next to the health and metrics endpoints. */
+    void route(String path, HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     private static String quote(String text) {

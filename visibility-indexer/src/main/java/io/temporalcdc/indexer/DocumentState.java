@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporalcdc.indexer.version.DocumentVersion;
+import io.temporalcdc.runtime.Codec;
 import io.temporalcdc.runtime.version.ChangePosition;
 import java.io.IOException;
 import java.io.UncheckedIOException;

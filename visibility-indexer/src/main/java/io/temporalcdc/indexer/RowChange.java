@@ -1,5 +1,6 @@
 package io.temporalcdc.indexer;
 
+import io.temporalcdc.runtime.Codec;
 import io.temporalcdc.runtime.version.ChangePosition;
 
 /**

@@ -1,7 +1,6 @@
 package io.temporalcdc.runtime.streams;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.temporalcdc.runtime.AppContext;
 import io.temporalcdc.runtime.sink.AcknowledgingSink;
 import io.temporalcdc.runtime.sink.SinkWriter;
@@ -16,13 +15,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The shape of every sink app: a Kafka Streams topology (change topics → the app's output topic) and an {@link
@@ -33,8 +27,6 @@ import org.slf4j.LoggerFactory;
  * then the dead-letter producer and the metric binders, and closes whatever a half-done start-up created.
  */
 public final class StreamsWithSink implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(StreamsWithSink.class);
-    private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * What to run.
@@ -68,8 +60,7 @@ public final class StreamsWithSink implements AutoCloseable {
 
     private final AppContext ctx;
     private final Health health;
-    private KafkaStreams streams;
-    private KafkaStreamsMetrics streamsMetrics;
+    private StreamsRunner streams;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaClientMetrics consumerMetrics;
     private AcknowledgingSink sink;
@@ -85,9 +76,8 @@ public final class StreamsWithSink implements AutoCloseable {
     public static StreamsWithSink start(Parts parts, AppContext ctx) {
         StreamsWithSink running = new StreamsWithSink(ctx);
         try {
-            running.streams = running.streams(parts);
-            running.streamsMetrics = new KafkaStreamsMetrics(running.streams);
-            running.streamsMetrics.bindTo(ctx.registry());
+            running.streams =
+                    StreamsRunner.create(parts.topology(), parts.streamsProperties(), ctx, running.health::streams);
             running.consumer = new KafkaConsumer<>(
                     sinkConsumerProperties(parts), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             running.consumerMetrics = new KafkaClientMetrics(running.consumer);
@@ -103,19 +93,6 @@ public final class StreamsWithSink implements AutoCloseable {
             throw e;
         }
         return running;
-    }
-
-    private KafkaStreams streams(Parts parts) {
-        KafkaStreams created = new KafkaStreams(parts.topology(), new StreamsConfig(parts.streamsProperties()));
-        created.setStateListener((now, before) -> {
-            LOG.info("Kafka Streams {} -> {}", before, now);
-            health.streams(now == KafkaStreams.State.RUNNING, "Kafka Streams is " + now);
-        });
-        created.setUncaughtExceptionHandler(e -> {
-            ctx.fail("stream thread failed: " + e.getMessage(), e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        return created;
     }
 
     private AcknowledgingSink sink(Parts parts) {
@@ -170,13 +147,7 @@ public final class StreamsWithSink implements AutoCloseable {
     public void close() {
         ctx.ready(false, "stopping");
         if (streams != null) {
-            // leave the group at once, so a restarted instance gets the partitions without waiting for the session
-            // timeout
-            boolean closed = streams.close(CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)
-                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-            if (!closed) {
-                ctx.fail("Kafka Streams did not close within " + STREAMS_CLOSE_TIMEOUT.toSeconds() + " s", null);
-            }
+            streams.close();
         }
         if (sinkStarted) {
             sink.close();
@@ -185,9 +156,6 @@ public final class StreamsWithSink implements AutoCloseable {
         }
         if (dlqProducer != null) {
             dlqProducer.close(Duration.ofSeconds(2));
-        }
-        if (streamsMetrics != null) {
-            streamsMetrics.close();
         }
         if (consumerMetrics != null) {
             consumerMetrics.close();

@@ -1,4 +1,4 @@
-package io.temporalcdc.indexer;
+package io.temporalcdc.runtime;
 
 import io.temporalcdc.runtime.version.ChangePosition;
 import java.io.ByteArrayOutputStream;
@@ -9,35 +9,35 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The compact binary layout of the indexer's internal records (the repartition topic's row changes and the
- * joiner's state): fixed-width numbers, length-prefixed strings and JSON documents kept as bytes, so a document
+ * The compact binary layout of the apps' internal records (repartition topics and state stores: the indexer's row
+ * changes and joiner state, the metrics aggregator's runs and groups): fixed-width numbers, length-prefixed strings and JSON documents kept as bytes, so a document
  * crosses the topology without being parsed again. Every layout starts with a format byte.
  */
-final class Codec {
+public final class Codec {
     private Codec() {}
 
     /** Writes fields in order. */
-    static final class Writer {
+    public static final class Writer {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         private final DataOutputStream out = new DataOutputStream(bytes);
 
-        Writer(int format) {
+        public Writer(int format) {
             write(() -> out.writeByte(format));
         }
 
-        Writer bool(boolean value) {
+        public Writer bool(boolean value) {
             return write(() -> out.writeBoolean(value));
         }
 
-        Writer number(long value) {
+        public Writer number(long value) {
             return write(() -> out.writeLong(value));
         }
 
-        Writer text(String value) {
+        public Writer text(String value) {
             return blob(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
         }
 
-        Writer blob(byte[] value) {
+        public Writer blob(byte[] value) {
             return write(() -> {
                 out.writeInt(value == null ? -1 : value.length);
                 if (value != null) {
@@ -46,7 +46,7 @@ final class Codec {
             });
         }
 
-        Writer position(ChangePosition p) {
+        public Writer position(ChangePosition p) {
             bool(p != null);
             if (p != null) {
                 number(p.epoch())
@@ -58,7 +58,7 @@ final class Codec {
             return this;
         }
 
-        byte[] bytes() {
+        public byte[] bytes() {
             return bytes.toByteArray();
         }
 
@@ -77,10 +77,10 @@ final class Codec {
     }
 
     /** Reads fields in the order they were written. */
-    static final class Reader {
+    public static final class Reader {
         private final DataInputStream in;
 
-        Reader(byte[] bytes, int format, String what) {
+        public Reader(byte[] bytes, int format, String what) {
             this.in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
             int found = read(in::readByte);
             if (found != format) {
@@ -88,20 +88,20 @@ final class Codec {
             }
         }
 
-        boolean bool() {
+        public boolean bool() {
             return read(in::readBoolean);
         }
 
-        long number() {
+        public long number() {
             return read(in::readLong);
         }
 
-        String text() {
+        public String text() {
             byte[] blob = blob();
             return blob == null ? null : new String(blob, StandardCharsets.UTF_8);
         }
 
-        byte[] blob() {
+        public byte[] blob() {
             int length = read(in::readInt);
             if (length < 0) {
                 return null;
@@ -114,7 +114,7 @@ final class Codec {
             return value;
         }
 
-        ChangePosition position() {
+        public ChangePosition position() {
             if (!bool()) {
                 return null;
             }
