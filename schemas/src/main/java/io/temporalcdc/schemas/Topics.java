@@ -80,6 +80,22 @@ public final class Topics {
     }
 
     /**
+     * @return {@code prefix.workflow-metrics}: the metrics aggregator's rows, one per namespace, workflow type and UTC
+     *     day of start_time, keyed {@code namespace/workflowType/YYYY-MM-DD}, the value the row's JSON (a tombstone
+     *     when the day leaves the window); compacted
+     */
+    public static String workflowMetrics(String prefix) {
+        return requireName(prefix, "prefix") + ".workflow-metrics";
+    }
+
+    /**
+     * @return {@code prefix.metrics-aggregator.dlq}, the metrics aggregator's dead-letter topic
+     */
+    public static String metricsAggregatorDlq(String prefix) {
+        return requireName(prefix, "prefix") + ".metrics-aggregator.dlq";
+    }
+
+    /**
      * @return {@code prefix.cache-invalidator.dlq}, the cache invalidator's dead-letter topic
      */
     public static String cacheInvalidatorDlq(String prefix) {

@@ -1,0 +1,133 @@
+package io.temporalcdc.metrics;
+
+import io.temporalcdc.runtime.App;
+import io.temporalcdc.runtime.AppContext;
+import io.temporalcdc.runtime.JsonChangeEventDecoder;
+import io.temporalcdc.runtime.KafkaTopics;
+import io.temporalcdc.runtime.Preflight;
+import io.temporalcdc.runtime.streams.StreamsErrorHandling;
+import io.temporalcdc.runtime.streams.StreamsRunner;
+import io.temporalcdc.schemas.Topics;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metrics aggregator deployable: the {@link MetricsAggregatorTopology} in Kafka Streams (exactly-once), its
+ * state served by the {@link MetricsApi} on the app's HTTP port next to {@code /health} and {@code /metrics}.
+ */
+public final class MetricsAggregatorApp {
+    /** Default port of the API, {@code /health} and {@code /metrics}. */
+    public static final int DEFAULT_HTTP_PORT = 8085;
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsAggregatorApp.class);
+    private static final Duration KAFKA_PREFLIGHT_TIMEOUT = Duration.ofSeconds(10);
+
+    private MetricsAggregatorApp() {}
+
+    public static void main(String[] args) {
+        App.run(
+                "metrics-aggregator",
+                args,
+                MetricsAggregatorConfig.DEF,
+                DEFAULT_HTTP_PORT,
+                MetricsAggregatorApp::start);
+    }
+
+    /** The {@link App.Starter}: returns what closes the running aggregator. */
+    public static AutoCloseable start(Map<String, String> settings, AppContext ctx) throws Exception {
+        MetricsAggregatorConfig config = new MetricsAggregatorConfig(settings);
+        Preflight.kafka(
+                MetricsAggregatorConfig.KAFKA_BOOTSTRAP_SERVERS,
+                config.kafkaClientProperties(),
+                KAFKA_PREFLIGHT_TIMEOUT);
+        String prefix = config.getString(MetricsAggregatorConfig.TOPIC_PREFIX);
+        Preflight.check(MetricsAggregatorConfig.TOPIC_PREFIX, "preparing the topics", () -> {
+            KafkaTopics.ensure(config.kafkaClientProperties(), topics(config));
+            return null;
+        });
+        HostInfo self = new HostInfo(advertisedHost(config, settings), ctx.httpPort());
+        AggregatorMetrics metrics = new AggregatorMetrics(ctx.registry());
+        int windowDays = config.getInt(MetricsAggregatorConfig.WINDOW_DAYS);
+        Map<String, Object> props = config.streamsProperties(self.host() + ":" + self.port());
+        StreamsErrorHandling.configure(
+                props,
+                Topics.metricsAggregatorDlq(prefix),
+                List.of(Topics.workflowMetrics(prefix)),
+                metrics.deadLetters(),
+                metrics.productionErrors());
+        StreamsRunner runner = StreamsRunner.create(
+                MetricsAggregatorTopology.build(
+                        new MetricsAggregatorTopology.Settings(
+                                prefix,
+                                windowDays,
+                                config.duration(MetricsAggregatorConfig.ROLLING_INTERVAL),
+                                config.versionEpochs(),
+                                metrics),
+                        // only the columns the metrics read: memos and search attributes stay unbuilt
+                        new JsonChangeEventDecoder(RunRow.COLUMNS)),
+                props,
+                ctx);
+        try {
+            ctx.route(
+                    MetricsApi.PATH,
+                    new MetricsApi(
+                            runner.streams(),
+                            self,
+                            windowDays,
+                            System::currentTimeMillis,
+                            config.duration(MetricsAggregatorConfig.QUERY_TIMEOUT)));
+            runner.start();
+        } catch (RuntimeException | Error e) {
+            runner.close();
+            throw e;
+        }
+        LOG.info(
+                "Aggregating {} into {} over {} days (API {} at {}; dead letters: {})",
+                Topics.visibilityExecutions(prefix),
+                Topics.workflowMetrics(prefix),
+                windowDays,
+                MetricsApi.PATH,
+                self,
+                Topics.metricsAggregatorDlq(prefix));
+        return runner;
+    }
+
+    /** {@code http.advertised.host}, else {@code http.host} unless a wildcard, else this machine's address. */
+    static String advertisedHost(MetricsAggregatorConfig config, Map<String, String> settings)
+            throws UnknownHostException {
+        String advertised =
+                config.getString(MetricsAggregatorConfig.HTTP_ADVERTISED_HOST).trim();
+        if (!advertised.isEmpty()) {
+            return advertised;
+        }
+        String bound = settings.getOrDefault(App.HTTP_HOST, "0.0.0.0").trim();
+        if (!bound.isEmpty() && !bound.equals("0.0.0.0") && !bound.equals("::") && !bound.equals("[::]")) {
+            return bound;
+        }
+        return InetAddress.getLocalHost().getHostAddress();
+    }
+
+    /**
+     * The topics the aggregator reads and writes, as it creates them when missing: the change topic with
+     * cdc-source's spec (compacted), the output topic compacted (a day's latest row is all that matters), the
+     * dead-letter topic.
+     */
+    static List<KafkaTopics.Spec> topics(MetricsAggregatorConfig config) {
+        String prefix = config.getString(MetricsAggregatorConfig.TOPIC_PREFIX);
+        Optional<Integer> partitions = Optional.of(config.getInt(MetricsAggregatorConfig.TOPIC_PARTITIONS));
+        Optional<Short> replication = Optional.of(config.getShort(MetricsAggregatorConfig.TOPIC_REPLICATION_FACTOR));
+        Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        return List.of(
+                new KafkaTopics.Spec(Topics.visibilityExecutions(prefix), partitions, replication, compact),
+                new KafkaTopics.Spec(Topics.workflowMetrics(prefix), partitions, replication, compact),
+                new KafkaTopics.Spec(Topics.metricsAggregatorDlq(prefix), Optional.empty(), replication, Map.of()));
+    }
+}

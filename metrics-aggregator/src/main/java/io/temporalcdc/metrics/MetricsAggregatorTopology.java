@@ -1,0 +1,431 @@
+package io.temporalcdc.metrics;
+
+import io.temporalcdc.runtime.ChangeEvent;
+import io.temporalcdc.runtime.ChangeEventDecoder;
+import io.temporalcdc.runtime.Codec;
+import io.temporalcdc.runtime.UnmappableChangeException;
+import io.temporalcdc.runtime.version.ChangePosition;
+import io.temporalcdc.runtime.version.VersionEpochs;
+import io.temporalcdc.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The metrics aggregator's topology: the visibility change topic → per-group metrics in state stores (queried by
+ * the HTTP API) and in the compacted {@code <prefix>.workflow-metrics} topic.
+ *
+ * <pre>
+ * visibility-source → runs (store runs) → group-deltas (repartition by namespace + type) → groups (stores groups,
+ *     rolling) → workflow-metrics-sink (&lt;prefix&gt;.workflow-metrics)
+ * </pre>
+ *
+ * <p>{@code runs}, partitioned as the change topic (by the row's key), keeps each run's row as last counted and the
+ * position of that change in the source's commit order. A change is counted only if it follows that position (a
+ * redelivery after a cdc-source restart or a snapshot overlap is skipped), as a pair of deltas: the run as it was
+ * counted, taken back, and the run as it is now, added. The previous row comes from the store, which is the before
+ * image of every change the aggregator counted; a row never counted (its day outside the window) takes nothing back.
+ *
+ * <p>{@code groups}, partitioned by namespace and workflow type (so a type's days and minutes live in one task),
+ * applies each delta to the run's day ({@link GroupMetrics}) and to its start and close minutes ({@link
+ * RollingMetrics}), and sends the day's new row to the output topic (a tombstone when the group emptied). A wall-clock
+ * punctuation drops days that left the window (and their rows from the output topic), minutes that left the 24 h
+ * window, and recomputes the rolling gauges. Days and minutes come from the row's own times, never from arrival: a
+ * late or out-of-order change lands where its times say.
+ *
+ * <p>The app runs it exactly-once: a delta counted twice after a crash would stay counted twice.
+ */
+public final class MetricsAggregatorTopology {
+    /** The source of the change topic. */
+    public static final String SOURCE = "visibility-source";
+    /** The run-level processor. */
+    public static final String RUNS = "runs";
+    /** The group-level processor. */
+    public static final String GROUPS = "groups";
+    /** The sink of the output topic. */
+    public static final String SINK = "workflow-metrics-sink";
+    /** Store of the runs: change key → {@link RunState}. */
+    public static final String RUNS_STORE = "runs";
+    /** Store of the days: {@code namespace \0 type \0 YYYY-MM-DD} → {@link GroupMetrics}. */
+    public static final String GROUPS_STORE = "groups";
+    /** Store of the minutes: {@code namespace \0 type \0 epoch minute (10 digits)} → {@link RollingMetrics}. */
+    public static final String ROLLING_STORE = "rolling";
+    /** The repartition by namespace and type. */
+    public static final String REPARTITION = "group-deltas";
+
+    /** The rolling windows, by name, in minutes. */
+    public static final Map<String, Integer> WINDOWS = Map.of("1h", 60, "24h", 1_440);
+    /** Minutes kept: the longest window. */
+    static final int KEPT_MINUTES = 1_440;
+
+    private static final int DELTA_FORMAT = 1;
+    private static final long MICROS_PER_MINUTE = 60_000_000L;
+
+    private MetricsAggregatorTopology() {}
+
+    /**
+     * What the topology needs.
+     *
+     * @param windowDays days of start_time kept (the view's 30)
+     * @param updateInterval how often (wall clock) old days and minutes are dropped and the gauges recomputed
+     */
+    public record Settings(
+            String topicPrefix,
+            int windowDays,
+            Duration updateInterval,
+            VersionEpochs epochs,
+            AggregatorMetrics metrics) {
+        public Settings {
+            Objects.requireNonNull(topicPrefix, "topicPrefix");
+            Objects.requireNonNull(updateInterval, "updateInterval");
+            Objects.requireNonNull(epochs, "epochs");
+            Objects.requireNonNull(metrics, "metrics");
+        }
+    }
+
+    /** Builds the topology. */
+    public static Topology build(Settings settings, ChangeEventDecoder decoder) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(RUNS_STORE), Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(GROUPS_STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(ROLLING_STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled());
+        String topic = Topics.visibilityExecutions(settings.topicPrefix());
+        builder.stream(
+                        topic,
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE))
+                .process(() -> new RunsProcessor(settings, decoder), Named.as(RUNS), RUNS_STORE)
+                .repartition(
+                        Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(REPARTITION))
+                .process(() -> new GroupsProcessor(settings), Named.as(GROUPS), GROUPS_STORE, ROLLING_STORE)
+                .to(
+                        Topics.workflowMetrics(settings.topicPrefix()),
+                        Produced.with(Serdes.String(), Serdes.ByteArray()).withName(SINK));
+        return builder.build();
+    }
+
+    /** @return the key of a day in {@link #GROUPS_STORE} */
+    static String groupKey(String typeKey, LocalDate date) {
+        return typeKey + '\0' + date;
+    }
+
+    /** @return the key of a minute in {@link #ROLLING_STORE} */
+    static String minuteKey(String typeKey, long epochMinute) {
+        return typeKey + '\0' + String.format("%010d", epochMinute);
+    }
+
+    /** @return the output topic's key of a day: {@code namespace/workflowType/YYYY-MM-DD} */
+    static String outputKey(String namespace, String workflowType, LocalDate date) {
+        return namespace + '/' + workflowType + '/' + date;
+    }
+
+    /** The three parts of a store key: namespace, type, and the day or minute. */
+    static String[] split(String storeKey) {
+        int first = storeKey.indexOf('\0');
+        int last = storeKey.lastIndexOf('\0');
+        return new String[] {
+            storeKey.substring(0, first), storeKey.substring(first + 1, last), storeKey.substring(last + 1)
+        };
+    }
+
+    /** @return the first minute kept at {@code nowMs}: the 24 h window's oldest */
+    static long firstKeptMinute(long nowMs) {
+        return Math.floorDiv(nowMs, 60_000L) - (KEPT_MINUTES - 1);
+    }
+
+    static long minuteOf(long epochMicros) {
+        return Math.floorDiv(epochMicros, MICROS_PER_MINUTE);
+    }
+
+    static byte[] delta(int sign, RunRow row, long sourceTsMs) {
+        Codec.Writer out = new Codec.Writer(DELTA_FORMAT).number(sign);
+        row.write(out);
+        return out.number(sourceTsMs).bytes();
+    }
+
+    /** Counts each change of a run as the deltas it makes to its group. */
+    static final class RunsProcessor implements Processor<byte[], byte[], String, byte[]> {
+        private final Settings settings;
+        private final ChangeEventDecoder decoder;
+        private ProcessorContext<String, byte[]> context;
+        private KeyValueStore<Bytes, byte[]> runs;
+        private LocalDate purgedBefore;
+
+        RunsProcessor(Settings settings, ChangeEventDecoder decoder) {
+            this.settings = settings;
+            this.decoder = decoder;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, byte[]> context) {
+            this.context = context;
+            this.runs = context.getStateStore(RUNS_STORE);
+            context.schedule(settings.updateInterval(), PunctuationType.WALL_CLOCK_TIME, this::purge);
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+            ChangeEvent event = decoder.decode(topic, record.key(), record.value());
+            if (event.op() == ChangeEvent.Op.TOMBSTONE) {
+                settings.metrics().tombstone();
+                return;
+            }
+            if (event.op() == ChangeEvent.Op.TRUNCATE) {
+                throw new UnmappableChangeException("TRUNCATE of " + topic + " names no run: the metrics keep the"
+                        + " truncated rows until rebuilt (see the metrics-aggregator README, \"Rebuilding\")");
+            }
+            ChangePosition position = ChangePosition.of(event.source(), settings.epochs());
+            Bytes key = Bytes.wrap(record.key());
+            RunState state = RunState.decode(runs.get(key));
+            if (state != null && !position.follows(state.position(), state.lastSnapshot())) {
+                if (position.snapshot() && !position.sameChange(state.lastSnapshot())) {
+                    runs.put(key, new RunState(state.row(), state.exists(), state.position(), position).encode());
+                }
+                settings.metrics().replayed();
+                return;
+            }
+            boolean delete = event.op() == ChangeEvent.Op.DELETE;
+            RunRow now = delete ? null : RunRow.of(event.after(), event.columnTypes());
+            LocalDate windowStart = RunRow.windowStart(context.currentSystemTimeMs(), settings.windowDays());
+            RunRow counted = state != null && state.exists() && inWindow(state.row(), windowStart) ? state.row() : null;
+            RunRow counts = now != null && inWindow(now, windowStart) ? now : null;
+            long tsMs = event.source().tsMs();
+            if (!Objects.equals(counted, counts)) {
+                if (counted != null) {
+                    context.forward(new Record<>(counted.typeKey(), delta(-1, counted, tsMs), record.timestamp()));
+                }
+                if (counts != null) {
+                    context.forward(new Record<>(counts.typeKey(), delta(1, counts, tsMs), record.timestamp()));
+                }
+            }
+            if (counted == null && counts == null) {
+                settings.metrics().outsideWindow();
+            } else {
+                settings.metrics().counted();
+            }
+            ChangePosition lastSnapshot = position.snapshot() ? position : state == null ? null : state.lastSnapshot();
+            RunRow kept = now != null ? now : state != null ? state.row() : before(event);
+            if (kept == null || !inWindow(kept, windowStart)) {
+                runs.delete(key);
+            } else {
+                runs.put(key, new RunState(kept, !delete, position, lastSnapshot).encode());
+            }
+        }
+
+        /** A delete of a run never seen: its before image, kept so an older change redelivered is refused. */
+        private static RunRow before(ChangeEvent event) {
+            try {
+                return event.before() == null ? null : RunRow.of(event.before(), event.columnTypes());
+            } catch (UnmappableChangeException e) {
+                return null; // a key-only before image (REPLICA IDENTITY DEFAULT): nothing was counted anyway
+            }
+        }
+
+        /** Once a day (by the wall clock): drops the runs whose day left the window. */
+        private void purge(long nowMs) {
+            LocalDate windowStart = RunRow.windowStart(nowMs, settings.windowDays());
+            if (windowStart.equals(purgedBefore)) {
+                return;
+            }
+            List<Bytes> old = new ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> all = runs.all()) {
+                while (all.hasNext()) {
+                    KeyValue<Bytes, byte[]> entry = all.next();
+                    if (RunRow.dateOf(RunState.startMicros(entry.value)).isBefore(windowStart)) {
+                        old.add(entry.key);
+                    }
+                }
+            }
+            old.forEach(runs::delete);
+            purgedBefore = windowStart;
+        }
+    }
+
+    private static boolean inWindow(RunRow row, LocalDate windowStart) {
+        return !row.startDate().isBefore(windowStart);
+    }
+
+    /** Applies deltas to days and minutes; drops old ones and updates the rolling gauges on a wall-clock schedule. */
+    static final class GroupsProcessor implements Processor<String, byte[], String, byte[]> {
+        private final Settings settings;
+        private ProcessorContext<String, byte[]> context;
+        private KeyValueStore<String, byte[]> groups;
+        private KeyValueStore<String, byte[]> rolling;
+        private LocalDate purgedBefore;
+        private final Set<String> gaugedTypes = new HashSet<>();
+
+        GroupsProcessor(Settings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, byte[]> context) {
+            this.context = context;
+            this.groups = context.getStateStore(GROUPS_STORE);
+            this.rolling = context.getStateStore(ROLLING_STORE);
+            context.schedule(settings.updateInterval(), PunctuationType.WALL_CLOCK_TIME, this::update);
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            Codec.Reader in = new Codec.Reader(record.value(), DELTA_FORMAT, "a group delta");
+            int sign = (int) in.number();
+            RunRow run = RunRow.read(in);
+            long sourceTsMs = in.number();
+            long nowMs = context.currentSystemTimeMs();
+            LocalDate date = run.startDate();
+            if (inWindow(run, RunRow.windowStart(nowMs, settings.windowDays()))) {
+                String key = groupKey(record.key(), date);
+                GroupMetrics group = GroupMetrics.decode(groups.get(key));
+                group.apply(run, sign);
+                String outputKey = outputKey(run.namespace(), run.workflowType(), date);
+                if (group.isEmpty()) {
+                    groups.delete(key);
+                    context.forward(new Record<String, byte[]>(outputKey, null, record.timestamp()));
+                } else {
+                    groups.put(key, group.encode());
+                    context.forward(new Record<>(
+                            outputKey,
+                            group.toJson(run.namespace(), run.workflowType(), date)
+                                    .toString()
+                                    .getBytes(StandardCharsets.UTF_8),
+                            record.timestamp()));
+                }
+            }
+            long firstMinute = firstKeptMinute(nowMs);
+            long startMinute = minuteOf(run.startMicros());
+            if (startMinute >= firstMinute) {
+                rollingChange(minuteKey(record.key(), startMinute), minute -> minute.started(sign));
+            }
+            if (run.closed() && minuteOf(run.closeMicros()) >= firstMinute) {
+                rollingChange(minuteKey(record.key(), minuteOf(run.closeMicros())), minute -> minute.closed(run, sign));
+            }
+            settings.metrics().aggregated(sourceTsMs);
+        }
+
+        private void rollingChange(String key, java.util.function.Consumer<RollingMetrics> change) {
+            RollingMetrics minute = RollingMetrics.decode(rolling.get(key));
+            try {
+                change.accept(minute);
+            } catch (IllegalStateException e) {
+                settings.metrics().rollingSkipped();
+                return;
+            }
+            if (minute.isEmpty()) {
+                rolling.delete(key);
+            } else {
+                rolling.put(key, minute.encode());
+            }
+        }
+
+        private void update(long nowMs) {
+            purgeDays(nowMs);
+            long firstMinute = firstKeptMinute(nowMs);
+            Map<String, Map<String, RollingMetrics>> windows = new HashMap<>();
+            long nowMinute = Math.floorDiv(nowMs, 60_000L);
+            List<String> old = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> all = rolling.all()) {
+                while (all.hasNext()) {
+                    KeyValue<String, byte[]> entry = all.next();
+                    String[] parts = split(entry.key);
+                    long minute = Long.parseLong(parts[2]);
+                    if (minute < firstMinute) {
+                        old.add(entry.key);
+                        continue;
+                    }
+                    String typeKey = RunRow.typeKey(parts[0], parts[1]);
+                    RollingMetrics value = RollingMetrics.decode(entry.value);
+                    for (Map.Entry<String, Integer> window : WINDOWS.entrySet()) {
+                        if (minute > nowMinute - window.getValue() && minute <= nowMinute) {
+                            windows.computeIfAbsent(typeKey, k -> new HashMap<>())
+                                    .computeIfAbsent(window.getKey(), k -> new RollingMetrics())
+                                    .addAll(value);
+                        }
+                    }
+                }
+            }
+            old.forEach(rolling::delete);
+            Set<String> seen = new HashSet<>();
+            windows.forEach((typeKey, byWindow) -> {
+                int split = typeKey.indexOf('\0');
+                String namespace = typeKey.substring(0, split);
+                String type = typeKey.substring(split + 1);
+                for (String window : WINDOWS.keySet()) {
+                    settings.metrics()
+                            .rolling(namespace, type, window, byWindow.getOrDefault(window, new RollingMetrics()));
+                }
+                seen.add(typeKey);
+            });
+            for (String gone : gaugedTypes) {
+                if (!seen.contains(gone)) {
+                    retire(gone);
+                }
+            }
+            gaugedTypes.clear();
+            gaugedTypes.addAll(seen);
+        }
+
+        /** Once a day (by the wall clock): drops the days that left the window, and their rows from the topic. */
+        private void purgeDays(long nowMs) {
+            LocalDate windowStart = RunRow.windowStart(nowMs, settings.windowDays());
+            if (windowStart.equals(purgedBefore)) {
+                return;
+            }
+            List<String> old = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> all = groups.all()) {
+                while (all.hasNext()) {
+                    String key = all.next().key;
+                    if (LocalDate.parse(split(key)[2]).isBefore(windowStart)) {
+                        old.add(key);
+                    }
+                }
+            }
+            for (String key : old) {
+                String[] parts = split(key);
+                groups.delete(key);
+                context.forward(new Record<String, byte[]>(
+                        outputKey(parts[0], parts[1], LocalDate.parse(parts[2])), null, nowMs));
+            }
+            purgedBefore = windowStart;
+        }
+
+        private void retire(String typeKey) {
+            int split = typeKey.indexOf('\0');
+            settings.metrics().retireRolling(typeKey.substring(0, split), typeKey.substring(split + 1));
+        }
+
+        @Override
+        public void close() {
+            gaugedTypes.forEach(this::retire);
+            gaugedTypes.clear();
+        }
+    }
+}
