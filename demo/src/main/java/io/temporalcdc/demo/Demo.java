@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One demo run: stack, schema, the three apps, the ENDPOINTS line, the workload with live progress and cache readers,
- * the drain, the comparison and the stale-cache check. {@link #close()} (also from the SIGTERM hook) stops everything
+ * One demo run: stack, schema, the four apps, the ENDPOINTS line, the workload with live progress and cache readers,
+ * the drain, the comparison, the stale-cache check and the metrics check against the seed's view. {@link #close()} (also from the SIGTERM hook) stops everything
  * it started.
  */
 final class Demo implements AutoCloseable {
@@ -40,6 +40,7 @@ final class Demo implements AutoCloseable {
     private volatile LaggingReplica replica;
     private volatile PipelineProbe probe;
     private volatile Latency invalidatedDuringWorkload = Latency.UNKNOWN;
+    private volatile Latency aggregatedDuringWorkload = Latency.UNKNOWN;
 
     /** The demo as {@code bin/demo} runs it: on its own stack under {@code .stack/}, stopped at the end. */
     Demo(DemoSettings settings, PrintStream out) {
@@ -62,8 +63,8 @@ final class Demo implements AutoCloseable {
     }
 
     /**
-     * Runs the demo; returns 0 when every row has an equal document after the drain and no cached value is stale,
-     * else 1.
+     * Runs the demo; returns 0 when every row has an equal document after the drain, no cached value is stale and
+     * every group of the metrics API equals the seed's view, else 1.
      */
     int run() throws Exception {
         stack = stackFactory.get();
@@ -71,7 +72,7 @@ final class Demo implements AutoCloseable {
         SchemaMigrator.migrate(jdbcUrl, null, null);
         pipeline = new Pipeline(demoPipeline(jdbcUrl)); // assigned before starting, so SIGTERM stops what started
         pipeline.startAll();
-        out.println(EndpointsLine.of(stack.endpointsJson()));
+        out.println(EndpointsLine.of(stack.endpointsJson(), pipeline.metricsUrl()));
         out.flush();
         probe = new PipelineProbe(pipeline);
         warmUp(jdbcUrl);
@@ -88,8 +89,10 @@ final class Demo implements AutoCloseable {
         runWorkload();
         ComparisonReport report = drainAndCompare();
         CacheReport cache = checkCaches();
+        MetricsReport metrics = checkMetrics(jdbcUrl);
         report.summary().forEach(out::println);
         out.println(cache.line());
+        out.println(metrics.line());
         out.flush();
         if (settings.keepRunning() && !closed.get()) {
             LOG.info(
@@ -97,7 +100,7 @@ final class Demo implements AutoCloseable {
                     stack.runDir());
             stopped.await();
         }
-        return report.isClean() && cache.isClean() ? 0 : 1;
+        return report.isClean() && cache.isClean() && metrics.isClean() ? 0 : 1;
     }
 
     /** The demo uses the apps' default names: the ones an operator of a real deployment would see. */
@@ -112,6 +115,7 @@ final class Demo implements AutoCloseable {
                 "temporal_cdc",
                 "temporal-cdc-visibility-indexer",
                 "temporal-cdc-cache-invalidator",
+                "temporal-cdc-metrics-aggregator",
                 "temporal_visibility_v1",
                 stack.runDir().resolve("apps"));
     }
@@ -159,6 +163,7 @@ final class Demo implements AutoCloseable {
             ProgressSnapshot last = probe.snapshot(generator.rowsChanged());
             display.update(seconds, last);
             invalidatedDuringWorkload = last.invalidated();
+            aggregatedDuringWorkload = probe.aggregatorLatency();
         }
         generator.stop();
         readers.stop();
@@ -205,6 +210,25 @@ final class Demo implements AutoCloseable {
             LOG.warn("{} cache reads failed during the workload (see the warnings above)", readers.errors());
         }
         return cache;
+    }
+
+    /**
+     * After the drain: every group of the aggregator's API against the seed's view refreshed on the same rows (counts
+     * exactly, durations within the sketch's bound), retried for up to 30 s while the aggregator commits its last
+     * changes.
+     */
+    private MetricsReport checkMetrics(String jdbcUrl) throws Exception {
+        LOG.info("Comparing every group of the metrics API with the seed's view (REFRESH MATERIALIZED VIEW)");
+        Latency latency = aggregatedDuringWorkload.isKnown() ? aggregatedDuringWorkload : probe.aggregatorLatency();
+        MetricsReport metrics = new MetricsReport(
+                MetricsCheck.compare(jdbcUrl, pipeline.metricsUrl(), Duration.ofSeconds(30)), latency);
+        if (!metrics.isClean()) {
+            LOG.warn(
+                    "{} groups of the metrics API differ from the view; the first differences:",
+                    metrics.groupsDiffering());
+            metrics.named().forEach(mismatch -> LOG.warn("  {}", mismatch));
+        }
+        return metrics;
     }
 
     /** True once {@link #close()} began (at the end of the run, or from the SIGTERM hook). */

@@ -87,6 +87,11 @@ public final class Deployable implements AutoCloseable {
     }
 
     /** The process, for its pid, liveness and output. */
+    /** The process's name (the module's, unless given). */
+    public String name() {
+        return name;
+    }
+
     public JavaApp process() {
         return process;
     }

@@ -3,9 +3,10 @@ package io.temporalcdc.demo;
 import java.util.regex.Pattern;
 
 /**
- * The line the demo prints once on stdout when the schema is applied and both apps consume:
+ * The line the demo prints once on stdout when the schema is applied and every app consumes:
  * {@code ENDPOINTS {"postgres":"jdbc:postgresql://HOST:PORT/DB?user=USER","elasticsearch":"http://HOST:PORT",
- * "kafka":"HOST:PORT","redis":"redis://HOST:PORT"}} (other tools parse it: keep it exactly).
+ * "kafka":"HOST:PORT","redis":"redis://HOST:PORT","metrics":"http://HOST:PORT"}} (other tools parse it: keep it
+ * exactly). {@code metrics} is the base URL of the metrics aggregator's query API.
  */
 final class EndpointsLine {
 
@@ -17,13 +18,22 @@ final class EndpointsLine {
             + "\"postgres\":\"jdbc:postgresql://" + HOST + ":" + PORT + "/[A-Za-z0-9_\\-]+\\?user=[A-Za-z0-9_\\-]+\","
             + "\"elasticsearch\":\"http://" + HOST + ":" + PORT + "\","
             + "\"kafka\":\"" + HOST + ":" + PORT + "\","
-            + "\"redis\":\"redis://" + HOST + ":" + PORT + "\"}$");
+            + "\"redis\":\"redis://" + HOST + ":" + PORT + "\","
+            + "\"metrics\":\"http://" + HOST + ":" + PORT + "\"}$");
 
     private EndpointsLine() {}
 
-    /** The line for the stack's endpoints JSON; refuses anything that does not match {@link #FORMAT}. */
-    static String of(String endpointsJson) {
-        String line = "ENDPOINTS " + endpointsJson.strip();
+    /**
+     * The line for the stack's endpoints JSON and the aggregator's API; refuses anything that does not match {@link
+     * #FORMAT}.
+     */
+    static String of(String endpointsJson, String metricsUrl) {
+        String servers = endpointsJson.strip();
+        if (!servers.endsWith("}")) {
+            throw new IllegalStateException("endpoints JSON is not an object: " + endpointsJson);
+        }
+        String line =
+                "ENDPOINTS " + servers.substring(0, servers.length() - 1) + ",\"metrics\":\"" + metricsUrl + "\"}";
         if (!FORMAT.matcher(line).matches()) {
             throw new IllegalStateException("endpoints JSON is not in the contracted form: " + endpointsJson);
         }

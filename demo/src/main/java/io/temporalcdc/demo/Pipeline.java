@@ -6,8 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The deployables as processes: cdc-source (PostgreSQL → Kafka), visibility-indexer (Kafka → Elasticsearch) and
- * cache-invalidator (Kafka → Redis invalidations and fences), configured from one {@link PipelineSettings}.
+ * The deployables as processes: cdc-source (PostgreSQL → Kafka), visibility-indexer (Kafka → Elasticsearch),
+ * cache-invalidator (Kafka → Redis invalidations and fences) and metrics-aggregator (Kafka → workflow metrics,
+ * served on its HTTP port), configured from one {@link PipelineSettings}.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -18,6 +19,7 @@ public final class Pipeline implements AutoCloseable {
     private final Deployable cdcSource;
     private final Deployable indexer;
     private final Deployable invalidator;
+    private final Deployable aggregator;
 
     Pipeline(PipelineSettings settings) {
         if (settings.redisUri() == null) {
@@ -29,9 +31,12 @@ public final class Pipeline implements AutoCloseable {
         this.cdcSource = new Deployable("cdc-source", cdcSourceSettings(settings), settings.logDir());
         this.indexer = new Deployable("visibility-indexer", indexerSettings(settings), settings.logDir());
         this.invalidator = new Deployable("cache-invalidator", invalidatorSettings(settings), settings.logDir());
+        this.aggregator = settings.metricsApplicationId() == null
+                ? null
+                : new Deployable("metrics-aggregator", aggregatorSettings(settings), settings.logDir());
     }
 
-    /** Starts the three processes and waits until each reports UP on /health. */
+    /** Starts the four processes and waits until each reports UP on /health. */
     public static Pipeline start(PipelineSettings settings) {
         Pipeline pipeline = new Pipeline(settings);
         try {
@@ -44,25 +49,36 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Starts cdc-source (it creates the change topics) and waits until it is UP, then the indexer and the invalidator
-     * side by side (neither needs the other), and waits until both are.
+     * Starts cdc-source (it creates the change topics) and waits until it is UP, then the indexer, the invalidator
+     * and the aggregator (when the settings name one) side by side (none needs another), and waits until all are.
      */
     void startAll() {
         cdcSource.start(READY_TIMEOUT);
-        CompletableFuture<Void> invalidatorUp = new CompletableFuture<>();
-        Thread.ofPlatform().name("start-cache-invalidator").start(() -> {
-            try {
-                invalidator.start(READY_TIMEOUT);
-                invalidatorUp.complete(null);
-            } catch (RuntimeException e) {
-                invalidatorUp.completeExceptionally(e);
-            }
-        });
+        CompletableFuture<Void> invalidatorUp = startInBackground(invalidator);
+        CompletableFuture<Void> aggregatorUp =
+                aggregator == null ? CompletableFuture.completedFuture(null) : startInBackground(aggregator);
         try {
             indexer.start(READY_TIMEOUT);
         } finally {
-            awaitStarted(invalidatorUp);
+            try {
+                awaitStarted(invalidatorUp);
+            } finally {
+                awaitStarted(aggregatorUp);
+            }
         }
+    }
+
+    private static CompletableFuture<Void> startInBackground(Deployable deployable) {
+        CompletableFuture<Void> up = new CompletableFuture<>();
+        Thread.ofPlatform().name("start-" + deployable.name()).start(() -> {
+            try {
+                deployable.start(READY_TIMEOUT);
+                up.complete(null);
+            } catch (RuntimeException e) {
+                up.completeExceptionally(e);
+            }
+        });
+        return up;
     }
 
     /** Waits for a start on another thread; its failure is rethrown here, as the caller's own would be. */
@@ -90,6 +106,19 @@ public final class Pipeline implements AutoCloseable {
         return invalidator;
     }
 
+    /** The metrics aggregator; only in a pipeline whose settings name its application id. */
+    public Deployable aggregator() {
+        if (aggregator == null) {
+            throw new IllegalStateException("this pipeline runs no metrics aggregator (no metricsApplicationId)");
+        }
+        return aggregator;
+    }
+
+    /** The base URL of the aggregator's query API: {@code http://127.0.0.1:PORT}. */
+    public String metricsUrl() {
+        return "http://127.0.0.1:" + aggregator().httpPort();
+    }
+
     /** The alias the indexer writes through. */
     public String alias() {
         return settings.indexPrefix();
@@ -99,12 +128,18 @@ public final class Pipeline implements AutoCloseable {
     public void close() {
         // the readers of Kafka first: they no longer have anything to read once the source stops
         try {
-            invalidator.close();
+            if (aggregator != null) {
+                aggregator.close();
+            }
         } finally {
             try {
-                indexer.close();
+                invalidator.close();
             } finally {
-                cdcSource.close();
+                try {
+                    indexer.close();
+                } finally {
+                    cdcSource.close();
+                }
             }
         }
     }
@@ -135,6 +170,16 @@ public final class Pipeline implements AutoCloseable {
                 "streams.commit.interval.ms=1000",
                 // the joiner's state next to the run's logs, not in the shared /tmp/kafka-streams
                 "streams.state.dir=" + s.logDir().resolve("state-" + s.applicationId()));
+    }
+
+    public static List<String> aggregatorSettings(PipelineSettings s) {
+        return List.of(
+                "kafka.bootstrap.servers=" + s.kafkaBootstrapServers(),
+                "application.id=" + s.metricsApplicationId(),
+                "topic.prefix=" + s.topicPrefix(),
+                // the API is reached (and advertised to other instances) on the loopback address
+                "http.host=127.0.0.1",
+                "streams.state.dir=" + s.logDir().resolve("state-" + s.metricsApplicationId()));
     }
 
     public static List<String> invalidatorSettings(PipelineSettings s) {

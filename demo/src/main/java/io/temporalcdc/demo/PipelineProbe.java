@@ -34,6 +34,7 @@ public final class PipelineProbe implements AutoCloseable {
     private static final String INDEXED = "visibility_indexer_documents_indexed_total";
     private static final String LATENCY = "visibility_indexer_commit_to_indexed_seconds";
     private static final String INVALIDATED = "cache_invalidator_commit_to_invalidated_seconds";
+    private static final String AGGREGATED = "metrics_aggregator_commit_to_aggregated_seconds";
     private static final String SLOT_LAG = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint"
             + " FROM pg_replication_slots WHERE slot_name = ?";
 
@@ -66,6 +67,11 @@ public final class PipelineProbe implements AutoCloseable {
     /** The invalidator's commit → invalidated latency (source commit → Redis key gone and fenced). */
     Latency invalidatorLatency() {
         return Latency.of(pipeline.invalidator().metrics(), INVALIDATED);
+    }
+
+    /** The aggregator's commit → aggregated latency (source commit → the run's group updated). */
+    Latency aggregatorLatency() {
+        return Latency.of(pipeline.aggregator().metrics(), AGGREGATED);
     }
 
     /**

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 
 /**
- * Where one pipeline (a cdc-source, a visibility-indexer and a cache-invalidator process) reads and writes, and the
+ * Where one pipeline (a cdc-source, a visibility-indexer, a cache-invalidator and a metrics-aggregator process) reads and writes, and the
  * names that keep it apart from other pipelines on the same servers.
  *
  * @param jdbcUrl the database with both Temporal schemas ({@code jdbc:postgresql://host:port/db?user=u})
@@ -17,6 +17,8 @@ import java.nio.file.Path;
  * @param publicationName the publication (letters, digits and underscores)
  * @param applicationId the indexer's Kafka Streams application id (its consumer group)
  * @param invalidatorApplicationId the invalidator's Kafka Streams application id (its consumer group)
+ * @param metricsApplicationId the metrics aggregator's Kafka Streams application id (its consumer group); null for a
+ *     pipeline without the aggregator (the end-to-end tests of the indexer and the invalidator)
  * @param indexPrefix the indexer's index prefix, which is also the alias
  * @param logDir where the processes' output goes
  */
@@ -30,10 +32,14 @@ public record PipelineSettings(
         String publicationName,
         String applicationId,
         String invalidatorApplicationId,
+        String metricsApplicationId,
         String indexPrefix,
         Path logDir) {
 
-    /** Settings whose names all derive from one unique base name (e.g. {@code Names.unique("crash")}). */
+    /**
+     * Settings whose names all derive from one unique base name (e.g. {@code Names.unique("crash")}), for a pipeline
+     * without the metrics aggregator (see {@link #withMetrics()}).
+     */
     public static PipelineSettings named(
             String unique, String jdbcUrl, String kafka, String elasticsearch, String redis, Path logDir) {
         String identifier = unique.replace('-', '_');
@@ -47,7 +53,25 @@ public record PipelineSettings(
                 "pub_" + identifier,
                 unique + "-indexer",
                 unique + "-invalidator",
+                null,
                 unique + "_visibility",
+                logDir);
+    }
+
+    /** These settings with the metrics aggregator, its application id {@code <topic prefix>-metrics}. */
+    public PipelineSettings withMetrics() {
+        return new PipelineSettings(
+                jdbcUrl,
+                kafkaBootstrapServers,
+                elasticsearchUrl,
+                redisUri,
+                topicPrefix,
+                slotName,
+                publicationName,
+                applicationId,
+                invalidatorApplicationId,
+                topicPrefix + "-metrics",
+                indexPrefix,
                 logDir);
     }
 

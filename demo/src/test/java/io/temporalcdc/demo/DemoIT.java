@@ -21,6 +21,9 @@ class DemoIT {
     private static final Pattern CACHE_LINE = Pattern.compile("cache: (\\d+) keys checked, (\\d+) stale, (\\d+) reads"
             + " \\(\\d+% hits\\), (\\d+) fills \\(\\d+ refused by a fence\\);"
             + " commit->invalidated p50 \\d+ ms, p99 \\d+ ms");
+    private static final Pattern METRICS_LINE = Pattern.compile("metrics: (\\d+) groups of the seed's view \\(REFRESH"
+            + " MATERIALIZED VIEW\\), (\\d+) from the API, (\\d+) differ -> CLEAN;"
+            + " commit->aggregated p50 \\d+ ms, p99 \\d+ ms");
 
     @Test
     void shouldPrintEndpointsOnceThenAComparisonThatIsCleanAndNoStaleCache() throws Exception {
@@ -35,10 +38,11 @@ class DemoIT {
 
         List<String> lines = stdout.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(exitCode).as(String.join("\n", lines)).isZero();
-        assertThat(lines).hasSize(3);
+        assertThat(lines).hasSize(4);
+        String servers = LocalStack.shared().endpointsJson().strip();
         assertThat(lines.get(0))
                 .matches(EndpointsLine.FORMAT)
-                .isEqualTo("ENDPOINTS " + LocalStack.shared().endpointsJson());
+                .startsWith("ENDPOINTS " + servers.substring(0, servers.length() - 1) + ",\"metrics\":\"http://");
         assertThat(lines.get(1)).startsWith("Comparison: ").endsWith("-> CLEAN").doesNotContain(" 0 rows");
         Matcher cache = CACHE_LINE.matcher(lines.get(2));
         assertThat(cache.matches()).as(lines.get(2)).isTrue();
@@ -46,5 +50,10 @@ class DemoIT {
         assertThat(Long.parseLong(cache.group(2))).as("stale keys").isZero();
         assertThat(Long.parseLong(cache.group(3))).as("reads").isPositive();
         assertThat(Long.parseLong(cache.group(4))).as("fills").isPositive();
+        Matcher metrics = METRICS_LINE.matcher(lines.get(3));
+        assertThat(metrics.matches()).as(lines.get(3)).isTrue();
+        assertThat(Long.parseLong(metrics.group(1))).as("groups of the view").isPositive();
+        assertThat(metrics.group(2)).as("groups of the API").isEqualTo(metrics.group(1));
+        assertThat(Long.parseLong(metrics.group(3))).as("groups differing").isZero();
     }
 }

@@ -10,14 +10,18 @@ class EndpointsLineTest {
     private static final String JSON = "{\"postgres\":\"jdbc:postgresql://127.0.0.1:5433/temporal?user=temporal\","
             + "\"elasticsearch\":\"http://127.0.0.1:9201\",\"kafka\":\"127.0.0.1:9093\",\"redis\":\"redis://127.0.0.1:6380\"}";
 
+    private static final String METRICS = "http://127.0.0.1:8085";
+    private static final String LINE =
+            "ENDPOINTS " + JSON.substring(0, JSON.length() - 1) + ",\"metrics\":\"http://127.0.0.1:8085\"}";
+
     @Test
-    void shouldPrefixTheEndpointsJsonWithEndpoints() {
-        assertThat(EndpointsLine.of(JSON)).isEqualTo("ENDPOINTS " + JSON);
+    void shouldPrefixTheEndpointsJsonWithEndpointsAndAddTheMetricsApiLast() {
+        assertThat(EndpointsLine.of(JSON, METRICS)).isEqualTo(LINE).matches(EndpointsLine.FORMAT);
     }
 
     @Test
     void shouldBeOneLineWithoutLeadingOrTrailingWhitespace() {
-        String line = EndpointsLine.of(JSON + "\n");
+        String line = EndpointsLine.of(JSON + "\n", METRICS);
 
         assertThat(line).doesNotContain("\n", "\r").startsWith("ENDPOINTS {").endsWith("}");
     }
@@ -26,7 +30,8 @@ class EndpointsLineTest {
     void shouldAcceptLocalhostAsHost() {
         String json = JSON.replace("127.0.0.1", "localhost");
 
-        assertThat(EndpointsLine.of(json)).isEqualTo("ENDPOINTS " + json);
+        assertThat(EndpointsLine.of(json, METRICS.replace("127.0.0.1", "localhost")))
+                .isEqualTo(LINE.replace("127.0.0.1", "localhost"));
     }
 
     @Test
@@ -35,12 +40,14 @@ class EndpointsLineTest {
                 "{\"kafka\":\"127.0.0.1:9093\",\"postgres\":\"jdbc:postgresql://127.0.0.1:5433/temporal?user=temporal\","
                         + "\"elasticsearch\":\"http://127.0.0.1:9201\",\"redis\":\"redis://127.0.0.1:6380\"}";
 
-        assertThatThrownBy(() -> EndpointsLine.of(reordered)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> EndpointsLine.of(reordered, METRICS)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void shouldRefuseARemoteHost() {
-        assertThatThrownBy(() -> EndpointsLine.of(JSON.replace("http://127.0.0.1", "http://10.0.0.7")))
+        assertThatThrownBy(() -> EndpointsLine.of(JSON.replace("http://127.0.0.1", "http://10.0.0.7"), METRICS))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> EndpointsLine.of(JSON, "http://10.0.0.7:8085"))
                 .isInstanceOf(IllegalStateException.class);
     }
 }

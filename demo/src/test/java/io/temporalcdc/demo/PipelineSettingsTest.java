@@ -74,4 +74,22 @@ class PipelineSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Redis");
     }
+
+    @Test
+    void shouldRunTheAggregatorOnlyWhenAskedNamingItAfterThePrefix() {
+        assertThat(settings.metricsApplicationId()).isNull();
+
+        PipelineSettings withMetrics = settings.withMetrics();
+
+        assertThat(withMetrics.metricsApplicationId()).isEqualTo("crash-ab12c-3-metrics");
+        assertThat(Pipeline.aggregatorSettings(withMetrics))
+                .contains(
+                        "application.id=crash-ab12c-3-metrics",
+                        "topic.prefix=crash-ab12c-3",
+                        "kafka.bootstrap.servers=127.0.0.1:9092",
+                        "http.host=127.0.0.1");
+        assertThatThrownBy(() -> new Pipeline(settings).aggregator())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("metricsApplicationId");
+    }
 }

@@ -102,6 +102,7 @@ class RestoreIT {
                 a.publicationName(),
                 a.applicationId(),
                 a.invalidatorApplicationId(),
+                a.metricsApplicationId(),
                 a.indexPrefix(),
                 a.logDir());
         List<String> settings = new ArrayList<>(Pipeline.cdcSourceSettings(b));

@@ -1,0 +1,73 @@
+package io.temporalcdc.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporalcdc.schemas.WorkflowMetricsView;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Compares every group of the aggregator's {@code GET /workflow-metrics} with the seed's view refreshed ({@code
+ * REFRESH MATERIALIZED VIEW}) on the same rows, until they are equal or {@code timeout} passed (the aggregator may
+ * still be committing its last changes when the drain ends).
+ */
+final class MetricsCheck {
+    /** The aggregator's sketch bound: 1 % relative error of the median and 95th percentile. */
+    static final double SKETCH_BOUND = 0.01;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private MetricsCheck() {}
+
+    static WorkflowMetricsView.Comparison compare(String jdbcUrl, String apiBaseUrl, Duration timeout)
+            throws SQLException, IOException, InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<WorkflowMetricsView.Row> view;
+            try (Connection connection = DriverManager.getConnection(jdbcUrl)) {
+                view = WorkflowMetricsView.refreshAndRead(connection);
+            }
+            List<WorkflowMetricsView.Row> api = new ArrayList<>();
+            for (String namespace : new TreeSet<>(
+                    view.stream().map(WorkflowMetricsView.Row::namespace).toList())) {
+                api.addAll(WorkflowMetricsView.fromApi(get(
+                        http,
+                        apiBaseUrl + "/workflow-metrics?namespace="
+                                + URLEncoder.encode(namespace, StandardCharsets.UTF_8))));
+            }
+            WorkflowMetricsView.Comparison comparison = WorkflowMetricsView.compare(view, api, SKETCH_BOUND);
+            if (comparison.matches() || System.nanoTime() > deadline) {
+                return comparison;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+        }
+    }
+
+    private static JsonNode get(HttpClient http, String url) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+}
