@@ -11,9 +11,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/demo}: starts PostgreSQL, Kafka, Elasticsearch and Redis locally, applies the schema, starts cdc-source,
- * visibility-indexer and cache-invalidator, prints the ENDPOINTS line, runs a Temporal-like workload with live
- * progress and cache-aside readers, drains, compares every visibility row with its document and every value still
- * cached with the database.
+ * visibility-indexer, cache-invalidator and metrics-aggregator, prints the ENDPOINTS line, runs a Temporal-like
+ * workload with live progress and cache-aside readers, drains, compares every visibility row with its document, every
+ * value still cached with the database and every metrics group with the seed's view.
  */
 @Command(
         name = "bin/demo",
