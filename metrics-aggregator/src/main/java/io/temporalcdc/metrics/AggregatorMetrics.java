@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       window} ({@code 1h}, {@code 24h}), recomputed every {@code rolling.update.interval} by the instance that owns
  *       the type;
  *   <li>{@code metrics_aggregator_dlq_records_total}, {@code _production_errors_total}, {@code _tombstones_total},
- *       {@code _rolling_skipped_total} (a minute's take-back that found nothing to take: the wall clock went back).
+ *       {@code _takebacks_skipped_total} (a take-back that found its day or minute gone: only when the wall clock
+ *       went back across a purge).
  * </ul>
  */
 public final class AggregatorMetrics {
@@ -40,7 +41,7 @@ public final class AggregatorMetrics {
     private final Counter deadLetters;
     private final Counter productionErrors;
     private final Counter tombstones;
-    private final Counter rollingSkipped;
+    private final Counter takebacksSkipped;
     private final Timer commitToAggregated;
     private final Map<String, Series> rolling = new ConcurrentHashMap<>();
 
@@ -52,7 +53,8 @@ public final class AggregatorMetrics {
         deadLetters = counter("dlq.records", "Records the topology sent to the dead-letter topic");
         productionErrors = counter("production.errors", "Records Kafka Streams failed to produce");
         tombstones = counter("tombstones", "Tombstones skipped");
-        rollingSkipped = counter("rolling.skipped", "Rolling take-backs that found nothing to take (clock went back)");
+        takebacksSkipped =
+                counter("takebacks.skipped", "Take-backs that found their day or minute gone (the clock went back)");
         commitToAggregated = Timer.builder("metrics.aggregator.commit.to.aggregated")
                 .description("From the source commit (source.ts_ms) to the run's group updated")
                 .publishPercentiles(0.5, 0.99)
@@ -83,8 +85,8 @@ public final class AggregatorMetrics {
         tombstones.increment();
     }
 
-    void rollingSkipped() {
-        rollingSkipped.increment();
+    void takebackSkipped() {
+        takebacksSkipped.increment();
     }
 
     void aggregated(long sourceTsMs) {

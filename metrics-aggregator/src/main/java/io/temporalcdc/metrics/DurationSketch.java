@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * <p>{@link #percentileCont} answers as PostgreSQL's {@code percentile_cont}: it interpolates between the values at
  * the two ranks around {@code q·(n−1)}, each read as its bucket's representative value, which is within
  * {@value #RELATIVE_ACCURACY} of every value in the bucket. The result is therefore within that relative error of
- * {@code percentile_cont} over the exact values.
+ * {@code percentile_cont} over the exact values whenever the two values have the same sign (durations are never
+ * negative unless a close_time precedes its start_time); across zero, within that error of {@code |low| + |high|}.
  */
 public final class DurationSketch {
     /** The relative accuracy of every quantile. */
@@ -98,6 +99,9 @@ public final class DurationSketch {
 
     private void change(long micros, long delta) {
         if (micros == 0) {
+            if (zeros + delta < 0) {
+                throw new IllegalStateException("a duration was taken back that was never added");
+            }
             zeros += delta;
         } else if (micros > 0) {
             bump(positive, MAPPING.index(micros / MICROS_PER_SECOND), delta);

@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -81,7 +82,7 @@ public final class MetricsAggregatorTopology {
     /** Minutes kept: the longest window. */
     static final int KEPT_MINUTES = 1_440;
 
-    private static final int DELTA_FORMAT = 1;
+    private static final int DELTA_FORMAT = 2;
     private static final long MICROS_PER_MINUTE = 60_000_000L;
 
     private MetricsAggregatorTopology() {}
@@ -164,10 +165,38 @@ public final class MetricsAggregatorTopology {
         return Math.floorDiv(epochMicros, MICROS_PER_MINUTE);
     }
 
-    static byte[] delta(int sign, RunRow row, long sourceTsMs) {
-        Codec.Writer out = new Codec.Writer(DELTA_FORMAT).number(sign);
-        row.write(out);
-        return out.number(sourceTsMs).bytes();
+    /**
+     * One change of a run as its group sees it: the row taken back (null for none) and the row added (null for none),
+     * of the same namespace and type, so the group's days and minutes move in one step and the output topic never
+     * shows the state in between.
+     */
+    record Delta(RunRow taken, RunRow added, long sourceTsMs) {
+        byte[] encode() {
+            Codec.Writer out = new Codec.Writer(DELTA_FORMAT).bool(taken != null);
+            if (taken != null) {
+                taken.write(out);
+            }
+            out.bool(added != null);
+            if (added != null) {
+                added.write(out);
+            }
+            return out.number(sourceTsMs).bytes();
+        }
+
+        static Delta decode(byte[] bytes) {
+            Codec.Reader in = new Codec.Reader(bytes, DELTA_FORMAT, "a group delta");
+            RunRow taken = in.bool() ? RunRow.read(in) : null;
+            RunRow added = in.bool() ? RunRow.read(in) : null;
+            return new Delta(taken, added, in.number());
+        }
+    }
+
+    /**
+     * Whether a row counts anywhere: its day is in the window, or it closed within the rolling minutes kept (a run
+     * started long ago that closed just now counts in the rolling windows' closes).
+     */
+    static boolean counts(RunRow row, LocalDate windowStart, long firstMinute) {
+        return !row.startDate().isBefore(windowStart) || (row.closed() && minuteOf(row.closeMicros()) >= firstMinute);
     }
 
     /** Counts each change of a run as the deltas it makes to its group. */
@@ -202,6 +231,10 @@ public final class MetricsAggregatorTopology {
                 throw new UnmappableChangeException("TRUNCATE of " + topic + " names no run: the metrics keep the"
                         + " truncated rows until rebuilt (see the metrics-aggregator README, \"Rebuilding\")");
             }
+            if (record.key() == null) {
+                throw new UnmappableChangeException(
+                        "a change of " + topic + " without a key: its run cannot be told apart from the others");
+            }
             ChangePosition position = ChangePosition.of(event.source(), settings.epochs());
             Bytes key = Bytes.wrap(record.key());
             RunState state = RunState.decode(runs.get(key));
@@ -214,16 +247,24 @@ public final class MetricsAggregatorTopology {
             }
             boolean delete = event.op() == ChangeEvent.Op.DELETE;
             RunRow now = delete ? null : RunRow.of(event.after(), event.columnTypes());
-            LocalDate windowStart = RunRow.windowStart(context.currentSystemTimeMs(), settings.windowDays());
-            RunRow counted = state != null && state.exists() && inWindow(state.row(), windowStart) ? state.row() : null;
-            RunRow counts = now != null && inWindow(now, windowStart) ? now : null;
+            long nowMs = context.currentSystemTimeMs();
+            LocalDate windowStart = RunRow.windowStart(nowMs, settings.windowDays());
+            long firstMinute = firstKeptMinute(nowMs);
+            RunRow counted = state != null && state.exists() && counts(state.row(), windowStart, firstMinute)
+                    ? state.row()
+                    : null;
+            RunRow counts = now != null && counts(now, windowStart, firstMinute) ? now : null;
             long tsMs = event.source().tsMs();
             if (!Objects.equals(counted, counts)) {
-                if (counted != null) {
-                    context.forward(new Record<>(counted.typeKey(), delta(-1, counted, tsMs), record.timestamp()));
-                }
-                if (counts != null) {
-                    context.forward(new Record<>(counts.typeKey(), delta(1, counts, tsMs), record.timestamp()));
+                if (counted != null && counts != null && counted.typeKey().equals(counts.typeKey())) {
+                    forward(record, counts.typeKey(), new Delta(counted, counts, tsMs));
+                } else {
+                    if (counted != null) {
+                        forward(record, counted.typeKey(), new Delta(counted, null, tsMs));
+                    }
+                    if (counts != null) {
+                        forward(record, counts.typeKey(), new Delta(null, counts, tsMs));
+                    }
                 }
             }
             if (counted == null && counts == null) {
@@ -233,11 +274,15 @@ public final class MetricsAggregatorTopology {
             }
             ChangePosition lastSnapshot = position.snapshot() ? position : state == null ? null : state.lastSnapshot();
             RunRow kept = now != null ? now : state != null ? state.row() : before(event);
-            if (kept == null || !inWindow(kept, windowStart)) {
+            if (kept == null || !counts(kept, windowStart, firstMinute)) {
                 runs.delete(key);
             } else {
                 runs.put(key, new RunState(kept, !delete, position, lastSnapshot).encode());
             }
+        }
+
+        private void forward(Record<byte[], byte[]> record, String typeKey, Delta delta) {
+            context.forward(new Record<>(typeKey, delta.encode(), record.timestamp()));
         }
 
         /** A delete of a run never seen: its before image, kept so an older change redelivered is refused. */
@@ -249,7 +294,7 @@ public final class MetricsAggregatorTopology {
             }
         }
 
-        /** Once a day (by the wall clock): drops the runs whose day left the window. */
+        /** Once a day (by the wall clock): drops the runs that no longer count anywhere. */
         private void purge(long nowMs) {
             LocalDate windowStart = RunRow.windowStart(nowMs, settings.windowDays());
             if (windowStart.equals(purgedBefore)) {
@@ -259,7 +304,9 @@ public final class MetricsAggregatorTopology {
             try (KeyValueIterator<Bytes, byte[]> all = runs.all()) {
                 while (all.hasNext()) {
                     KeyValue<Bytes, byte[]> entry = all.next();
-                    if (RunRow.dateOf(RunState.startMicros(entry.value)).isBefore(windowStart)) {
+                    // most runs are inside the window: their start_time alone says so
+                    if (RunRow.dateOf(RunState.startMicros(entry.value)).isBefore(windowStart)
+                            && !counts(RunState.decode(entry.value).row(), windowStart, firstKeptMinute(nowMs))) {
                         old.add(entry.key);
                     }
                 }
@@ -296,17 +343,20 @@ public final class MetricsAggregatorTopology {
 
         @Override
         public void process(Record<String, byte[]> record) {
-            Codec.Reader in = new Codec.Reader(record.value(), DELTA_FORMAT, "a group delta");
-            int sign = (int) in.number();
-            RunRow run = RunRow.read(in);
-            long sourceTsMs = in.number();
+            Delta delta = Delta.decode(record.value());
             long nowMs = context.currentSystemTimeMs();
-            LocalDate date = run.startDate();
-            if (inWindow(run, RunRow.windowStart(nowMs, settings.windowDays()))) {
-                String key = groupKey(record.key(), date);
-                GroupMetrics group = GroupMetrics.decode(groups.get(key));
-                group.apply(run, sign);
-                String outputKey = outputKey(run.namespace(), run.workflowType(), date);
+            LocalDate windowStart = RunRow.windowStart(nowMs, settings.windowDays());
+            Map<String, GroupMetrics> days = new LinkedHashMap<>();
+            if (delta.taken() != null) {
+                dayChange(days, record.key(), delta.taken(), -1, windowStart);
+            }
+            if (delta.added() != null) {
+                dayChange(days, record.key(), delta.added(), 1, windowStart);
+            }
+            days.forEach((key, group) -> {
+                String[] parts = split(key);
+                LocalDate date = LocalDate.parse(parts[2]);
+                String outputKey = outputKey(parts[0], parts[1], date);
                 if (group.isEmpty()) {
                     groups.delete(key);
                     context.forward(new Record<String, byte[]>(outputKey, null, record.timestamp()));
@@ -314,21 +364,50 @@ public final class MetricsAggregatorTopology {
                     groups.put(key, group.encode());
                     context.forward(new Record<>(
                             outputKey,
-                            group.toJson(run.namespace(), run.workflowType(), date)
-                                    .toString()
-                                    .getBytes(StandardCharsets.UTF_8),
+                            group.toJson(parts[0], parts[1], date).toString().getBytes(StandardCharsets.UTF_8),
                             record.timestamp()));
                 }
-            }
+            });
             long firstMinute = firstKeptMinute(nowMs);
+            if (delta.taken() != null) {
+                minutesChange(record.key(), delta.taken(), -1, firstMinute);
+            }
+            if (delta.added() != null) {
+                minutesChange(record.key(), delta.added(), 1, firstMinute);
+            }
+            settings.metrics().aggregated(delta.sourceTsMs());
+        }
+
+        /** Applies a run to its day, if the day is in the window; a take-back that finds nothing is skipped. */
+        private void dayChange(
+                Map<String, GroupMetrics> days, String typeKey, RunRow run, int sign, LocalDate windowStart) {
+            if (!inWindow(run, windowStart)) {
+                return;
+            }
+            String key = groupKey(typeKey, run.startDate());
+            GroupMetrics group = days.get(key);
+            if (group == null) {
+                byte[] stored = groups.get(key);
+                if (stored == null && sign < 0) {
+                    // only when the wall clock went back across a purge: the day was dropped with the run in it
+                    settings.metrics().takebackSkipped();
+                    return;
+                }
+                group = GroupMetrics.decode(stored);
+            }
+            group.apply(run, sign);
+            days.put(key, group);
+        }
+
+        /** Applies a run to its start and close minutes, those still kept. */
+        private void minutesChange(String typeKey, RunRow run, int sign, long firstMinute) {
             long startMinute = minuteOf(run.startMicros());
             if (startMinute >= firstMinute) {
-                rollingChange(minuteKey(record.key(), startMinute), minute -> minute.started(sign));
+                rollingChange(minuteKey(typeKey, startMinute), minute -> minute.started(sign));
             }
             if (run.closed() && minuteOf(run.closeMicros()) >= firstMinute) {
-                rollingChange(minuteKey(record.key(), minuteOf(run.closeMicros())), minute -> minute.closed(run, sign));
+                rollingChange(minuteKey(typeKey, minuteOf(run.closeMicros())), minute -> minute.closed(run, sign));
             }
-            settings.metrics().aggregated(sourceTsMs);
         }
 
         private void rollingChange(String key, java.util.function.Consumer<RollingMetrics> change) {
@@ -336,7 +415,7 @@ public final class MetricsAggregatorTopology {
             try {
                 change.accept(minute);
             } catch (IllegalStateException e) {
-                settings.metrics().rollingSkipped();
+                settings.metrics().takebackSkipped();
                 return;
             }
             if (minute.isEmpty()) {
