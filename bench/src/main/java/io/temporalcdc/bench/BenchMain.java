@@ -34,6 +34,13 @@ public final class BenchMain implements Callable<Integer> {
     long records;
 
     @Option(
+            names = "--runs",
+            defaultValue = "1000000",
+            description = "Runs pre-filled for the metrics-aggregator-alone scenario, over 30 days, 10 namespaces × 20"
+                    + " types (default ${DEFAULT-VALUE}).")
+    long runs;
+
+    @Option(
             names = "--burst",
             defaultValue = "20000",
             description = "Rows committed in one transaction in the burst scenario (default ${DEFAULT-VALUE}).")
@@ -54,10 +61,12 @@ public final class BenchMain implements Callable<Integer> {
     @Option(
             names = "--scenarios",
             split = ",",
-            defaultValue = "alone,burst,steady,invalidator,invalidator-demo,invalidator-steady",
+            defaultValue = "alone,burst,steady,invalidator,invalidator-demo,invalidator-steady,metrics,metrics-demo",
             description = "Which scenarios to run: alone, burst, steady (the indexer), invalidator (alone on a"
                     + " pre-filled topic), invalidator-demo (commit → key gone at the demo's load),"
-                    + " invalidator-steady (commit → key gone at --rate) (default ${DEFAULT-VALUE}).")
+                    + " invalidator-steady (commit → key gone at --rate), metrics (the aggregator alone on --runs"
+                    + " runs, with its state size and RSS), metrics-demo (commit → visible in its API at the demo's"
+                    + " load) (default ${DEFAULT-VALUE}).")
     List<String> scenarios;
 
     @Option(
@@ -97,6 +106,14 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (scenarios.contains("invalidator-steady")) {
                 invalidator.steady(rate, duration);
+            }
+            AggregatorScenarios aggregator =
+                    new AggregatorScenarios(stack, stack.runDir().resolve("apps"), out);
+            if (scenarios.contains("metrics")) {
+                aggregator.alone(runs);
+            }
+            if (scenarios.contains("metrics-demo")) {
+                aggregator.demoLoad(duration);
             }
         }
         Files.createDirectories(report.toAbsolutePath().getParent());
