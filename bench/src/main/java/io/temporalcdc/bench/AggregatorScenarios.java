@@ -122,9 +122,16 @@ final class AggregatorScenarios {
     /** Commit → visible in the API while the demo's generator runs at its default rate and the four apps run. */
     void demoLoad(int seconds) throws Exception {
         PipelineSettings s = settings("bench-metrics-demo").withMetrics();
-        try (Pipeline pipeline = Pipeline.start(s);
+        // the four apps as the demo runs them, cdc-source from its slot's start (no snapshot of earlier scenarios)
+        try (Deployable cdc = Scenarios.cdcSource(s, logDir);
+                Deployable indexer = new Deployable("visibility-indexer", Pipeline.indexerSettings(s), logDir);
+                Deployable invalidator = new Deployable("cache-invalidator", Pipeline.invalidatorSettings(s), logDir);
+                Deployable aggregator = new Deployable("metrics-aggregator", Pipeline.aggregatorSettings(s), logDir);
                 WorkloadGenerator generator = new WorkloadGenerator(
                         stack.postgres().jdbcUrl(), DEMO_WORKFLOWS_PER_SECOND, DEMO_WRITER_THREADS)) {
+            for (Deployable app : List.of(cdc, indexer, invalidator, aggregator)) {
+                app.start(Pipeline.READY_TIMEOUT);
+            }
             generator.start();
             TimeUnit.SECONDS.sleep(WARM_UP_SECONDS);
             CpuShares cpu = CpuShares.start();
@@ -138,7 +145,7 @@ final class AggregatorScenarios {
                 await(
                         "probe " + probes + " visible",
                         Duration.ofMillis(10),
-                        () -> total(pipeline.aggregator().httpPort(), namespace) >= expected);
+                        () -> total(aggregator.httpPort(), namespace) >= expected);
                 latencies.add((System.nanoTime() - committed) / 1e9);
                 TimeUnit.MILLISECONDS.sleep(500);
             }
@@ -156,9 +163,7 @@ final class AggregatorScenarios {
                             + String.format(
                                     "%.0f ms",
                                     value(PrometheusText.quantile(
-                                                    pipeline.cdcSource().metrics(),
-                                                    "cdc_source_commit_to_kafka_seconds",
-                                                    "0.99"))
+                                                    cdc.metrics(), "cdc_source_commit_to_kafka_seconds", "0.99"))
                                             * 1000),
                     Double.NaN,
                     "p99 ≤ 2 s");

@@ -88,8 +88,5 @@ class PipelineSettingsTest {
                         "topic.prefix=crash-ab12c-3",
                         "kafka.bootstrap.servers=127.0.0.1:9092",
                         "http.host=127.0.0.1");
-        assertThatThrownBy(() -> new Pipeline(settings).aggregator())
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("metricsApplicationId");
     }
 }

@@ -48,6 +48,15 @@ public final class DurationSketch {
         count += other.count;
     }
 
+    /** @return whether the bucket of {@code micros} holds a value (it can be taken back) */
+    public boolean holds(long micros) {
+        if (micros == 0) {
+            return zeros > 0;
+        }
+        TreeMap<Integer, Long> bins = micros > 0 ? positive : negative;
+        return bins.containsKey(MAPPING.index(Math.abs(micros) / MICROS_PER_SECOND));
+    }
+
     /** @return how many values the sketch holds */
     public long count() {
         return count;

@@ -45,6 +45,16 @@ public final class GroupMetrics {
         }
     }
 
+    /**
+     * @return whether {@code run} can be taken back: the group counts a run with its status and, when it closed, a
+     *     duration in its bucket (false only when the run was never added here: a window changed, a clock went back)
+     */
+    public boolean canTakeBack(RunRow run) {
+        return total > 0
+                && byStatus[run.status()] > 0
+                && (!run.closed() || (closed > 0 && durations.holds(run.durationMicros())));
+    }
+
     /** @return whether no run is left: the group is gone, as it would be from the view */
     public boolean isEmpty() {
         return total == 0;

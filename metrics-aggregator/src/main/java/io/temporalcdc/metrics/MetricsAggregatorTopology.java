@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -79,6 +80,10 @@ public final class MetricsAggregatorTopology {
 
     /** The rolling windows, by name, in minutes. */
     public static final Map<String, Integer> WINDOWS = Map.of("1h", 60, "24h", 1_440);
+    /** How often the days changed are sent to the output topic (each at most once per interval). */
+    static final Duration PUBLISH_INTERVAL = Duration.ofSeconds(1);
+    /** Days kept decoded per task. */
+    static final int DECODED_DAYS = 10_000;
     /** Minutes kept: the longest window. */
     static final int KEPT_MINUTES = 1_440;
 
@@ -328,6 +333,15 @@ public final class MetricsAggregatorTopology {
         private KeyValueStore<String, byte[]> rolling;
         private LocalDate purgedBefore;
         private final Set<String> gaugedTypes = new HashSet<>();
+        /** The days most recently changed, decoded: the store holds their bytes, this saves decoding them again. */
+        private final Map<String, GroupMetrics> decoded = new LinkedHashMap<>(1_024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, GroupMetrics> eldest) {
+                return size() > DECODED_DAYS;
+            }
+        };
+        /** Days changed since they were last sent to the output topic. */
+        private final Set<String> unpublished = new LinkedHashSet<>();
 
         GroupsProcessor(Settings settings) {
             this.settings = settings;
@@ -338,7 +352,14 @@ public final class MetricsAggregatorTopology {
             this.context = context;
             this.groups = context.getStateStore(GROUPS_STORE);
             this.rolling = context.getStateStore(ROLLING_STORE);
+            decoded.clear();
+            unpublished.clear();
+            // the task's days are sent again when it starts: what a crash left unsent is sent now
+            try (KeyValueIterator<String, byte[]> all = groups.all()) {
+                all.forEachRemaining(entry -> unpublished.add(entry.key));
+            }
             context.schedule(settings.updateInterval(), PunctuationType.WALL_CLOCK_TIME, this::update);
+            context.schedule(PUBLISH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::publish);
         }
 
         @Override
@@ -347,26 +368,27 @@ public final class MetricsAggregatorTopology {
             long nowMs = context.currentSystemTimeMs();
             LocalDate windowStart = RunRow.windowStart(nowMs, settings.windowDays());
             Map<String, GroupMetrics> days = new LinkedHashMap<>();
-            if (delta.taken() != null) {
-                dayChange(days, record.key(), delta.taken(), -1, windowStart);
-            }
-            if (delta.added() != null) {
-                dayChange(days, record.key(), delta.added(), 1, windowStart);
+            try {
+                if (delta.taken() != null) {
+                    dayChange(days, record.key(), delta.taken(), -1, windowStart);
+                }
+                if (delta.added() != null) {
+                    dayChange(days, record.key(), delta.added(), 1, windowStart);
+                }
+            } catch (RuntimeException e) {
+                // the record goes to the dead letters: the days it half changed are read from the store again
+                days.keySet().forEach(decoded::remove);
+                throw e;
             }
             days.forEach((key, group) -> {
-                String[] parts = split(key);
-                LocalDate date = LocalDate.parse(parts[2]);
-                String outputKey = outputKey(parts[0], parts[1], date);
                 if (group.isEmpty()) {
                     groups.delete(key);
-                    context.forward(new Record<String, byte[]>(outputKey, null, record.timestamp()));
+                    decoded.remove(key);
                 } else {
                     groups.put(key, group.encode());
-                    context.forward(new Record<>(
-                            outputKey,
-                            group.toJson(parts[0], parts[1], date).toString().getBytes(StandardCharsets.UTF_8),
-                            record.timestamp()));
+                    decoded.put(key, group);
                 }
+                unpublished.add(key);
             });
             long firstMinute = firstKeptMinute(nowMs);
             if (delta.taken() != null) {
@@ -387,16 +409,23 @@ public final class MetricsAggregatorTopology {
             String key = groupKey(typeKey, run.startDate());
             GroupMetrics group = days.get(key);
             if (group == null) {
-                byte[] stored = groups.get(key);
-                if (stored == null && sign < 0) {
-                    // only when the wall clock went back across a purge: the day was dropped with the run in it
-                    settings.metrics().takebackSkipped();
-                    return;
+                group = decoded.get(key);
+                if (group == null) {
+                    byte[] stored = groups.get(key);
+                    group = stored == null ? null : GroupMetrics.decode(stored);
                 }
-                group = GroupMetrics.decode(stored);
             }
-            group.apply(run, sign);
+            if (sign < 0 && (group == null || !group.canTakeBack(run))) {
+                // a run this day never counted: its day was dropped with it (the wall clock went back across a
+                // purge) or window.days was raised without a rebuild; nothing is changed, the partition goes on
+                settings.metrics().takebackSkipped();
+                return;
+            }
+            if (group == null) {
+                group = new GroupMetrics();
+            }
             days.put(key, group);
+            group.apply(run, sign);
         }
 
         /** Applies a run to its start and close minutes, those still kept. */
@@ -472,6 +501,28 @@ public final class MetricsAggregatorTopology {
             gaugedTypes.addAll(seen);
         }
 
+        /** Sends the days changed since the last time to the output topic: each day's row, or a tombstone. */
+        private void publish(long nowMs) {
+            for (String key : unpublished) {
+                String[] parts = split(key);
+                LocalDate date = LocalDate.parse(parts[2]);
+                GroupMetrics group = decoded.get(key);
+                if (group == null) {
+                    byte[] stored = groups.get(key);
+                    group = stored == null ? null : GroupMetrics.decode(stored);
+                }
+                context.forward(new Record<>(
+                        outputKey(parts[0], parts[1], date),
+                        group == null
+                                ? null
+                                : group.toJson(parts[0], parts[1], date)
+                                        .toString()
+                                        .getBytes(StandardCharsets.UTF_8),
+                        nowMs));
+            }
+            unpublished.clear();
+        }
+
         /** Once a day (by the wall clock): drops the days that left the window, and their rows from the topic. */
         private void purgeDays(long nowMs) {
             LocalDate windowStart = RunRow.windowStart(nowMs, settings.windowDays());
@@ -490,6 +541,8 @@ public final class MetricsAggregatorTopology {
             for (String key : old) {
                 String[] parts = split(key);
                 groups.delete(key);
+                decoded.remove(key);
+                unpublished.remove(key);
                 context.forward(new Record<String, byte[]>(
                         outputKey(parts[0], parts[1], LocalDate.parse(parts[2])), null, nowMs));
             }

@@ -161,6 +161,8 @@ class MetricsAggregatorTopologyTest {
 
     /** The output topic as compaction leaves it: each key's last value (null for a tombstone). */
     private Map<String, JsonNode> latest() {
+        // the days changed are sent once per publish interval
+        driver.advanceWallClockTime(MetricsAggregatorTopology.PUBLISH_INTERVAL);
         Map<String, JsonNode> rows = new HashMap<>();
         output.readKeyValuesToMap().forEach((key, value) -> rows.put(key, value == null ? null : parse(value)));
         return rows;
@@ -403,13 +405,14 @@ class MetricsAggregatorTopologyTest {
     // --- found in review
 
     @Test
-    void shouldPublishOneRowPerChangeNeverTheStateInBetween() {
+    void shouldPublishEachChangedDayOncePerIntervalNeverTheStateInBetween() {
         Instant start = NOW.minus(Duration.ofHours(1));
         ObjectNode running = row("r1", start, null, RunRow.RUNNING);
         send("c", null, running);
         output.readRecordsToList();
 
         send("u", running, row("r1", start, start.plusSeconds(30), 2));
+        driver.advanceWallClockTime(MetricsAggregatorTopology.PUBLISH_INTERVAL);
 
         List<TestRecord<String, String>> published = output.readRecordsToList();
         assertThat(published).hasSize(1);
