@@ -86,12 +86,12 @@ public final class Deployable implements AutoCloseable {
         process.kill();
     }
 
-    /** The process, for its pid, liveness and output. */
     /** The process's name (the module's, unless given). */
     public String name() {
         return name;
     }
 
+    /** The process, for its pid, liveness and output. */
     public JavaApp process() {
         return process;
     }

@@ -21,9 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code metrics_aggregator_changes_total}: changes counted; {@code _replayed_total}: changes already counted
  *       or older than the run's last one (a redelivery, a snapshot overlap), skipped; {@code _outside_window_total}:
  *       changes of runs whose day is outside the window;
- *   <li>{@code metrics_aggregator_commit_to_aggregated_seconds}: source commit → the group updated (its result is
- *       visible once the transaction commits, within {@code commit.interval.ms}), quantiles 0.5 and 0.99 over about
- *       the last 30 s;
+ *   <li>{@code metrics_aggregator_commit_to_aggregated_seconds}: source commit → the group updated in the state store
+ *       (what the API answers from), quantiles 0.5 and 0.99 over about the last 30 s;
  *   <li>{@code metrics_aggregator_rolling_started}, {@code _rolling_closed} (tag {@code status}), {@code
  *       _rolling_p95_duration_seconds}: the rolling windows, tagged {@code namespace}, {@code workflow_type}, {@code
  *       window} ({@code 1h}, {@code 24h}), recomputed every {@code rolling.update.interval} by the instance that owns

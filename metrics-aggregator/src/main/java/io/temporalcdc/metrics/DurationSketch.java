@@ -3,6 +3,7 @@ package io.temporalcdc.metrics;
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
 import io.temporalcdc.runtime.Codec;
+import io.temporalcdc.schemas.WorkflowMetricsView;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,7 +21,7 @@ import java.util.TreeMap;
  */
 public final class DurationSketch {
     /** The relative accuracy of every quantile. */
-    public static final double RELATIVE_ACCURACY = 0.01;
+    public static final double RELATIVE_ACCURACY = WorkflowMetricsView.SKETCH_BOUND;
 
     private static final IndexMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
     private static final double MICROS_PER_SECOND = 1_000_000.0;

@@ -8,9 +8,12 @@ import io.temporalcdc.runtime.Preflight;
 import io.temporalcdc.runtime.streams.StreamsErrorHandling;
 import io.temporalcdc.runtime.streams.StreamsRunner;
 import io.temporalcdc.schemas.Topics;
+import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,18 +78,24 @@ public final class MetricsAggregatorApp {
                         new JsonChangeEventDecoder(RunRow.COLUMNS)),
                 props,
                 ctx);
+        MetricsApi api = new MetricsApi(
+                runner.streams(),
+                self,
+                windowDays,
+                System::currentTimeMillis,
+                config.duration(MetricsAggregatorConfig.QUERY_TIMEOUT));
+        AutoCloseable running = () -> {
+            try {
+                runner.close();
+            } finally {
+                api.close();
+            }
+        };
         try {
-            ctx.route(
-                    MetricsApi.PATH,
-                    new MetricsApi(
-                            runner.streams(),
-                            self,
-                            windowDays,
-                            System::currentTimeMillis,
-                            config.duration(MetricsAggregatorConfig.QUERY_TIMEOUT)));
+            ctx.route(MetricsApi.PATH, api);
             runner.start();
         } catch (RuntimeException | Error e) {
-            runner.close();
+            running.close();
             throw e;
         }
         LOG.info(
@@ -97,12 +106,15 @@ public final class MetricsAggregatorApp {
                 MetricsApi.PATH,
                 self,
                 Topics.metricsAggregatorDlq(prefix));
-        return runner;
+        return running;
     }
 
-    /** {@code http.advertised.host}, else {@code http.host} unless a wildcard, else this machine's address. */
-    static String advertisedHost(MetricsAggregatorConfig config, Map<String, String> settings)
-            throws UnknownHostException {
+    /**
+     * {@code http.advertised.host}, else {@code http.host} unless a wildcard, else this machine's first non-loopback
+     * IPv4 address (its host name may resolve to a loopback address, as Debian's /etc/hosts makes it), else the
+     * loopback address with a warning: other instances cannot reach this one there.
+     */
+    static String advertisedHost(MetricsAggregatorConfig config, Map<String, String> settings) throws SocketException {
         String advertised =
                 config.getString(MetricsAggregatorConfig.HTTP_ADVERTISED_HOST).trim();
         if (!advertised.isEmpty()) {
@@ -112,7 +124,21 @@ public final class MetricsAggregatorApp {
         if (!bound.isEmpty() && !bound.equals("0.0.0.0") && !bound.equals("::") && !bound.equals("[::]")) {
             return bound;
         }
-        return InetAddress.getLocalHost().getHostAddress();
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) {
+                continue;
+            }
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (address instanceof Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
+                    return address.getHostAddress();
+                }
+            }
+        }
+        LOG.warn(
+                "No non-loopback address found: advertising 127.0.0.1, which instances on other hosts cannot reach;"
+                        + " set {}",
+                MetricsAggregatorConfig.HTTP_ADVERTISED_HOST);
+        return "127.0.0.1";
     }
 
     /**

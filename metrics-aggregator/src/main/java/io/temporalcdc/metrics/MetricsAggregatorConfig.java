@@ -7,13 +7,11 @@ import io.temporalcdc.runtime.version.VersionEpochs;
 import io.temporalcdc.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -119,7 +117,7 @@ public final class MetricsAggregatorConfig extends AbstractConfig {
                     "",
                     ConfigTypes.validator(
                             "ISO-8601 instants in increasing order, e.g. 2026-11-29T10:00:00Z",
-                            MetricsAggregatorConfig::validateEpochs),
+                            VersionEpochs::validateSetting),
                     Importance.LOW,
                     "Version epochs, as the visibility indexer's: after a point-in-time restore or a move to another"
                             + " PostgreSQL cluster the LSNs start lower and every change would be refused as older."
@@ -162,16 +160,5 @@ public final class MetricsAggregatorConfig extends AbstractConfig {
     /** @return {@link #VERSION_EPOCH_STARTS} */
     public VersionEpochs versionEpochs() {
         return VersionEpochs.parse(getList(VERSION_EPOCH_STARTS));
-    }
-
-    private static void validateEpochs(String name, Object value) {
-        try {
-            VersionEpochs.parse(
-                    value instanceof List<?> list
-                            ? list.stream().map(String::valueOf).toList()
-                            : List.of());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, value, e.getMessage());
-        }
     }
 }

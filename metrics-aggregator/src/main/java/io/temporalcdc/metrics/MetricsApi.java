@@ -21,12 +21,17 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -49,22 +54,30 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *       runs in the window ({@link RollingMetrics#toJson}).
  * </ul>
  *
- * Any instance answers for all keys: it asks each instance that Kafka Streams' metadata shows holding the stores
- * (itself locally, the others over HTTP with {@code scope=local}) and merges. A bad parameter answers 400 with {@code
- * {"error": …, "parameter": name}}; a rebalance in progress or an instance that does not answer, 503 with {@code
- * {"error": …}} (retry).
+ * Any instance answers for all keys: for each partition of the groups' tasks it asks the instance that Kafka Streams'
+ * metadata shows holding it active (itself from its local stores, the others over HTTP, in parallel, with {@code
+ * scope=local&partitions=…}), so every partition is answered exactly once, and merges. A bad parameter answers 400
+ * with {@code {"error": …, "parameter": name}}; a rebalance in progress (Kafka Streams not RUNNING, a partition with
+ * two owners or none queryable where the metadata says) or an instance that does not answer within {@code
+ * query.timeout}, 503 with {@code {"error": …}}: retry.
  */
-public final class MetricsApi implements HttpHandler {
+public final class MetricsApi implements HttpHandler, AutoCloseable {
     /** The days. */
     public static final String PATH = "/workflow-metrics";
     /** The rolling windows. */
     public static final String ROLLING_PATH = "/workflow-metrics/rolling";
     /** The internal parameter of a query one instance asks another: answer from local state only. */
     static final String SCOPE = "scope";
+    /** With {@link #SCOPE}: the partitions to answer for (each must be active on the instance asked). */
+    static final String PARTITIONS = "partitions";
+    /** The groups' tasks read this topic: its partitions are the groups' partitions. */
+    private static final String REPARTITION_SUFFIX = "-" + MetricsAggregatorTopology.REPARTITION + "-repartition";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> DAY_PARAMETERS = Set.of("namespace", "workflowType", "from", "to", SCOPE);
-    private static final Set<String> ROLLING_PARAMETERS = Set.of("namespace", "workflowType", "window", SCOPE);
+    private static final Set<String> DAY_PARAMETERS =
+            Set.of("namespace", "workflowType", "from", "to", SCOPE, PARTITIONS);
+    private static final Set<String> ROLLING_PARAMETERS =
+            Set.of("namespace", "workflowType", "window", SCOPE, PARTITIONS);
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -86,6 +99,12 @@ public final class MetricsApi implements HttpHandler {
         this.clock = clock;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /** Closes the client that asks the other instances. */
+    @Override
+    public void close() {
+        http.close();
     }
 
     /** A refusal: the status and the JSON body. */
@@ -138,20 +157,51 @@ public final class MetricsApi implements HttpHandler {
         Map<String, String> params = parameters(rawQuery, allowed);
         boolean rolling = path.equals(ROLLING_PATH);
         Object query = rolling ? RollingQuery.of(params) : DayQuery.of(params, windowStart());
-        if ("local".equals(params.get(SCOPE))) {
-            return local(query);
-        }
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw new Refusal(503, "Kafka Streams is " + streams.state() + ": retry shortly", null);
         }
-        List<JsonNode> rows = new ArrayList<>();
-        for (StreamsMetadata instance : streams.streamsMetadataForStore(MetricsAggregatorTopology.GROUPS_STORE)) {
-            HostInfo host = instance.hostInfo();
-            if (host.equals(self)) {
-                local(query).forEach(rows::add);
-            } else {
-                remote(host, path, rawQuery).forEach(rows::add);
+        String scope = params.get(SCOPE);
+        if (scope != null) {
+            if (!scope.equals("local")) {
+                throw new Refusal(400, "scope must be local (a query between instances), not \"" + scope + "\"", SCOPE);
             }
+            return local(query, partitionsParameter(params));
+        }
+        // every partition of the groups' tasks, from the instance that holds it active, exactly once
+        Map<HostInfo, Set<Integer>> owners = new LinkedHashMap<>();
+        Set<Integer> seen = new HashSet<>();
+        for (StreamsMetadata instance : streams.streamsMetadataForStore(MetricsAggregatorTopology.GROUPS_STORE)) {
+            for (TopicPartition partition : instance.topicPartitions()) {
+                if (partition.topic().endsWith(REPARTITION_SUFFIX)) {
+                    if (!seen.add(partition.partition())) {
+                        throw new Refusal(
+                                503,
+                                "partition " + partition.partition() + " has two owners during a"
+                                        + " rebalance: retry shortly",
+                                null);
+                    }
+                    owners.computeIfAbsent(instance.hostInfo(), host -> new TreeSet<>())
+                            .add(partition.partition());
+                }
+            }
+        }
+        if (owners.isEmpty()) {
+            throw new Refusal(503, "no instance holds the metrics yet: retry shortly", null);
+        }
+        String forwarded = withoutScope(rawQuery);
+        List<CompletableFuture<ArrayNode>> remote = new ArrayList<>();
+        List<JsonNode> rows = new ArrayList<>();
+        for (Map.Entry<HostInfo, Set<Integer>> owner : owners.entrySet()) {
+            if (!owner.getKey().equals(self)) {
+                remote.add(remote(owner.getKey(), path, forwarded, owner.getValue()));
+            }
+        }
+        Set<Integer> mine = owners.get(self);
+        if (mine != null) {
+            local(query, mine).forEach(rows::add);
+        }
+        for (CompletableFuture<ArrayNode> answer : remote) {
+            awaitRemote(answer).forEach(rows::add);
         }
         rows.sort(Comparator.comparing(
                         (JsonNode row) -> row.path("workflowType").asText())
@@ -161,21 +211,64 @@ public final class MetricsApi implements HttpHandler {
         return answer;
     }
 
+    private static Set<Integer> partitionsParameter(Map<String, String> params) throws Refusal {
+        String text = params.get(PARTITIONS);
+        if (text == null) {
+            return null;
+        }
+        Set<Integer> partitions = new TreeSet<>();
+        try {
+            for (String part : text.split(",")) {
+                partitions.add(Integer.parseInt(part.trim()));
+            }
+        } catch (NumberFormatException e) {
+            throw new Refusal(400, "partitions must be a list of partition numbers, not \"" + text + "\"", PARTITIONS);
+        }
+        return partitions;
+    }
+
+    private static String withoutScope(String rawQuery) {
+        List<String> kept = new ArrayList<>();
+        for (String pair : rawQuery == null ? new String[0] : rawQuery.split("&")) {
+            if (!pair.isEmpty() && !pair.startsWith(SCOPE + "=") && !pair.startsWith(PARTITIONS + "=")) {
+                kept.add(pair);
+            }
+        }
+        return String.join("&", kept);
+    }
+
     private LocalDate windowStart() {
         return RunRow.windowStart(clock.getAsLong(), windowDays);
     }
 
-    private ArrayNode local(Object query) throws Refusal {
+    /** The answer from this instance's stores: the partitions given (each must be active here), or all of them. */
+    private ArrayNode local(Object query, Set<Integer> partitions) throws Refusal {
         try {
-            return query instanceof DayQuery days ? days(days) : rolling((RollingQuery) query);
+            ArrayNode rows = JSON.createArrayNode();
+            if (partitions == null) {
+                rows.addAll(query instanceof DayQuery days ? days(days, null) : rolling((RollingQuery) query, null));
+            } else {
+                for (int partition : partitions) {
+                    rows.addAll(
+                            query instanceof DayQuery days
+                                    ? days(days, partition)
+                                    : rolling((RollingQuery) query, partition));
+                }
+            }
+            return rows;
         } catch (InvalidStateStoreException e) {
             throw new Refusal(503, "the state is not queryable here now (" + e.getMessage() + "): retry shortly", null);
         }
     }
 
-    private ArrayNode days(DayQuery query) {
-        ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
-                MetricsAggregatorTopology.GROUPS_STORE, QueryableStoreTypes.keyValueStore()));
+    private ReadOnlyKeyValueStore<String, byte[]> store(String name, Integer partition) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, byte[]>> parameters =
+                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore());
+        return streams.store(partition == null ? parameters : parameters.withPartition(partition));
+    }
+
+    private ArrayNode days(DayQuery query, Integer partition) {
+        ReadOnlyKeyValueStore<String, byte[]> store = store(MetricsAggregatorTopology.GROUPS_STORE, partition);
         ArrayNode rows = JSON.createArrayNode();
         String prefix = query.workflowType == null
                 ? query.namespace + '\0'
@@ -193,9 +286,8 @@ public final class MetricsApi implements HttpHandler {
         return rows;
     }
 
-    private ArrayNode rolling(RollingQuery query) {
-        ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
-                MetricsAggregatorTopology.ROLLING_STORE, QueryableStoreTypes.keyValueStore()));
+    private ArrayNode rolling(RollingQuery query, Integer partition) {
+        ReadOnlyKeyValueStore<String, byte[]> store = store(MetricsAggregatorTopology.ROLLING_STORE, partition);
         long nowMinute = Math.floorDiv(clock.getAsLong(), 60_000L);
         long firstMinute = nowMinute - query.minutes + 1;
         Map<String, RollingMetrics> byType = new TreeMap<>();
@@ -218,28 +310,40 @@ public final class MetricsApi implements HttpHandler {
         return rows;
     }
 
-    private ArrayNode remote(HostInfo host, String path, String rawQuery) throws Refusal {
-        URI uri = URI.create(
-                "http://" + host.host() + ":" + host.port() + path + "?" + rawQuery + "&" + SCOPE + "=local");
-        HttpResponse<byte[]> response;
+    /** Asks another instance for the partitions it holds. */
+    private CompletableFuture<ArrayNode> remote(HostInfo host, String path, String query, Set<Integer> partitions) {
+        String hostName = host.host().contains(":") ? "[" + host.host() + "]" : host.host();
+        URI uri = URI.create("http://" + hostName + ":" + host.port() + path + "?"
+                + (query.isEmpty() ? "" : query + "&")
+                + SCOPE + "=local&" + PARTITIONS + "="
+                + String.join(",", partitions.stream().map(String::valueOf).toList()));
+        return http.sendAsync(
+                        HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(response -> {
+                    JsonNode body;
+                    try {
+                        body = JSON.readTree(response.body());
+                    } catch (IOException e) {
+                        throw new CompletionException(new Refusal(
+                                503, "instance " + host + " answered what is not JSON: " + e.getMessage(), null));
+                    }
+                    if (response.statusCode() != 200 || !body.isArray()) {
+                        throw new CompletionException(new Refusal(
+                                503, "instance " + host + " answered " + response.statusCode() + ": " + body, null));
+                    }
+                    return (ArrayNode) body;
+                });
+    }
+
+    private static ArrayNode awaitRemote(CompletableFuture<ArrayNode> answer) throws Refusal {
         try {
-            response = http.send(
-                    HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new Refusal(503, "instance " + host + " did not answer (" + e + "): retry shortly", null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Refusal(503, "interrupted while asking instance " + host, null);
-        }
-        try {
-            JsonNode body = JSON.readTree(response.body());
-            if (response.statusCode() != 200 || !body.isArray()) {
-                throw new Refusal(503, "instance " + host + " answered " + response.statusCode() + ": " + body, null);
+            return answer.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Refusal refusal) {
+                throw refusal;
             }
-            return (ArrayNode) body;
-        } catch (IOException e) {
-            throw new Refusal(503, "instance " + host + " answered what is not JSON: " + e.getMessage(), null);
+            throw new Refusal(503, "an instance did not answer (" + e.getCause() + "): retry shortly", null);
         }
     }
 
@@ -253,8 +357,8 @@ public final class MetricsApi implements HttpHandler {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq), null);
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1), name);
             if (!allowed.contains(name)) {
                 throw new Refusal(
                         400,
@@ -262,9 +366,10 @@ public final class MetricsApi implements HttpHandler {
                                 + String.join(
                                         ", ",
                                         allowed.stream()
-                                                .filter(p -> !p.equals(SCOPE))
+                                                .filter(p -> !p.equals(SCOPE) && !p.equals(PARTITIONS))
                                                 .sorted()
-                                                .toList()) + ")",
+                                                .toList())
+                                + ")",
                         name);
             }
             if (params.put(name, value) != null) {
@@ -274,11 +379,14 @@ public final class MetricsApi implements HttpHandler {
         return params;
     }
 
-    private static String decode(String text) throws Refusal {
+    private static String decode(String text, String parameter) throws Refusal {
         try {
             return URLDecoder.decode(text, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new Refusal(400, "malformed query string: " + e.getMessage(), null);
+            throw new Refusal(
+                    400,
+                    (parameter == null ? "malformed parameter name: " : parameter + " is malformed: ") + e.getMessage(),
+                    parameter);
         }
     }
 

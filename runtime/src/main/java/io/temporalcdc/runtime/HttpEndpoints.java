@@ -8,20 +8,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
  * {@code GET /health} and {@code /health/ready} (200 when ready, 503 otherwise, with the reason when there is one),
  * {@code GET /health/live} (200 unless the app failed or is stopping), {@code GET /metrics} (Prometheus text), and
- * the app's own paths ({@link #route}). Requests are served by a few threads, so a slow API call (one that asks
- * another instance) does not hold up health checks.
+ * the app's own paths ({@link #route}). Each request is served on a virtual thread of its own, so a slow API call (one
+ * that waits for another instance) never holds up a health check or another call.
  */
 final class HttpEndpoints implements AutoCloseable {
-    /** Threads serving requests. */
-    static final int THREADS = 4;
-
     private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     HttpEndpoints(
             String host,
@@ -32,11 +31,7 @@ final class HttpEndpoints implements AutoCloseable {
             PrometheusMeterRegistry registry)
             throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        server.setExecutor(Executors.newFixedThreadPool(THREADS, runnable -> {
-            Thread thread = new Thread(runnable, "http-endpoints");
-            thread.setDaemon(true);
-            return thread;
-        }));
+        server.setExecutor(executor);
         server.createContext("/health", exchange -> {
             String current = status.get();
             String path = exchange.getRequestURI().getPath();
@@ -95,5 +90,6 @@ final class HttpEndpoints implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -18,6 +18,12 @@ import java.util.TreeMap;
  * 95th percentile within the aggregator's sketch bound of {@code percentile_cont}.
  */
 public final class WorkflowMetricsView {
+    /**
+     * The relative error the metrics aggregator's median and 95th percentile keep to: its DDSketch's relative
+     * accuracy (the aggregator's {@code DurationSketch} is built with this value).
+     */
+    public static final double SKETCH_BOUND = 0.01;
+
     /** The average is an exact sum divided by an exact count on both sides: only rounding differs. */
     public static final double AVG_RELATIVE_ERROR = 1e-9;
 

@@ -204,7 +204,7 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     "",
                     ConfigTypes.validator(
                             "ISO-8601 instants in increasing order, e.g. 2026-11-29T10:00:00Z",
-                            VisibilityIndexerConfig::validateEpochs),
+                            VersionEpochs::validateSetting),
                     Importance.LOW,
                     "Version epochs: after a point-in-time restore or a move to another PostgreSQL cluster the LSNs"
                             + " start lower, and every write would be refused as older. Add the cut-over instant here:"
@@ -362,17 +362,6 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     ? list.stream().map(String::valueOf).toList()
                     : List.of();
             new SearchAttributeRegistry(SearchAttributeRegistry.parse(entries), false);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, value, e.getMessage());
-        }
-    }
-
-    private static void validateEpochs(String name, Object value) {
-        try {
-            List<String> entries = value instanceof List<?> list
-                    ? list.stream().map(String::valueOf).toList()
-                    : List.of();
-            VersionEpochs.parse(entries);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name, value, e.getMessage());
         }

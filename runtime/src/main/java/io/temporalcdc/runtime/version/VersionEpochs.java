@@ -3,6 +3,7 @@ package io.temporalcdc.runtime.version;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The version epochs: instants from which document versions start over above every version before them. An
@@ -46,6 +47,22 @@ public final class VersionEpochs {
                     .toList());
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Validates a {@code version.epoch.starts} setting (a list of instants), for a {@code ConfigDef} validator.
+     *
+     * @throws ConfigException naming the setting and what is wrong
+     */
+    public static void validateSetting(String name, Object value) {
+        try {
+            parse(
+                    value instanceof List<?> list
+                            ? list.stream().map(String::valueOf).toList()
+                            : List.of());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
         }
     }
 
