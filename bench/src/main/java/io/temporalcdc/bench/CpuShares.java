@@ -23,6 +23,7 @@ final class CpuShares {
         PARTS.put("bench (load, probes)", "io.temporalcdc.bench.BenchMain");
         PARTS.put("indexer", "visibility-indexer.jar");
         PARTS.put("invalidator", "cache-invalidator.jar");
+        PARTS.put("aggregator", "metrics-aggregator.jar");
         PARTS.put("cdc-source", "cdc-source.jar");
         PARTS.put("Kafka", "kafka.Kafka ");
         PARTS.put("Elasticsearch", "org.elasticsearch.bootstrap");

@@ -136,31 +136,37 @@ public final class DurationSketch {
         }
     }
 
+    /** Varints: the zero count, then per store its bin count and each bin as (index − previous index, count). */
     void write(Codec.Writer out) {
-        out.number(zeros);
+        out.varint(zeros);
         writeBins(out, positive);
         writeBins(out, negative);
     }
 
     static DurationSketch read(Codec.Reader in) {
         DurationSketch sketch = new DurationSketch();
-        sketch.zeros = in.number();
+        sketch.zeros = in.varint();
         sketch.count = sketch.zeros + readBins(in, sketch.positive) + readBins(in, sketch.negative);
         return sketch;
     }
 
     private static void writeBins(Codec.Writer out, TreeMap<Integer, Long> bins) {
-        out.number(bins.size());
-        bins.forEach((index, n) -> out.number(((long) index << 32) | (n & 0xFFFFFFFFL)));
+        out.varint(bins.size());
+        long previous = 0;
+        for (Map.Entry<Integer, Long> bin : bins.entrySet()) {
+            out.varint(bin.getKey() - previous).varint(bin.getValue());
+            previous = bin.getKey();
+        }
     }
 
     private static long readBins(Codec.Reader in, TreeMap<Integer, Long> bins) {
-        long size = in.number();
+        long size = in.varint();
         long total = 0;
+        long index = 0;
         for (long i = 0; i < size; i++) {
-            long packed = in.number();
-            long n = packed & 0xFFFFFFFFL;
-            bins.put((int) (packed >> 32), n);
+            index += in.varint();
+            long n = in.varint();
+            bins.put((int) index, n);
             total += n;
         }
         return total;

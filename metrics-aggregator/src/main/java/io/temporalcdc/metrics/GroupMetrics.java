@@ -18,7 +18,7 @@ public final class GroupMetrics {
         null, "running", "completed", "failed", "canceled", "terminated", "continuedAsNew", "timedOut"
     };
 
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     private static final double MICROS_PER_SECOND = 1_000_000.0;
 
     private long total;
@@ -102,11 +102,11 @@ public final class GroupMetrics {
 
     /** @return the stored form */
     public byte[] encode() {
-        Codec.Writer out = new Codec.Writer(FORMAT).number(total);
+        Codec.Writer out = new Codec.Writer(FORMAT).varint(total);
         for (long n : byStatus) {
-            out.number(n);
+            out.varint(n);
         }
-        out.number(closed).number(durationSumMicros);
+        out.varint(closed).varint(durationSumMicros);
         durations.write(out);
         return out.bytes();
     }
@@ -118,12 +118,12 @@ public final class GroupMetrics {
             return metrics;
         }
         Codec.Reader in = new Codec.Reader(bytes, FORMAT, "a workflow metrics group");
-        metrics.total = in.number();
+        metrics.total = in.varint();
         for (int i = 0; i < metrics.byStatus.length; i++) {
-            metrics.byStatus[i] = in.number();
+            metrics.byStatus[i] = in.varint();
         }
-        metrics.closed = in.number();
-        metrics.durationSumMicros = in.number();
+        metrics.closed = in.varint();
+        metrics.durationSumMicros = in.varint();
         metrics.durations = DurationSketch.read(in);
         return metrics;
     }

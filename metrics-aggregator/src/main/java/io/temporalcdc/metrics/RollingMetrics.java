@@ -10,7 +10,7 @@ import io.temporalcdc.runtime.Codec;
  * are added and taken back, as in {@link GroupMetrics}.
  */
 public final class RollingMetrics {
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
 
     private long started;
     private final long[] closedByStatus = new long[RunRow.MAX_STATUS + 1];
@@ -81,9 +81,9 @@ public final class RollingMetrics {
 
     /** @return the stored form */
     public byte[] encode() {
-        Codec.Writer out = new Codec.Writer(FORMAT).number(started);
+        Codec.Writer out = new Codec.Writer(FORMAT).varint(started);
         for (long n : closedByStatus) {
-            out.number(n);
+            out.varint(n);
         }
         durations.write(out);
         return out.bytes();
@@ -96,9 +96,9 @@ public final class RollingMetrics {
             return metrics;
         }
         Codec.Reader in = new Codec.Reader(bytes, FORMAT, "a rolling metrics minute");
-        metrics.started = in.number();
+        metrics.started = in.varint();
         for (int i = 0; i < metrics.closedByStatus.length; i++) {
-            metrics.closedByStatus[i] = in.number();
+            metrics.closedByStatus[i] = in.varint();
         }
         metrics.durations = DurationSketch.read(in);
         return metrics;

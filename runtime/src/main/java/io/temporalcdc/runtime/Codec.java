@@ -33,6 +33,18 @@ public final class Codec {
             return write(() -> out.writeLong(value));
         }
 
+        /** A number in 1 to 10 bytes (zigzag varint): small ones, of either sign, take one or two. */
+        public Writer varint(long value) {
+            return write(() -> {
+                long zigzag = (value << 1) ^ (value >> 63);
+                while ((zigzag & ~0x7FL) != 0) {
+                    out.writeByte((int) ((zigzag & 0x7F) | 0x80));
+                    zigzag >>>= 7;
+                }
+                out.writeByte((int) zigzag);
+            });
+        }
+
         public Writer text(String value) {
             return blob(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
         }
@@ -94,6 +106,19 @@ public final class Codec {
 
         public long number() {
             return read(in::readLong);
+        }
+
+        /** A number {@link Writer#varint} wrote. */
+        public long varint() {
+            long zigzag = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int b = read(in::readUnsignedByte);
+                zigzag |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return (zigzag >>> 1) ^ -(zigzag & 1);
+                }
+            }
+            throw new IllegalStateException("a varint longer than 10 bytes: not a record this codec wrote");
         }
 
         public String text() {
