@@ -4,14 +4,14 @@ import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
 import io.temporalcdc.runtime.Codec;
 import io.temporalcdc.schemas.WorkflowMetricsView;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Arrays;
 
 /**
  * Durations in a DDSketch (Datadog's {@code sketches-java} index mapping, {@value #RELATIVE_ACCURACY} relative
  * accuracy) that can also take a value back: a value's bucket is decremented, so a run that closes again, moves to
  * another day or is deleted leaves no trace. Buckets are kept sparse, with exact integer counts; zero durations have
- * their own exact counter, negative ones (a close_time before start_time) their own buckets.
+ * their own exact counter, negative ones (a close_time before start_time) their own buckets. Buckets are sorted
+ * primitive arrays: a day's sketch is decoded, changed and encoded for each run, and holds a few hundred buckets.
  *
  * <p>{@link #percentileCont} answers as PostgreSQL's {@code percentile_cont}: it interpolates between the values at
  * the two ranks around {@code q·(n−1)}, each read as its bucket's representative value, which is within
@@ -26,10 +26,78 @@ public final class DurationSketch {
     private static final IndexMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
     private static final double MICROS_PER_SECOND = 1_000_000.0;
 
-    private final TreeMap<Integer, Long> positive = new TreeMap<>();
-    private final TreeMap<Integer, Long> negative = new TreeMap<>();
+    private final Bins positive = new Bins();
+    private final Bins negative = new Bins();
     private long zeros;
     private long count;
+
+    /** Buckets in ascending index order, with their counts (none zero). */
+    private static final class Bins {
+        int[] index = new int[8];
+        long[] count = new long[8];
+        int size;
+
+        int find(int key) {
+            return Arrays.binarySearch(index, 0, size, key);
+        }
+
+        void bump(int key, long delta) {
+            int at = find(key);
+            if (at >= 0) {
+                long now = count[at] + delta;
+                if (now < 0) {
+                    throw new IllegalStateException("a duration was taken back that was never added");
+                }
+                if (now == 0) {
+                    System.arraycopy(index, at + 1, index, at, size - at - 1);
+                    System.arraycopy(count, at + 1, count, at, size - at - 1);
+                    size--;
+                } else {
+                    count[at] = now;
+                }
+                return;
+            }
+            if (delta < 0) {
+                throw new IllegalStateException("a duration was taken back that was never added");
+            }
+            int insert = -at - 1;
+            if (size == index.length) {
+                index = Arrays.copyOf(index, size * 2);
+                count = Arrays.copyOf(count, size * 2);
+            }
+            System.arraycopy(index, insert, index, insert + 1, size - insert);
+            System.arraycopy(count, insert, count, insert + 1, size - insert);
+            index[insert] = key;
+            count[insert] = delta;
+            size++;
+        }
+
+        /** Varints: the bucket count, then each bucket as (index − previous index, count). */
+        void write(Codec.Writer out) {
+            out.varint(size);
+            long previous = 0;
+            for (int i = 0; i < size; i++) {
+                out.varint(index[i] - previous).varint(count[i]);
+                previous = index[i];
+            }
+        }
+
+        long read(Codec.Reader in) {
+            int n = (int) in.varint();
+            index = new int[Math.max(8, n)];
+            count = new long[Math.max(8, n)];
+            long total = 0;
+            long previous = 0;
+            for (int i = 0; i < n; i++) {
+                previous += in.varint();
+                index[i] = (int) previous;
+                count[i] = in.varint();
+                total += count[i];
+            }
+            size = n;
+            return total;
+        }
+    }
 
     /** Adds a duration. */
     public void add(long micros) {
@@ -43,8 +111,12 @@ public final class DurationSketch {
 
     /** Adds every value of {@code other}. */
     public void addAll(DurationSketch other) {
-        other.positive.forEach((index, n) -> bump(positive, index, n));
-        other.negative.forEach((index, n) -> bump(negative, index, n));
+        for (int i = 0; i < other.positive.size; i++) {
+            positive.bump(other.positive.index[i], other.positive.count[i]);
+        }
+        for (int i = 0; i < other.negative.size; i++) {
+            negative.bump(other.negative.index[i], other.negative.count[i]);
+        }
         zeros += other.zeros;
         count += other.count;
     }
@@ -54,8 +126,8 @@ public final class DurationSketch {
         if (micros == 0) {
             return zeros > 0;
         }
-        TreeMap<Integer, Long> bins = micros > 0 ? positive : negative;
-        return bins.containsKey(MAPPING.index(Math.abs(micros) / MICROS_PER_SECOND));
+        Bins bins = micros > 0 ? positive : negative;
+        return bins.find(MAPPING.index(Math.abs(micros) / MICROS_PER_SECOND)) >= 0;
     }
 
     /** @return how many values the sketch holds */
@@ -65,7 +137,7 @@ public final class DurationSketch {
 
     /** @return the buckets in use: what the sketch costs in memory */
     public int buckets() {
-        return positive.size() + negative.size() + (zeros > 0 ? 1 : 0);
+        return positive.size + negative.size + (zeros > 0 ? 1 : 0);
     }
 
     /**
@@ -88,20 +160,21 @@ public final class DurationSketch {
     /** The value (seconds) of the element at 0-based {@code rank} in ascending order. */
     private double valueAtRank(long rank) {
         long seen = 0;
-        for (Map.Entry<Integer, Long> bin : negative.descendingMap().entrySet()) {
-            seen += bin.getValue();
+        // the most negative first: the negative buckets by descending index
+        for (int i = negative.size - 1; i >= 0; i--) {
+            seen += negative.count[i];
             if (seen > rank) {
-                return -MAPPING.value(bin.getKey());
+                return -MAPPING.value(negative.index[i]);
             }
         }
         seen += zeros;
         if (seen > rank) {
             return 0.0;
         }
-        for (Map.Entry<Integer, Long> bin : positive.entrySet()) {
-            seen += bin.getValue();
+        for (int i = 0; i < positive.size; i++) {
+            seen += positive.count[i];
             if (seen > rank) {
-                return MAPPING.value(bin.getKey());
+                return MAPPING.value(positive.index[i]);
             }
         }
         throw new IllegalStateException("rank " + rank + " beyond the sketch's " + count + " values");
@@ -114,61 +187,24 @@ public final class DurationSketch {
             }
             zeros += delta;
         } else if (micros > 0) {
-            bump(positive, MAPPING.index(micros / MICROS_PER_SECOND), delta);
+            positive.bump(MAPPING.index(micros / MICROS_PER_SECOND), delta);
         } else {
-            bump(negative, MAPPING.index(-micros / MICROS_PER_SECOND), delta);
+            negative.bump(MAPPING.index(-micros / MICROS_PER_SECOND), delta);
         }
         count += delta;
-        if (zeros < 0 || count < 0) {
-            throw new IllegalStateException("a duration was taken back that was never added");
-        }
     }
 
-    private static void bump(TreeMap<Integer, Long> bins, int index, long delta) {
-        long now = bins.getOrDefault(index, 0L) + delta;
-        if (now < 0) {
-            throw new IllegalStateException("a duration was taken back that was never added");
-        }
-        if (now == 0) {
-            bins.remove(index);
-        } else {
-            bins.put(index, now);
-        }
-    }
-
-    /** Varints: the zero count, then per store its bin count and each bin as (index − previous index, count). */
+    /** Varints: the zero count, then the positive and the negative buckets. */
     void write(Codec.Writer out) {
         out.varint(zeros);
-        writeBins(out, positive);
-        writeBins(out, negative);
+        positive.write(out);
+        negative.write(out);
     }
 
     static DurationSketch read(Codec.Reader in) {
         DurationSketch sketch = new DurationSketch();
         sketch.zeros = in.varint();
-        sketch.count = sketch.zeros + readBins(in, sketch.positive) + readBins(in, sketch.negative);
+        sketch.count = sketch.zeros + sketch.positive.read(in) + sketch.negative.read(in);
         return sketch;
-    }
-
-    private static void writeBins(Codec.Writer out, TreeMap<Integer, Long> bins) {
-        out.varint(bins.size());
-        long previous = 0;
-        for (Map.Entry<Integer, Long> bin : bins.entrySet()) {
-            out.varint(bin.getKey() - previous).varint(bin.getValue());
-            previous = bin.getKey();
-        }
-    }
-
-    private static long readBins(Codec.Reader in, TreeMap<Integer, Long> bins) {
-        long size = in.varint();
-        long total = 0;
-        long index = 0;
-        for (long i = 0; i < size; i++) {
-            index += in.varint();
-            long n = in.varint();
-            bins.put((int) index, n);
-            total += n;
-        }
-        return total;
     }
 }
