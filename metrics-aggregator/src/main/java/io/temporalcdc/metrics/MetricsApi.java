@@ -267,13 +267,17 @@ public final class MetricsApi implements HttpHandler, AutoCloseable {
         return streams.store(partition == null ? parameters : parameters.withPartition(partition));
     }
 
+    /** The entries of a namespace, or of one of its types, in a store keyed {@code namespace \0 type \0 …}. */
+    private static KeyValueIterator<String, byte[]> scan(
+            ReadOnlyKeyValueStore<String, byte[]> store, String namespace, String workflowType) {
+        String prefix = workflowType == null ? namespace + '\0' : RunRow.typeKey(namespace, workflowType) + '\0';
+        return store.prefixScan(prefix, new StringSerializer());
+    }
+
     private ArrayNode days(DayQuery query, Integer partition) {
         ReadOnlyKeyValueStore<String, byte[]> store = store(MetricsAggregatorTopology.GROUPS_STORE, partition);
         ArrayNode rows = JSON.createArrayNode();
-        String prefix = query.workflowType == null
-                ? query.namespace + '\0'
-                : RunRow.typeKey(query.namespace, query.workflowType) + '\0';
-        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
+        try (KeyValueIterator<String, byte[]> it = scan(store, query.namespace, query.workflowType)) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> entry = it.next();
                 String[] parts = MetricsAggregatorTopology.split(entry.key);
@@ -291,10 +295,7 @@ public final class MetricsApi implements HttpHandler, AutoCloseable {
         long nowMinute = Math.floorDiv(clock.getAsLong(), 60_000L);
         long firstMinute = nowMinute - query.minutes + 1;
         Map<String, RollingMetrics> byType = new TreeMap<>();
-        String prefix = query.workflowType == null
-                ? query.namespace + '\0'
-                : RunRow.typeKey(query.namespace, query.workflowType) + '\0';
-        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
+        try (KeyValueIterator<String, byte[]> it = scan(store, query.namespace, query.workflowType)) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> entry = it.next();
                 String[] parts = MetricsAggregatorTopology.split(entry.key);
