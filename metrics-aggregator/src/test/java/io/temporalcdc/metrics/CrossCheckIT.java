@@ -80,6 +80,7 @@ class CrossCheckIT {
             assertThat(comparison.viewGroups()).isGreaterThanOrEqualTo(30);
             assertThat(comparison.apiGroups()).isEqualTo(comparison.viewGroups());
             assertStatusesBeyondTheView(aggregator.port(), namespaces);
+            assertRollingDayEqualsSql(aggregator.port(), namespaces.get(0));
         }
     }
 
@@ -242,6 +243,48 @@ class CrossCheckIT {
             }
         }
         assertThat(checked).isPositive();
+    }
+
+    /**
+     * The 24 h window of a namespace against SQL over the same minutes (the current one and the 1,439 before it):
+     * runs started, runs closed by status. Counted again when the minute turned during the query.
+     */
+    private static void assertRollingDayEqualsSql(int port, String namespace) throws Exception {
+        // closes can lie ahead (a run started an hour ago that lasts two): the window ends with the current minute
+        String sql = "SELECT COUNT(*) FILTER (WHERE start_time >= w AND start_time < e),"
+                + " COUNT(*) FILTER (WHERE close_time >= w AND close_time < e AND status = 2),"
+                + " COUNT(*) FILTER (WHERE close_time >= w AND close_time < e AND status = 7)"
+                + " FROM temporal_visibility.executions, (SELECT date_trunc('minute', now() AT TIME ZONE 'UTC')"
+                + " - interval '1439 minutes' AS w, date_trunc('minute', now() AT TIME ZONE 'UTC')"
+                + " + interval '1 minute' AS e) AS since WHERE namespace_id = '" + namespace + "'";
+        await().atMost(AggregatorFixture.WAIT).untilAsserted(() -> {
+            long[] before = counts(sql);
+            JsonNode rows = fixture.get(port, MetricsApi.ROLLING_PATH + "?namespace=" + namespace + "&window=24h")
+                    .body();
+            long[] after = counts(sql);
+            assertThat(before).as("the minute turned during the query").isEqualTo(after);
+            long started = 0;
+            long completed = 0;
+            long timedOut = 0;
+            for (JsonNode row : rows) {
+                assertThat(row.path("window").asText()).isEqualTo("24h");
+                assertThat(row.has("p95DurationSeconds")).isTrue();
+                started += row.path("started").asLong();
+                completed += row.path("completed").asLong();
+                timedOut += row.path("timedOut").asLong();
+            }
+            assertThat(new long[] {started, completed, timedOut}).containsExactly(before);
+            assertThat(started).isPositive();
+        });
+    }
+
+    private static long[] counts(String sql) throws Exception {
+        try (Connection c = fixture.connect();
+                Statement statement = c.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+        }
     }
 
     private static String localQuery(String namespace) {
