@@ -27,14 +27,21 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class MetricsCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private MetricsCheck() {}
 
     static WorkflowMetricsView.Comparison compare(String jdbcUrl, String apiBaseUrl, Duration timeout)
             throws SQLException, IOException, InterruptedException {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            return compare(http, jdbcUrl, apiBaseUrl, System.nanoTime() + timeout.toNanos());
+        }
+    }
+
+    private static WorkflowMetricsView.Comparison compare(
+            HttpClient http, String jdbcUrl, String apiBaseUrl, long deadline)
+            throws SQLException, IOException, InterruptedException {
         while (true) {
             List<WorkflowMetricsView.Row> view;
             try (Connection connection = DriverManager.getConnection(jdbcUrl)) {
@@ -49,7 +56,8 @@ final class MetricsCheck {
                     api.addAll(WorkflowMetricsView.fromApi(get(
                             http,
                             apiBaseUrl + "/workflow-metrics?namespace="
-                                    + URLEncoder.encode(namespace, StandardCharsets.UTF_8))));
+                                    + URLEncoder.encode(namespace, StandardCharsets.UTF_8),
+                            deadline)));
                 }
                 WorkflowMetricsView.Comparison comparison =
                         WorkflowMetricsView.compare(view, api, WorkflowMetricsView.SKETCH_BOUND);
@@ -57,7 +65,8 @@ final class MetricsCheck {
                     return comparison;
                 }
             } catch (IOException e) {
-                // a 503 while the aggregator rebalances, a time-out: asked again until the deadline
+                // a 503 while the aggregator rebalances, a time-out, a refused connection: asked again until the
+                // deadline (any other answer is a bug, thrown at once)
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
@@ -66,14 +75,23 @@ final class MetricsCheck {
         }
     }
 
-    private static JsonNode get(HttpClient http, String url) throws IOException, InterruptedException {
+    /**
+     * @throws IOException when worth asking again: a 503, a time-out, a connection refused
+     * @throws IllegalStateException on any other answer than 200
+     */
+    private static JsonNode get(HttpClient http, String url, long deadline) throws IOException, InterruptedException {
+        Duration left = Duration.ofNanos(Math.max(1_000_000L, deadline - System.nanoTime()));
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(30))
+                        .timeout(left.compareTo(REQUEST_TIMEOUT) < 0 ? left : REQUEST_TIMEOUT)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 503) {
+            throw new IOException("GET " + url + " answered 503: " + response.body());
+        }
         if (response.statusCode() != 200) {
-            throw new IOException("GET " + url + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    "GET " + url + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
     }

@@ -8,6 +8,8 @@ import io.temporalcdc.runtime.Preflight;
 import io.temporalcdc.runtime.streams.StreamsErrorHandling;
 import io.temporalcdc.runtime.streams.StreamsRunner;
 import io.temporalcdc.schemas.Topics;
+import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -56,6 +58,11 @@ public final class MetricsAggregatorApp {
             KafkaTopics.ensure(config.kafkaClientProperties(), topics(config));
             return null;
         });
+        // the groups' partitions are the change topic's (the repartition topic is made with as many)
+        int partitions = Preflight.check(
+                MetricsAggregatorConfig.TOPIC_PREFIX,
+                "reading the partitions of " + Topics.visibilityExecutions(prefix),
+                () -> KafkaTopics.partitions(config.kafkaClientProperties(), Topics.visibilityExecutions(prefix)));
         HostInfo self = new HostInfo(advertisedHost(config, settings), ctx.httpPort());
         AggregatorMetrics metrics = new AggregatorMetrics(ctx.registry());
         int windowDays = config.getInt(MetricsAggregatorConfig.WINDOW_DAYS);
@@ -81,6 +88,7 @@ public final class MetricsAggregatorApp {
         MetricsApi api = new MetricsApi(
                 runner.streams(),
                 self,
+                partitions,
                 windowDays,
                 System::currentTimeMillis,
                 config.duration(MetricsAggregatorConfig.QUERY_TIMEOUT));
@@ -110,9 +118,10 @@ public final class MetricsAggregatorApp {
     }
 
     /**
-     * {@code http.advertised.host}, else {@code http.host} unless a wildcard, else this machine's first non-loopback
-     * IPv4 address (its host name may resolve to a loopback address, as Debian's /etc/hosts makes it), else the
-     * loopback address with a warning: other instances cannot reach this one there.
+     * {@code http.advertised.host}, else {@code http.host} unless a wildcard, else the local address of the route to
+     * the first Kafka bootstrap server (the network the instances share; not the host name, which Debian's /etc/hosts
+     * resolves to a loopback address), else the first non-loopback IPv4 address, else the loopback address with a
+     * warning: other instances cannot reach this one there.
      */
     static String advertisedHost(MetricsAggregatorConfig config, Map<String, String> settings) throws SocketException {
         String advertised =
@@ -123,6 +132,29 @@ public final class MetricsAggregatorApp {
         String bound = settings.getOrDefault(App.HTTP_HOST, "0.0.0.0").trim();
         if (!bound.isEmpty() && !bound.equals("0.0.0.0") && !bound.equals("::") && !bound.equals("[::]")) {
             return bound;
+        }
+        String bootstrap = config.getString(MetricsAggregatorConfig.KAFKA_BOOTSTRAP_SERVERS)
+                .split(",")[0]
+                .trim();
+        int colon = bootstrap.lastIndexOf(':');
+        if (colon > 0) {
+            try (DatagramSocket socket = new DatagramSocket()) {
+                // no packet is sent: connecting a UDP socket only picks the route
+                socket.connect(
+                        InetAddress.getByName(
+                                bootstrap.substring(0, colon).replace("[", "").replace("]", "")),
+                        Integer.parseInt(bootstrap.substring(colon + 1)));
+                InetAddress local = socket.getLocalAddress();
+                if (local != null && !local.isAnyLocalAddress()) {
+                    LOG.info(
+                            "Advertising {} to the other instances (the route to {})",
+                            local.getHostAddress(),
+                            bootstrap);
+                    return local.getHostAddress();
+                }
+            } catch (IOException | NumberFormatException e) {
+                LOG.debug("No route to {} to take the advertised address from: {}", bootstrap, e.toString());
+            }
         }
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             if (!nic.isUp() || nic.isLoopback()) {

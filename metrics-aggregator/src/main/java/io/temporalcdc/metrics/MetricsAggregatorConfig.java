@@ -140,14 +140,14 @@ public final class MetricsAggregatorConfig extends AbstractConfig {
     /**
      * @param applicationServer this instance's {@code host:port}, for interactive queries across instances
      * @return the Kafka Streams properties: {@link StreamsDefaults#properties} with exactly-once processing (the
-     *     aggregates are sums: a change counted twice after a crash would stay counted twice), a 500 ms commit
+     *     aggregates are sums: a change counted twice after a crash would stay counted twice), a 1 s commit
      *     interval (the groups see a change once the runs' transaction commits), two stream threads, a 64 MiB
      *     record cache and {@code application.server}
      */
     public Map<String, Object> streamsProperties(String applicationServer) {
         Map<String, Object> tuning = new HashMap<>();
         tuning.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
+        tuning.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         tuning.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
         // the days' writes are coalesced in the cache until a commit: room for every day of a large deployment
         tuning.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);

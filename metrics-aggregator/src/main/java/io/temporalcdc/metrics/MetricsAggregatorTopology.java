@@ -82,8 +82,8 @@ public final class MetricsAggregatorTopology {
     public static final Map<String, Integer> WINDOWS = Map.of("1h", 60, "24h", 1_440);
     /** How often the days changed are sent to the output topic (each at most once per interval). */
     static final Duration PUBLISH_INTERVAL = Duration.ofSeconds(1);
-    /** Days kept decoded per task. */
-    static final int DECODED_DAYS = 10_000;
+    /** Days kept decoded per task (a few KiB each; most changes are to today's days). */
+    static final int DECODED_DAYS = 2_000;
     /** Minutes kept: the longest window. */
     static final int KEPT_MINUTES = 1_440;
 
@@ -221,6 +221,7 @@ public final class MetricsAggregatorTopology {
         public void init(ProcessorContext<String, byte[]> context) {
             this.context = context;
             this.runs = context.getStateStore(RUNS_STORE);
+            this.purgedBefore = null; // a revived task's store may hold what an aborted purge removed
             context.schedule(settings.updateInterval(), PunctuationType.WALL_CLOCK_TIME, this::purge);
         }
 
@@ -354,6 +355,7 @@ public final class MetricsAggregatorTopology {
             this.rolling = context.getStateStore(ROLLING_STORE);
             decoded.clear();
             unpublished.clear();
+            purgedBefore = null; // a revived task's store may hold what an aborted purge removed
             // the task's days are sent again when it starts: what a crash left unsent is sent now
             try (KeyValueIterator<String, byte[]> all = groups.all()) {
                 all.forEachRemaining(entry -> unpublished.add(entry.key));
@@ -376,19 +378,26 @@ public final class MetricsAggregatorTopology {
                     dayChange(days, record.key(), delta.added(), 1, windowStart);
                 }
             } catch (RuntimeException e) {
-                // the record goes to the dead letters: the days it half changed are read from the store again
+                // the days this record half changed are read from the store again (it fails the task: it was
+                // checked before)
                 days.keySet().forEach(decoded::remove);
                 throw e;
             }
             days.forEach((key, group) -> {
                 if (group.isEmpty()) {
+                    // the tombstone goes in the same transaction as the delete: once the day is gone from the
+                    // store, nothing would send it again after a restart
                     groups.delete(key);
                     decoded.remove(key);
+                    unpublished.remove(key);
+                    String[] parts = split(key);
+                    context.forward(new Record<String, byte[]>(
+                            outputKey(parts[0], parts[1], LocalDate.parse(parts[2])), null, record.timestamp()));
                 } else {
                     groups.put(key, group.encode());
                     decoded.put(key, group);
+                    unpublished.add(key);
                 }
-                unpublished.add(key);
             });
             long firstMinute = firstKeptMinute(nowMs);
             if (delta.taken() != null) {

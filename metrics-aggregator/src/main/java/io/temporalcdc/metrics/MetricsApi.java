@@ -81,6 +81,7 @@ public final class MetricsApi implements HttpHandler, AutoCloseable {
 
     private final KafkaStreams streams;
     private final HostInfo self;
+    private final int partitions;
     private final int windowDays;
     private final LongSupplier clock;
     private final Duration timeout;
@@ -88,13 +89,16 @@ public final class MetricsApi implements HttpHandler, AutoCloseable {
 
     /**
      * @param self this instance's {@code application.server}
+     * @param partitions the groups' partitions (the change topic's): an answer must cover them all
      * @param windowDays the window's days, as the topology's
      * @param clock the wall clock, epoch milliseconds
      * @param timeout how long another instance may take to answer
      */
-    public MetricsApi(KafkaStreams streams, HostInfo self, int windowDays, LongSupplier clock, Duration timeout) {
+    public MetricsApi(
+            KafkaStreams streams, HostInfo self, int partitions, int windowDays, LongSupplier clock, Duration timeout) {
         this.streams = streams;
         this.self = self;
+        this.partitions = partitions;
         this.windowDays = windowDays;
         this.clock = clock;
         this.timeout = timeout;
@@ -144,6 +148,11 @@ public final class MetricsApi implements HttpHandler, AutoCloseable {
                     body.put("parameter", refusal.parameter);
                 }
                 respond(exchange, refusal.status, JSON.writeValueAsBytes(body));
+            } catch (IllegalStateException e) {
+                // Kafka Streams left RUNNING while the query ran (a rebalance, a shutdown)
+                ObjectNode body = JSON.createObjectNode()
+                        .put("error", "the state is not queryable now (" + e.getMessage() + "): retry shortly");
+                respond(exchange, 503, JSON.writeValueAsBytes(body));
             } catch (RuntimeException e) {
                 respond(
                         exchange,
@@ -185,8 +194,12 @@ public final class MetricsApi implements HttpHandler, AutoCloseable {
                 }
             }
         }
-        if (owners.isEmpty()) {
-            throw new Refusal(503, "no instance holds the metrics yet: retry shortly", null);
+        if (seen.size() != partitions) {
+            throw new Refusal(
+                    503,
+                    "the metadata names owners of " + seen.size() + " of the " + partitions
+                            + " partitions (a rebalance): retry shortly",
+                    null);
         }
         String forwarded = withoutScope(rawQuery);
         List<CompletableFuture<ArrayNode>> remote = new ArrayList<>();
@@ -330,8 +343,10 @@ public final class MetricsApi implements HttpHandler, AutoCloseable {
                                 503, "instance " + host + " answered what is not JSON: " + e.getMessage(), null));
                     }
                     if (response.statusCode() != 200 || !body.isArray()) {
+                        // its own refusal of the query (another version, say) is no reason to retry: 502
+                        int status = response.statusCode() >= 400 && response.statusCode() < 500 ? 502 : 503;
                         throw new CompletionException(new Refusal(
-                                503, "instance " + host + " answered " + response.statusCode() + ": " + body, null));
+                                status, "instance " + host + " answered " + response.statusCode() + ": " + body, null));
                     }
                     return (ArrayNode) body;
                 });

@@ -53,7 +53,7 @@ class MetricsAggregatorConfigTest {
                 .containsEntry("application.id", "temporal-cdc-metrics-aggregator")
                 .containsEntry("processing.guarantee", "exactly_once_v2")
                 .containsEntry("application.server", "10.0.0.5:8085")
-                .containsEntry("commit.interval.ms", 500)
+                .containsEntry("commit.interval.ms", 1000)
                 .containsEntry("num.stream.threads", 2)
                 .containsEntry("statestore.cache.max.bytes", 64L * 1024 * 1024)
                 .containsEntry("bootstrap.servers", "127.0.0.1:9092");

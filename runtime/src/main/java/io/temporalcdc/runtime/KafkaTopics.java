@@ -48,6 +48,19 @@ public final class KafkaTopics {
         }
     }
 
+    /** @return how many partitions {@code topic} has */
+    public static int partitions(Map<String, Object> adminProps, String topic)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try (Admin admin = Admin.create(adminProps)) {
+            return admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .size();
+        }
+    }
+
     /** Creates what is missing, warns about what differs; returns the names of the topics it created. */
     public static List<String> ensure(Map<String, Object> adminProps, Collection<Spec> specs)
             throws ExecutionException, InterruptedException, TimeoutException {
