@@ -3,6 +3,7 @@ package io.temporalcdc.invalidator;
 import io.temporalcdc.invalidator.redis.RedisConnector;
 import io.temporalcdc.runtime.ConfigSources;
 import io.temporalcdc.runtime.ConfigTypes;
+import io.temporalcdc.runtime.streams.StreamsAppKeys;
 import io.temporalcdc.runtime.streams.StreamsDefaults;
 import io.temporalcdc.schemas.Topics;
 import java.time.Duration;
@@ -22,15 +23,15 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class CacheInvalidatorConfig extends AbstractConfig {
     /** Kafka bootstrap servers (required). */
-    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    public static final String KAFKA_BOOTSTRAP_SERVERS = StreamsAppKeys.KAFKA_BOOTSTRAP_SERVERS;
     /** Kafka Streams application id: consumer group and prefix of internal topics. */
-    public static final String APPLICATION_ID = "application.id";
+    public static final String APPLICATION_ID = StreamsAppKeys.APPLICATION_ID;
     /** The CDC topic prefix. */
-    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String TOPIC_PREFIX = StreamsAppKeys.TOPIC_PREFIX;
     /** Partitions of the topics the invalidator creates. */
-    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_PARTITIONS = StreamsAppKeys.TOPIC_PARTITIONS;
     /** Replication factor of the topics the invalidator creates. */
-    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    public static final String TOPIC_REPLICATION_FACTOR = StreamsAppKeys.TOPIC_REPLICATION_FACTOR;
     /** Redis to invalidate: {@code redis://…} or {@code redis-sentinel://…#master} (required). */
     public static final String REDIS_URI = "redis.uri";
     /** Password of the Redis data nodes (optional; overrides one in the URI). */
@@ -58,46 +59,19 @@ public final class CacheInvalidatorConfig extends AbstractConfig {
     public static final int WAIT_REPLICAS_AUTO = -1;
 
     /** The declaration of every key: doc, default, validator. Required keys have no default. */
-    public static final ConfigDef DEF = new ConfigDef()
-            .define(
-                    KAFKA_BOOTSTRAP_SERVERS,
-                    Type.STRING,
-                    ConfigDef.NO_DEFAULT_VALUE,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Kafka bootstrap servers, host:port[,host:port...].")
-            .define(
-                    APPLICATION_ID,
-                    Type.STRING,
-                    "temporal-cdc-cache-invalidator",
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Kafka Streams application id (consumer group, internal topic prefix); the Redis sink's group is"
-                            + " <application.id>-sink.")
-            .define(
-                    TOPIC_PREFIX,
-                    Type.STRING,
-                    Topics.DEFAULT_PREFIX,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "CDC topic prefix: reads <prefix>.temporal.{executions,current_executions,activity_info_maps,"
-                            + "timer_info_maps,tasks} and <prefix>.temporal_visibility.executions, writes"
-                            + " <prefix>.cache.invalidations, dead-letters to <prefix>.cache-invalidator.dlq.")
-            .define(
-                    TOPIC_PARTITIONS,
-                    Type.INT,
-                    6,
-                    ConfigDef.Range.between(1, 10_000),
-                    Importance.LOW,
-                    "Partitions of the topics the invalidator creates when they are missing: <prefix>.cache.invalidations,"
-                            + " and change topics if it starts before cdc-source (keep the same value as cdc-source).")
-            .define(
-                    TOPIC_REPLICATION_FACTOR,
-                    Type.SHORT,
-                    (short) -1,
-                    ConfigDef.Range.atLeast(-1),
-                    Importance.LOW,
-                    "Replication factor of the topics the invalidator creates; -1 is the broker's default.")
+    public static final ConfigDef DEF = StreamsAppKeys.define(
+                    new ConfigDef(),
+                    new StreamsAppKeys.Docs(
+                            "the invalidator",
+                            "temporal-cdc-cache-invalidator",
+                            "Kafka Streams application id (consumer group, internal topic prefix); the Redis sink's group is"
+                                    + " <application.id>-sink.",
+                            Topics.DEFAULT_PREFIX,
+                            "CDC topic prefix: reads <prefix>.temporal.{executions,current_executions,activity_info_maps,"
+                                    + "timer_info_maps,tasks} and <prefix>.temporal_visibility.executions, writes"
+                                    + " <prefix>.cache.invalidations, dead-letters to <prefix>.cache-invalidator.dlq.",
+                            "Partitions of the topics the invalidator creates when they are missing: <prefix>.cache.invalidations,"
+                                    + " and change topics if it starts before cdc-source (keep the same value as cdc-source)."))
             .define(
                     REDIS_URI,
                     Type.STRING,

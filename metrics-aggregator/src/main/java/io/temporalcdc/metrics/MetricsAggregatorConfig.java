@@ -2,6 +2,7 @@ package io.temporalcdc.metrics;
 
 import io.temporalcdc.runtime.ConfigSources;
 import io.temporalcdc.runtime.ConfigTypes;
+import io.temporalcdc.runtime.streams.StreamsAppKeys;
 import io.temporalcdc.runtime.streams.StreamsDefaults;
 import io.temporalcdc.runtime.version.VersionEpochs;
 import io.temporalcdc.schemas.Topics;
@@ -20,15 +21,15 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class MetricsAggregatorConfig extends AbstractConfig {
     /** Kafka bootstrap servers (required). */
-    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    public static final String KAFKA_BOOTSTRAP_SERVERS = StreamsAppKeys.KAFKA_BOOTSTRAP_SERVERS;
     /** Kafka Streams application id: consumer group and prefix of internal topics. */
-    public static final String APPLICATION_ID = "application.id";
+    public static final String APPLICATION_ID = StreamsAppKeys.APPLICATION_ID;
     /** The CDC topic prefix. */
-    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String TOPIC_PREFIX = StreamsAppKeys.TOPIC_PREFIX;
     /** Partitions of the topics the aggregator creates. */
-    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_PARTITIONS = StreamsAppKeys.TOPIC_PARTITIONS;
     /** Replication factor of the topics the aggregator creates. */
-    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    public static final String TOPIC_REPLICATION_FACTOR = StreamsAppKeys.TOPIC_REPLICATION_FACTOR;
     /** Days of start_time kept, as the seed's view (today and the days before it). */
     public static final String WINDOW_DAYS = "window.days";
     /** How often the rolling windows' gauges are recomputed and old state dropped. */
@@ -41,45 +42,18 @@ public final class MetricsAggregatorConfig extends AbstractConfig {
     public static final String VERSION_EPOCH_STARTS = "version.epoch.starts";
 
     /** The declaration of every key: doc, default, validator. Required keys have no default. */
-    public static final ConfigDef DEF = new ConfigDef()
-            .define(
-                    KAFKA_BOOTSTRAP_SERVERS,
-                    Type.STRING,
-                    ConfigDef.NO_DEFAULT_VALUE,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Kafka bootstrap servers, host:port[,host:port...].")
-            .define(
-                    APPLICATION_ID,
-                    Type.STRING,
-                    "temporal-cdc-metrics-aggregator",
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Kafka Streams application id (consumer group, prefix of the internal topics: the runs and groups"
-                            + " changelogs and the group-deltas repartition topic).")
-            .define(
-                    TOPIC_PREFIX,
-                    Type.STRING,
-                    Topics.DEFAULT_PREFIX,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "CDC topic prefix: reads <prefix>.temporal_visibility.executions, writes <prefix>.workflow-metrics,"
-                            + " dead-letters to <prefix>.metrics-aggregator.dlq.")
-            .define(
-                    TOPIC_PARTITIONS,
-                    Type.INT,
-                    6,
-                    ConfigDef.Range.between(1, 10_000),
-                    Importance.LOW,
-                    "Partitions of the topics the aggregator creates when they are missing: <prefix>.workflow-metrics,"
-                            + " and the change topic if it starts before cdc-source (keep the same value as cdc-source).")
-            .define(
-                    TOPIC_REPLICATION_FACTOR,
-                    Type.SHORT,
-                    (short) -1,
-                    ConfigDef.Range.atLeast(-1),
-                    Importance.LOW,
-                    "Replication factor of the topics the aggregator creates; -1 is the broker's default.")
+    public static final ConfigDef DEF = StreamsAppKeys.define(
+                    new ConfigDef(),
+                    new StreamsAppKeys.Docs(
+                            "the aggregator",
+                            "temporal-cdc-metrics-aggregator",
+                            "Kafka Streams application id (consumer group, prefix of the internal topics: the runs and groups"
+                                    + " changelogs and the group-deltas repartition topic).",
+                            Topics.DEFAULT_PREFIX,
+                            "CDC topic prefix: reads <prefix>.temporal_visibility.executions, writes <prefix>.workflow-metrics,"
+                                    + " dead-letters to <prefix>.metrics-aggregator.dlq.",
+                            "Partitions of the topics the aggregator creates when they are missing: <prefix>.workflow-metrics,"
+                                    + " and the change topic if it starts before cdc-source (keep the same value as cdc-source)."))
             .define(
                     WINDOW_DAYS,
                     Type.INT,

@@ -2,6 +2,7 @@ package io.temporalcdc.indexer;
 
 import io.temporalcdc.runtime.ConfigSources;
 import io.temporalcdc.runtime.ConfigTypes;
+import io.temporalcdc.runtime.streams.StreamsAppKeys;
 import io.temporalcdc.runtime.streams.StreamsDefaults;
 import io.temporalcdc.runtime.version.VersionEpochs;
 import io.temporalcdc.schemas.ElasticsearchContracts;
@@ -29,11 +30,11 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class VisibilityIndexerConfig extends AbstractConfig {
     /** Kafka bootstrap servers (required). */
-    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    public static final String KAFKA_BOOTSTRAP_SERVERS = StreamsAppKeys.KAFKA_BOOTSTRAP_SERVERS;
     /** Kafka Streams application id: consumer group and prefix of internal topics. */
-    public static final String APPLICATION_ID = "application.id";
+    public static final String APPLICATION_ID = StreamsAppKeys.APPLICATION_ID;
     /** The CDC topic prefix: the indexer reads {@code <prefix>.temporal_visibility.executions}. */
-    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String TOPIC_PREFIX = StreamsAppKeys.TOPIC_PREFIX;
     /** Elasticsearch base URL(s), comma-separated (required). */
     public static final String ELASTICSEARCH_URL = "elasticsearch.url";
     /** Elasticsearch user for basic authentication (optional). */
@@ -59,9 +60,9 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     /** Instants from which document versions start over above all earlier ones (restores, cluster moves). */
     public static final String VERSION_EPOCH_STARTS = "version.epoch.starts";
     /** Partitions of the topics the indexer creates (the documents topic, and change topics still missing). */
-    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_PARTITIONS = StreamsAppKeys.TOPIC_PARTITIONS;
     /** Replication factor of the topics the indexer creates. */
-    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    public static final String TOPIC_REPLICATION_FACTOR = StreamsAppKeys.TOPIC_REPLICATION_FACTOR;
     /** Most actions in one {@code _bulk} request. */
     public static final String BULK_MAX_ACTIONS = "elasticsearch.bulk.max.actions";
     /** Most bytes of documents in one {@code _bulk} request. */
@@ -85,29 +86,18 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     private static final Pattern TIME_VALUE = Pattern.compile("-1|0|[0-9]+(nanos|micros|ms|s|m|h|d)");
 
     /** The declaration of every key: doc, default, validator. Required keys have no default. */
-    public static final ConfigDef DEF = new ConfigDef()
-            .define(
-                    KAFKA_BOOTSTRAP_SERVERS,
-                    Type.STRING,
-                    ConfigDef.NO_DEFAULT_VALUE,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Kafka bootstrap servers, host:port[,host:port...].")
-            .define(
-                    APPLICATION_ID,
-                    Type.STRING,
-                    "temporal-cdc-visibility-indexer",
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "Kafka Streams application id (consumer group, internal topic prefix).")
-            .define(
-                    TOPIC_PREFIX,
-                    Type.STRING,
-                    Topics.DEFAULT_PREFIX,
-                    new ConfigDef.NonEmptyString(),
-                    Importance.HIGH,
-                    "CDC topic prefix: reads <prefix>.temporal_visibility.executions, dead-letters to "
-                            + "<prefix>.visibility-indexer.dlq.")
+    public static final ConfigDef DEF = StreamsAppKeys.define(
+                    new ConfigDef(),
+                    new StreamsAppKeys.Docs(
+                            "the indexer",
+                            "temporal-cdc-visibility-indexer",
+                            "Kafka Streams application id (consumer group, internal topic prefix).",
+                            Topics.DEFAULT_PREFIX,
+                            "CDC topic prefix: reads <prefix>.temporal_visibility.executions, dead-letters to "
+                                    + "<prefix>.visibility-indexer.dlq.",
+                            "Partitions of the compacted topics the indexer creates when they are missing:"
+                                    + " <prefix>.visibility.documents, and the two change topics if the indexer starts before"
+                                    + " cdc-source (created as cdc-source creates them: keep both at the same value)."))
             .define(
                     ELASTICSEARCH_URL,
                     Type.LIST,
@@ -209,22 +199,6 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     "Version epochs: after a point-in-time restore or a move to another PostgreSQL cluster the LSNs"
                             + " start lower, and every write would be refused as older. Add the cut-over instant here:"
                             + " changes committed at or after it outrank everything before it.")
-            .define(
-                    TOPIC_PARTITIONS,
-                    Type.INT,
-                    6,
-                    ConfigDef.Range.between(1, 10_000),
-                    Importance.LOW,
-                    "Partitions of the compacted topics the indexer creates when they are missing:"
-                            + " <prefix>.visibility.documents, and the two change topics if the indexer starts before"
-                            + " cdc-source (created as cdc-source creates them: keep both at the same value).")
-            .define(
-                    TOPIC_REPLICATION_FACTOR,
-                    Type.SHORT,
-                    (short) -1,
-                    ConfigDef.Range.atLeast(-1),
-                    Importance.LOW,
-                    "Replication factor of the topics the indexer creates; -1 is the broker's default.")
             .define(
                     BULK_MAX_ACTIONS,
                     Type.INT,

@@ -1,0 +1,78 @@
+package io.temporalcdc.runtime.streams;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/** The keys every Kafka Streams app of the project has, declared once: brokers, application id, topics. */
+public final class StreamsAppKeys {
+    /** Kafka bootstrap servers (required). */
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    /** Kafka Streams application id: consumer group and prefix of internal topics. */
+    public static final String APPLICATION_ID = "application.id";
+    /** The CDC topic prefix. */
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    /** Partitions of the topics the app creates. */
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    /** Replication factor of the topics the app creates. */
+    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+
+    private StreamsAppKeys() {}
+
+    /**
+     * An app's own words for the shared keys.
+     *
+     * @param app the app as the docs name it ("the indexer")
+     * @param applicationId the default application id
+     * @param applicationIdDoc the application id's documentation
+     * @param topicPrefix the default topic prefix (schemas' {@code Topics.DEFAULT_PREFIX})
+     * @param topicsDoc what the app reads, writes and dead-letters to, under the prefix
+     * @param partitionsDoc which topics {@code topic.partitions} applies to
+     */
+    public record Docs(
+            String app,
+            String applicationId,
+            String applicationIdDoc,
+            String topicPrefix,
+            String topicsDoc,
+            String partitionsDoc) {}
+
+    /** @return {@code def} with the five shared keys defined */
+    public static ConfigDef define(ConfigDef def, Docs docs) {
+        return def.define(
+                        KAFKA_BOOTSTRAP_SERVERS,
+                        Type.STRING,
+                        ConfigDef.NO_DEFAULT_VALUE,
+                        new ConfigDef.NonEmptyString(),
+                        Importance.HIGH,
+                        "Kafka bootstrap servers, host:port[,host:port...].")
+                .define(
+                        APPLICATION_ID,
+                        Type.STRING,
+                        docs.applicationId(),
+                        new ConfigDef.NonEmptyString(),
+                        Importance.HIGH,
+                        docs.applicationIdDoc())
+                .define(
+                        TOPIC_PREFIX,
+                        Type.STRING,
+                        docs.topicPrefix(),
+                        new ConfigDef.NonEmptyString(),
+                        Importance.HIGH,
+                        docs.topicsDoc())
+                .define(
+                        TOPIC_PARTITIONS,
+                        Type.INT,
+                        6,
+                        ConfigDef.Range.between(1, 10_000),
+                        Importance.LOW,
+                        docs.partitionsDoc())
+                .define(
+                        TOPIC_REPLICATION_FACTOR,
+                        Type.SHORT,
+                        (short) -1,
+                        ConfigDef.Range.atLeast(-1),
+                        Importance.LOW,
+                        "Replication factor of the topics " + docs.app() + " creates; -1 is the broker's default.");
+    }
+}
