@@ -7,11 +7,11 @@ import io.temporalcdc.invalidator.redis.RedisConnector;
 import io.temporalcdc.invalidator.redis.WalPosition;
 import io.temporalcdc.runtime.App;
 import io.temporalcdc.runtime.AppContext;
-import io.temporalcdc.runtime.JsonChangeEventDecoder;
 import io.temporalcdc.runtime.KafkaTopics;
 import io.temporalcdc.runtime.Preflight;
 import io.temporalcdc.runtime.RetryPolicy;
 import io.temporalcdc.runtime.sink.AcknowledgingSink;
+import io.temporalcdc.runtime.streams.StreamsAppKeys;
 import io.temporalcdc.runtime.streams.StreamsErrorHandling;
 import io.temporalcdc.runtime.streams.StreamsWithSink;
 import io.temporalcdc.schemas.Topics;
@@ -99,7 +99,7 @@ public final class CacheInvalidatorApp {
                             CacheInvalidatorTopology.build(
                                     new CacheInvalidatorTopology.Settings(prefix, metrics),
                                     // only the key columns: the rows' memos and search attributes stay unbuilt
-                                    new JsonChangeEventDecoder(InvalidationRules.COLUMNS)),
+                                    StreamsAppKeys.decoder(config, InvalidationRules.COLUMNS, ctx.registry())),
                             streamsProperties(config, metrics),
                             config.kafkaClientProperties(),
                             sinkSettings(config),

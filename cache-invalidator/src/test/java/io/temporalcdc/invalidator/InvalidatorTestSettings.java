@@ -26,6 +26,7 @@ final class InvalidatorTestSettings {
                 applicationId,
                 "http.port",
                 "0"));
+        settings.put("schema.registry.url", stack.schemaRegistry().url());
         for (int i = 0; i + 1 < extra.length; i += 2) {
             settings.put(extra[i], extra[i + 1]);
         }

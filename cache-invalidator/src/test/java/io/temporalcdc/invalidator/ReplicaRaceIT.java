@@ -140,6 +140,7 @@ class ReplicaRaceIT {
         settings.put("slot.name", slot);
         settings.put("publication.name", "pub_" + slot);
         settings.put("http.port", "0");
+        settings.put("schema.registry.url", LocalStack.shared().schemaRegistry().url());
         EmbeddedAppContext ctx = new EmbeddedAppContext("cdc-source");
         AutoCloseable app = CdcSourceApp.start(settings, ctx);
         await().atMost(WAIT).until(ctx::isReady);

@@ -73,7 +73,17 @@ public final class CdcEngine implements AutoCloseable {
             return;
         }
         LOG.error("Debezium engine stopped unexpectedly (success={}): {}", success, message, error);
-        ctx.fail("Debezium engine stopped: " + message, error);
+        ctx.fail("Debezium engine stopped: " + message + reason(error), error);
+    }
+
+    /** What made the engine stop, in cdc-source's words when it was cdc-source's refusal, else the root cause. */
+    static String reason(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof CdcSourceException) {
+                return ": " + t.getMessage();
+            }
+        }
+        return error == null ? "" : ": " + io.temporalcdc.runtime.Preflight.rootMessage(error);
     }
 
     /** Stops the engine gracefully (flushing offsets) and waits for its thread. */

@@ -1,11 +1,13 @@
 package io.temporalcdc.cdcsource;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.temporalcdc.cdcsource.avro.AvroConverter;
 import io.temporalcdc.runtime.App;
 import io.temporalcdc.runtime.AppContext;
 import io.temporalcdc.runtime.ConfigSources;
 import io.temporalcdc.runtime.KafkaTopics;
 import io.temporalcdc.runtime.Preflight;
+import io.temporalcdc.runtime.registry.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -47,12 +49,13 @@ public final class CdcSourceApp {
             KafkaTopics.ensure(config.kafkaClientProps(), topics);
             return null;
         });
+        final SchemaRegistryClient registry = registry(config, ctx);
         final Producer<byte[], byte[]> producer =
                 new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer());
         // the producer learns every topic's partitions now, not one metadata round trip per topic on the first change
         topics.forEach(topic -> producer.partitionsFor(topic.name()));
         final KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
-        final ConnectRecordSerializer serializer = serializer(config);
+        final ConnectRecordSerializer serializer = serializer(config, registry);
         try {
             producerMetrics.bindTo(ctx.registry());
             final KafkaChangeConsumer consumer =
@@ -100,11 +103,27 @@ public final class CdcSourceApp {
         return props;
     }
 
-    /** The key/value converters, configured from debezium.key.converter.* / debezium.value.converter.*. */
-    static ConnectRecordSerializer serializer(CdcSourceConfig config) {
+    /**
+     * The key/value converters: Avro through the registry when {@code format=avro}, else Kafka Connect's JSON,
+     * configured from debezium.key.converter.* / debezium.value.converter.*.
+     */
+    static ConnectRecordSerializer serializer(CdcSourceConfig config, SchemaRegistryClient registry) {
+        if (config.avro()) {
+            return new ConnectRecordSerializer(new AvroConverter(registry, true), new AvroConverter(registry, false));
+        }
         final Map<String, Object> debezium = config.debeziumOverrides();
-        return new ConnectRecordSerializer(
+        return ConnectRecordSerializer.json(
                 ConfigSources.withPrefix(debezium, "key.converter."),
                 ConfigSources.withPrefix(debezium, "value.converter."));
+    }
+
+    /** The registry client when the topics are Avro, after checking that the registry answers; else null. */
+    static SchemaRegistryClient registry(CdcSourceConfig config, AppContext ctx) {
+        if (!config.avro()) {
+            return null;
+        }
+        final SchemaRegistryClient registry = SchemaRegistryClient.of(config.schemaRegistryUrl(), ctx.registry());
+        Preflight.check(CdcSourceConfig.SCHEMA_REGISTRY_URL, "listing the registry's subjects", registry::subjects);
+        return registry;
     }
 }

@@ -1,5 +1,6 @@
 package io.temporalcdc.cdcsource;
 
+import io.temporalcdc.runtime.ConfigValidation;
 import io.temporalcdc.schemas.Topics;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,6 +49,11 @@ public final class CdcSourceConfig extends AbstractConfig {
      * microseconds, which readers without the embedded schema assume.
      */
     public static final String TIME_PRECISION_MODE = "debezium.time.precision.mode";
+
+    /** The wire format of the change topics: {@code avro} (Confluent wire format, schemas in the registry) or {@code json}. */
+    public static final String FORMAT = "format";
+    /** The schema registry (Confluent REST API) the Avro schemas are registered in. */
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
     /** Prefix of the settings passed to the Debezium engine as they are. */
     public static final String DEBEZIUM_PREFIX = "debezium.";
@@ -157,11 +163,44 @@ public final class CdcSourceConfig extends AbstractConfig {
                     ConfigDef.ValidString.in("adaptive", "adaptive_time_microseconds"),
                     Importance.LOW,
                     "Debezium's time.precision.mode. Only the modes that send timestamp(6) columns as epoch"
-                            + " microseconds are allowed: readers of topics without the embedded schema rely on it.");
+                            + " microseconds are allowed: readers of topics without the embedded schema rely on it.")
+            .define(
+                    FORMAT,
+                    Type.STRING,
+                    "avro",
+                    ConfigDef.CaseInsensitiveValidString.in("avro", "json"),
+                    Importance.HIGH,
+                    "Wire format of keys and values. avro: the Confluent wire format (magic byte 0, the 4-byte id of"
+                            + " the schema registered under <topic>-key / <topic>-value, Avro binary), as Kafka"
+                            + " Connect's Avro converters write it; needs schema.registry.url. json: Kafka Connect's"
+                            + " JsonConverter with the embedded schema ({\"schema\":...,\"payload\":...}). The apps"
+                            + " read both, record by record.")
+            .define(
+                    SCHEMA_REGISTRY_URL,
+                    Type.STRING,
+                    "",
+                    ConfigValidation.optionalHttpUrl(),
+                    Importance.HIGH,
+                    "Base URL of a schema registry speaking Confluent's REST API (Confluent, Apicurio's"
+                            + " /apis/ccompat/v7, Karapace); required when format=avro.");
 
     /** Parses and validates {@code settings} against {@link #DEF}. */
     public CdcSourceConfig(Map<String, String> settings) {
         super(DEF, settings, false);
+        if (avro() && schemaRegistryUrl().isEmpty()) {
+            throw new ConfigException(
+                    SCHEMA_REGISTRY_URL, "", "format=avro needs the schema registry's URL (or set format=json)");
+        }
+    }
+
+    /** Whether the topics carry Avro (else JSON). */
+    public boolean avro() {
+        return "avro".equalsIgnoreCase(getString(FORMAT));
+    }
+
+    /** The schema registry's base URL; empty when none is configured. */
+    public String schemaRegistryUrl() {
+        return getString(SCHEMA_REGISTRY_URL).strip();
     }
 
     public int topicPartitions() {

@@ -7,30 +7,42 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.storage.Converter;
 import org.apache.kafka.connect.storage.HeaderConverter;
 import org.apache.kafka.connect.storage.SimpleHeaderConverter;
 
 /**
  * Turns a Debezium {@link SourceRecord} into the Kafka record a Kafka Connect worker would write:
- * same topic, key and value through {@link JsonConverter} (envelope {@code {"schema":…,"payload":…}}
- * unless {@code schemas.enable=false}), headers through {@link SimpleHeaderConverter}, the record's
+ * same topic, key and value through the configured converters ({@link JsonConverter}: envelope {@code
+ * {"schema":…,"payload":…}} unless {@code schemas.enable=false}; or the Avro converter), headers through {@link SimpleHeaderConverter}, the record's
  * timestamp, and the connector's partition (none for PostgreSQL: the producer partitions by key).
  * A delete's tombstone keeps its key and has a null value.
  */
 public final class ConnectRecordSerializer implements AutoCloseable {
 
-    private final JsonConverter keyConverter = new JsonConverter();
-    private final JsonConverter valueConverter = new JsonConverter();
+    private final Converter keyConverter;
+    private final Converter valueConverter;
     private final HeaderConverter headerConverter = new SimpleHeaderConverter();
 
+    /** A serializer over configured key and value converters (closed with it when they are closeable). */
+    public ConnectRecordSerializer(Converter keyConverter, Converter valueConverter) {
+        this.keyConverter = keyConverter;
+        this.valueConverter = valueConverter;
+        headerConverter.configure(Map.of());
+    }
+
     /**
+     * Kafka Connect's JSON.
+     *
      * @param keySettings   key converter settings (Kafka Connect's {@code key.converter.*}, prefix stripped)
      * @param valueSettings value converter settings ({@code value.converter.*}, prefix stripped)
      */
-    public ConnectRecordSerializer(Map<String, ?> keySettings, Map<String, ?> valueSettings) {
-        keyConverter.configure(withDefaults(keySettings), true);
-        valueConverter.configure(withDefaults(valueSettings), false);
-        headerConverter.configure(Map.of());
+    public static ConnectRecordSerializer json(Map<String, ?> keySettings, Map<String, ?> valueSettings) {
+        final JsonConverter key = new JsonConverter();
+        key.configure(withDefaults(keySettings), true);
+        final JsonConverter value = new JsonConverter();
+        value.configure(withDefaults(valueSettings), false);
+        return new ConnectRecordSerializer(key, value);
     }
 
     /** The Kafka record for {@code record}. */
@@ -66,12 +78,14 @@ public final class ConnectRecordSerializer implements AutoCloseable {
 
     @Override
     public void close() {
-        keyConverter.close();
-        valueConverter.close();
         try {
-            headerConverter.close();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            for (Object closeable : new Object[] {keyConverter, valueConverter, headerConverter}) {
+                if (closeable instanceof AutoCloseable c) {
+                    c.close();
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the converters failed", e);
         }
     }
 }

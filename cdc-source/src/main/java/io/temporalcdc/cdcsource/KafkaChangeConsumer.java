@@ -2,12 +2,14 @@ package io.temporalcdc.cdcsource;
 
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
+import io.temporalcdc.runtime.registry.SchemaRegistryException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -42,7 +44,7 @@ public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<
         final long start = System.nanoTime();
         final List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
         for (RecordChangeEvent<SourceRecord> event : events) {
-            sends.add(producer.send(serializer.serialize(event.record())));
+            sends.add(producer.send(serialize(event.record())));
         }
         for (int i = 0; i < sends.size(); i++) {
             awaitAck(sends.get(i), events.get(i).record());
@@ -53,6 +55,26 @@ public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<
         }
         committer.markBatchFinished();
         LOG.debug("Batch of {} records acknowledged by Kafka", events.size());
+    }
+
+    /**
+     * The Kafka record of {@code record}; a schema the registry refuses (or a registry that stays unreachable) fails
+     * the batch, saying which subject and why: nothing of the batch is marked processed, so the change is read again
+     * once the schema is accepted.
+     */
+    private ProducerRecord<byte[], byte[]> serialize(SourceRecord record) {
+        try {
+            return serializer.serialize(record);
+        } catch (SchemaRegistryException e) {
+            final String why = e.isIncompatible()
+                    ? "the schema registry refused the new schema of subject " + e.subject()
+                            + " as incompatible with its latest version (a column changed type?); cdc-source stops"
+                            + " before this change and resumes from it once the subject accepts the schema (fix the"
+                            + " column, or the subject's compatibility level)"
+                    : "the schema of subject " + e.subject() + " could not be registered";
+            LOG.error("{}: {}", why, e.getMessage());
+            throw new CdcSourceException(why + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

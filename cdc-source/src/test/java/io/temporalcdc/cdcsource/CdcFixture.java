@@ -53,6 +53,8 @@ final class CdcFixture implements AutoCloseable {
         settings.put("topic.prefix", topicPrefix);
         settings.put("slot.name", slot);
         settings.put("publication.name", publication);
+        // these tests read Kafka Connect's JSON; CdcSourceAvroIT covers Avro (the default)
+        settings.put("format", "json");
         return settings;
     }
 

@@ -18,6 +18,7 @@ class CdcSourceConfigTest {
         settings.put("database.hostname", "db.example");
         settings.put("database.user", "temporal");
         settings.put("database.dbname", "temporal");
+        settings.put("schema.registry.url", "http://registry.example:8081");
         return settings;
     }
 

@@ -92,6 +92,7 @@ class CdcSourceJarIT {
         args.add("database.dbname=" + stack.postgres().database());
         args.add("topic.prefix=" + Names.unique("jar"));
         args.add("http.port=0");
+        args.add("schema.registry.url=" + stack.schemaRegistry().url());
         return args;
     }
 

@@ -70,7 +70,7 @@ class ConnectRecordSerializerTest {
 
     @Test
     void shouldWriteJsonConverterEnvelopeWithSchemaAndPayloadToTheRecordTopic() throws Exception {
-        try (ConnectRecordSerializer serializer = new ConnectRecordSerializer(Map.of(), Map.of())) {
+        try (ConnectRecordSerializer serializer = ConnectRecordSerializer.json(Map.of(), Map.of())) {
             final ProducerRecord<byte[], byte[]> out = serializer.serialize(change("c", 1L));
 
             assertThat(out.topic()).isEqualTo(TOPIC);
@@ -91,7 +91,7 @@ class ConnectRecordSerializerTest {
 
     @Test
     void shouldWriteTombstoneWithKeyAndNullValue() throws Exception {
-        try (ConnectRecordSerializer serializer = new ConnectRecordSerializer(Map.of(), Map.of())) {
+        try (ConnectRecordSerializer serializer = ConnectRecordSerializer.json(Map.of(), Map.of())) {
             final ProducerRecord<byte[], byte[]> out = serializer.serialize(tombstone());
 
             assertThat(out.value()).isNull();
@@ -107,7 +107,7 @@ class ConnectRecordSerializerTest {
     @Test
     void shouldWriteBarePayloadWhenSchemasDisabled() throws Exception {
         try (ConnectRecordSerializer serializer =
-                new ConnectRecordSerializer(Map.of("schemas.enable", "false"), Map.of("schemas.enable", "false"))) {
+                ConnectRecordSerializer.json(Map.of("schemas.enable", "false"), Map.of("schemas.enable", "false"))) {
             final ProducerRecord<byte[], byte[]> out = serializer.serialize(change("u", 1L));
 
             assertThat(JSON.readTree(out.key()).path("run_id").asText()).isEqualTo("r1");
@@ -120,7 +120,7 @@ class ConnectRecordSerializerTest {
     void shouldCarryConnectHeadersAsKafkaHeaders() {
         final SourceRecord record = change("c", 1L);
         record.headers().addString("origin", "eu");
-        try (ConnectRecordSerializer serializer = new ConnectRecordSerializer(Map.of(), Map.of())) {
+        try (ConnectRecordSerializer serializer = ConnectRecordSerializer.json(Map.of(), Map.of())) {
             final ProducerRecord<byte[], byte[]> out = serializer.serialize(record);
 
             assertThat(new String(out.headers().lastHeader("origin").value(), StandardCharsets.UTF_8))

@@ -23,7 +23,7 @@ class KafkaChangeConsumerTest {
             new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final KafkaChangeConsumer consumer = new KafkaChangeConsumer(
-            producer, new ConnectRecordSerializer(Map.of(), Map.of()), new CdcSourceMetrics(registry));
+            producer, ConnectRecordSerializer.json(Map.of(), Map.of()), new CdcSourceMetrics(registry));
     private final RecordingCommitter committer = new RecordingCommitter();
 
     @Test

@@ -72,7 +72,10 @@ final class Demo implements AutoCloseable {
         SchemaMigrator.migrate(jdbcUrl, null, null);
         pipeline = new Pipeline(demoPipeline(jdbcUrl)); // assigned before starting, so SIGTERM stops what started
         pipeline.startAll();
-        out.println(EndpointsLine.of(stack.endpointsJson(), pipeline.metricsUrl()));
+        out.println(EndpointsLine.of(
+                stack.endpointsJson(),
+                pipeline.metricsUrl(),
+                stack.schemaRegistry().url()));
         out.flush();
         probe = new PipelineProbe(pipeline);
         warmUp(jdbcUrl);
@@ -117,7 +120,8 @@ final class Demo implements AutoCloseable {
                 "temporal-cdc-cache-invalidator",
                 "temporal-cdc-metrics-aggregator",
                 "temporal_visibility_v1",
-                stack.runDir().resolve("apps"));
+                stack.runDir().resolve("apps"),
+                settings.avro() ? stack.schemaRegistry().url() : null);
     }
 
     /**

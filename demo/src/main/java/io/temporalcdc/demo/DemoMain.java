@@ -50,6 +50,14 @@ public final class DemoMain implements Callable<Integer> {
     private double rate;
 
     @Option(
+            names = "--format",
+            paramLabel = "avro|json",
+            defaultValue = "avro",
+            description = "Wire format of the change topics: avro (schemas in the stack's registry) or json"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private String format;
+
+    @Option(
             names = "--keep-running",
             description = "After the comparison, keep the servers and apps up until SIGTERM or Ctrl-C.")
     private boolean keepRunning;
@@ -75,8 +83,15 @@ public final class DemoMain implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--rate must be more than 0 workflows per second, was " + rate);
         }
+        if (!format.equals("avro") && !format.equals("json")) {
+            throw new ParameterException(spec.commandLine(), "--format must be avro or json, was " + format);
+        }
         return new DemoSettings(
-                Duration.ofSeconds(durationSeconds), rate, keepRunning, DemoSettings.DEFAULT_DRAIN_TIMEOUT);
+                Duration.ofSeconds(durationSeconds),
+                rate,
+                keepRunning,
+                DemoSettings.DEFAULT_DRAIN_TIMEOUT,
+                format.equals("avro"));
     }
 
     @Override

@@ -5,8 +5,10 @@ import java.util.regex.Pattern;
 /**
  * The line the demo prints once on stdout when the schema is applied and every app consumes:
  * {@code ENDPOINTS {"postgres":"jdbc:postgresql://HOST:PORT/DB?user=USER","elasticsearch":"http://HOST:PORT",
- * "kafka":"HOST:PORT","redis":"redis://HOST:PORT","metrics":"http://HOST:PORT"}} (other tools parse it: keep it
- * exactly). {@code metrics} is the base URL of the metrics aggregator's query API.
+ * "kafka":"HOST:PORT","redis":"redis://HOST:PORT","metrics":"http://HOST:PORT",
+ * "schemaRegistry":"http://HOST:PORT/apis/ccompat/v7"}} (other tools parse it: keep it exactly; new services add keys
+ * at the end). {@code metrics} is the base URL of the metrics aggregator's query API, {@code schemaRegistry} the
+ * Confluent-compatible API of the stack's schema registry.
  */
 final class EndpointsLine {
 
@@ -19,21 +21,22 @@ final class EndpointsLine {
             + "\"elasticsearch\":\"http://" + HOST + ":" + PORT + "\","
             + "\"kafka\":\"" + HOST + ":" + PORT + "\","
             + "\"redis\":\"redis://" + HOST + ":" + PORT + "\","
-            + "\"metrics\":\"http://" + HOST + ":" + PORT + "\"}$");
+            + "\"metrics\":\"http://" + HOST + ":" + PORT + "\","
+            + "\"schemaRegistry\":\"http://" + HOST + ":" + PORT + "/apis/ccompat/v7\"}$");
 
     private EndpointsLine() {}
 
     /**
-     * The line for the stack's endpoints JSON and the aggregator's API; refuses anything that does not match {@link
+     * The line for the stack's endpoints JSON, the aggregator's API and the registry; refuses anything that does not match {@link
      * #FORMAT}.
      */
-    static String of(String endpointsJson, String metricsUrl) {
+    static String of(String endpointsJson, String metricsUrl, String schemaRegistryUrl) {
         String servers = endpointsJson.strip();
         if (!servers.endsWith("}")) {
             throw new IllegalStateException("endpoints JSON is not an object: " + endpointsJson);
         }
-        String line =
-                "ENDPOINTS " + servers.substring(0, servers.length() - 1) + ",\"metrics\":\"" + metricsUrl + "\"}";
+        String line = "ENDPOINTS " + servers.substring(0, servers.length() - 1) + ",\"metrics\":\"" + metricsUrl
+                + "\",\"schemaRegistry\":\"" + schemaRegistryUrl + "\"}";
         if (!FORMAT.matcher(line).matches()) {
             throw new IllegalStateException("endpoints JSON is not in the contracted form: " + endpointsJson);
         }

@@ -153,13 +153,16 @@ public final class Pipeline implements AutoCloseable {
                 "database.dbname=" + s.databaseName(),
                 "topic.prefix=" + s.topicPrefix(),
                 "slot.name=" + s.slotName(),
-                "publication.name=" + s.publicationName());
+                "publication.name=" + s.publicationName(),
+                "format=" + (s.avro() ? "avro" : "json"),
+                "schema.registry.url=" + s.registrySetting());
     }
 
     public static List<String> indexerSettings(PipelineSettings s) {
         return List.of(
                 "kafka.bootstrap.servers=" + s.kafkaBootstrapServers(),
                 "application.id=" + s.applicationId(),
+                "schema.registry.url=" + s.registrySetting(),
                 "topic.prefix=" + s.topicPrefix(),
                 "elasticsearch.url=" + s.elasticsearchUrl(),
                 "index.prefix=" + s.indexPrefix(),
@@ -176,6 +179,7 @@ public final class Pipeline implements AutoCloseable {
         return List.of(
                 "kafka.bootstrap.servers=" + s.kafkaBootstrapServers(),
                 "application.id=" + s.metricsApplicationId(),
+                "schema.registry.url=" + s.registrySetting(),
                 "topic.prefix=" + s.topicPrefix(),
                 // the API is reached (and advertised to other instances) on the loopback address
                 "http.host=127.0.0.1",
@@ -186,6 +190,7 @@ public final class Pipeline implements AutoCloseable {
         return List.of(
                 "kafka.bootstrap.servers=" + s.kafkaBootstrapServers(),
                 "application.id=" + s.invalidatorApplicationId(),
+                "schema.registry.url=" + s.registrySetting(),
                 "topic.prefix=" + s.topicPrefix(),
                 "redis.uri=" + s.redisUri(),
                 "database.url=" + s.jdbcUrl(),

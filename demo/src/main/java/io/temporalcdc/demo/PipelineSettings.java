@@ -21,6 +21,7 @@ import java.nio.file.Path;
  *     pipeline without the aggregator (the end-to-end tests of the indexer and the invalidator)
  * @param indexPrefix the indexer's index prefix, which is also the alias
  * @param logDir where the processes' output goes
+ * @param schemaRegistryUrl the schema registry (Confluent REST API) of Avro change topics; null for JSON topics
  */
 public record PipelineSettings(
         String jdbcUrl,
@@ -34,7 +35,8 @@ public record PipelineSettings(
         String invalidatorApplicationId,
         String metricsApplicationId,
         String indexPrefix,
-        Path logDir) {
+        Path logDir,
+        String schemaRegistryUrl) {
 
     /**
      * Settings whose names all derive from one unique base name (e.g. {@code Names.unique("crash")}), for a pipeline
@@ -55,7 +57,8 @@ public record PipelineSettings(
                 unique + "-invalidator",
                 null,
                 unique + "_visibility",
-                logDir);
+                logDir,
+                null);
     }
 
     /** These settings with the metrics aggregator, its application id {@code <topic prefix>-metrics}. */
@@ -72,7 +75,39 @@ public record PipelineSettings(
                 invalidatorApplicationId,
                 topicPrefix + "-metrics",
                 indexPrefix,
-                logDir);
+                logDir,
+                schemaRegistryUrl);
+    }
+
+    /**
+     * These settings with Avro change topics: cdc-source writes {@code format=avro} with its schemas in the registry
+     * at {@code url} (Confluent REST API), and every app reads the schemas from there.
+     */
+    public PipelineSettings withSchemaRegistry(String url) {
+        return new PipelineSettings(
+                jdbcUrl,
+                kafkaBootstrapServers,
+                elasticsearchUrl,
+                redisUri,
+                topicPrefix,
+                slotName,
+                publicationName,
+                applicationId,
+                invalidatorApplicationId,
+                metricsApplicationId,
+                indexPrefix,
+                logDir,
+                url);
+    }
+
+    /** Whether the change topics are Avro (a registry is set), else JSON. */
+    public boolean avro() {
+        return schemaRegistryUrl != null && !schemaRegistryUrl.isBlank();
+    }
+
+    /** The registry URL for the apps' {@code schema.registry.url}; empty without one. */
+    String registrySetting() {
+        return avro() ? schemaRegistryUrl : "";
     }
 
     /** The visibility topic the indexer consumes. */

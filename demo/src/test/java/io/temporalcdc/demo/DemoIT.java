@@ -28,7 +28,7 @@ class DemoIT {
     @Test
     void shouldPrintEndpointsOnceThenAComparisonThatIsCleanAndNoStaleCache() throws Exception {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        DemoSettings settings = new DemoSettings(Duration.ofSeconds(5), 5, false, Duration.ofSeconds(120));
+        DemoSettings settings = new DemoSettings(Duration.ofSeconds(5), 5, false, Duration.ofSeconds(120), true);
 
         int exitCode;
         try (PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
@@ -42,7 +42,9 @@ class DemoIT {
         String servers = LocalStack.shared().endpointsJson().strip();
         assertThat(lines.get(0))
                 .matches(EndpointsLine.FORMAT)
-                .startsWith("ENDPOINTS " + servers.substring(0, servers.length() - 1) + ",\"metrics\":\"http://");
+                .startsWith("ENDPOINTS " + servers.substring(0, servers.length() - 1) + ",\"metrics\":\"http://")
+                .endsWith(",\"schemaRegistry\":\""
+                        + LocalStack.shared().schemaRegistry().url() + "\"}");
         assertThat(lines.get(1)).startsWith("Comparison: ").endsWith("-> CLEAN").doesNotContain(" 0 rows");
         Matcher cache = CACHE_LINE.matcher(lines.get(2));
         assertThat(cache.matches()).as(lines.get(2)).isTrue();

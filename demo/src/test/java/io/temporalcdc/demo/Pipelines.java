@@ -13,13 +13,15 @@ final class Pipelines {
         LocalStack stack = LocalStack.shared();
         String unique = Names.unique(base);
         String jdbcUrl = Databases.freshWithSchema(base);
+        // Avro change topics, as cdc-source writes by default
         return PipelineSettings.named(
-                unique,
-                jdbcUrl,
-                stack.kafka().bootstrapServers(),
-                stack.elasticsearch().url(),
-                stack.redis().uri(),
-                Path.of("target", "e2e-logs", unique));
+                        unique,
+                        jdbcUrl,
+                        stack.kafka().bootstrapServers(),
+                        stack.elasticsearch().url(),
+                        stack.redis().uri(),
+                        Path.of("target", "e2e-logs", unique))
+                .withSchemaRegistry(stack.schemaRegistry().url());
     }
 
     static VisibilityComparator comparator(Pipeline pipeline) {

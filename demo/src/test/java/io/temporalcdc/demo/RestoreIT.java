@@ -104,7 +104,8 @@ class RestoreIT {
                 a.invalidatorApplicationId(),
                 a.metricsApplicationId(),
                 a.indexPrefix(),
-                a.logDir());
+                a.logDir(),
+                a.schemaRegistryUrl());
         List<String> settings = new ArrayList<>(Pipeline.cdcSourceSettings(b));
         settings.add("offset.storage.topic=" + a.topicPrefix() + ".cdc-source.offsets-" + name);
         return new Deployable("cdc-source", "cdc-source-" + name, settings, a.logDir());

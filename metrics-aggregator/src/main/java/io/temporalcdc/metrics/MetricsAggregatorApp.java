@@ -2,9 +2,9 @@ package io.temporalcdc.metrics;
 
 import io.temporalcdc.runtime.App;
 import io.temporalcdc.runtime.AppContext;
-import io.temporalcdc.runtime.JsonChangeEventDecoder;
 import io.temporalcdc.runtime.KafkaTopics;
 import io.temporalcdc.runtime.Preflight;
+import io.temporalcdc.runtime.streams.StreamsAppKeys;
 import io.temporalcdc.runtime.streams.StreamsErrorHandling;
 import io.temporalcdc.runtime.streams.StreamsRunner;
 import io.temporalcdc.schemas.Topics;
@@ -82,7 +82,7 @@ public final class MetricsAggregatorApp {
                                 config.versionEpochs(),
                                 metrics),
                         // only the columns the metrics read: memos and search attributes stay unbuilt
-                        new JsonChangeEventDecoder(RunRow.COLUMNS)),
+                        StreamsAppKeys.decoder(config, RunRow.COLUMNS, ctx.registry())),
                 props,
                 ctx);
         MetricsApi api = new MetricsApi(

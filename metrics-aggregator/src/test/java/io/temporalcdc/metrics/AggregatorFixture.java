@@ -64,6 +64,7 @@ final class AggregatorFixture implements AutoCloseable {
         settings.put("topic.partitions", "3");
         settings.put("slot.name", slot);
         settings.put("publication.name", "pub_" + slot);
+        settings.put("schema.registry.url", stack.schemaRegistry().url());
         EmbeddedAppContext ctx = new EmbeddedAppContext("cdc-source");
         cdcSource = CdcSourceApp.start(settings, ctx);
         await().atMost(WAIT).until(ctx::isReady);
@@ -78,6 +79,7 @@ final class AggregatorFixture implements AutoCloseable {
         settings.put("application.id", applicationId);
         settings.put("http.host", "127.0.0.1");
         settings.put("rolling.update.interval", "1s");
+        settings.put("schema.registry.url", stack.schemaRegistry().url());
         Path stateDir = Files.createDirectories(Path.of("target", "state"));
         settings.put(
                 "streams.state.dir", Files.createTempDirectory(stateDir, "agg").toString());

@@ -27,6 +27,28 @@ public final class ConfigValidation {
         }
     }
 
+    /** A validator of a URL setting that may be empty: otherwise {@code http(s)://host[:port][/path]}. */
+    public static ConfigDef.Validator optionalHttpUrl() {
+        return ConfigDef.LambdaValidator.with(
+                (name, value) -> {
+                    String text = value == null ? "" : value.toString().strip();
+                    if (text.isEmpty()) {
+                        return;
+                    }
+                    java.net.URI uri;
+                    try {
+                        uri = java.net.URI.create(text);
+                    } catch (IllegalArgumentException e) {
+                        throw new org.apache.kafka.common.config.ConfigException(name, value, "not a URL");
+                    }
+                    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                        throw new org.apache.kafka.common.config.ConfigException(
+                                name, value, "must be http(s)://host[:port][/path]");
+                    }
+                },
+                () -> "empty or http(s)://host[:port][/path]");
+    }
+
     /** A copy of {@code appDef} with the keys every app has: {@code http.port} and {@code http.host}. */
     static ConfigDef withCommonKeys(ConfigDef appDef, int defaultHttpPort) {
         ConfigDef def = new ConfigDef(appDef);

@@ -57,40 +57,21 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
 
     private record CachedSchema(byte[] bytes, Map<String, String> columnTypes) {}
 
-    /** A record's payload and the column types of its embedded schema (empty without one). */
-    private record Payload(JsonNode node, Map<String, String> columnTypes) {}
-
     @Override
     public ChangeEvent decode(String topic, byte[] key, byte[] value) {
-        JsonNode keyNode = key == null ? null : payloadOf(topic, "key", key).node();
-        Payload payload = value == null ? new Payload(null, Map.of()) : payloadOf(topic, "value", value);
-        JsonNode envelope = payload.node();
-        if (envelope == null || envelope.isNull()) {
-            return new ChangeEvent(ChangeEvent.Op.TOMBSTONE, keyNode, null, null, null);
-        }
-        if (!envelope.isObject()) {
-            throw new DecodingException(topic + ": value is not a Debezium envelope (a JSON object)");
-        }
-        JsonNode op = envelope.get("op");
-        if (op == null || !op.isTextual()) {
-            throw new DecodingException(topic + ": envelope has no \"op\"");
-        }
-        ChangeEvent.Op kind = ChangeEvent.Op.of(op.asText());
-        JsonNode before = nullToAbsent(envelope.get("before"));
-        JsonNode after = nullToAbsent(envelope.get("after"));
-        requireRow(topic, kind, before, after);
-        return new ChangeEvent(
-                kind, keyNode, before, after, source(topic, envelope.get("source")), payload.columnTypes());
+        JsonNode keyNode = key == null ? null : part(topic, "key", key).node();
+        DecodedPart payload = value == null ? DecodedPart.NONE : part(topic, "value", value);
+        return DebeziumEnvelope.event(topic, keyNode, payload);
     }
 
     /**
      * Reads the payload; an embedded schema is skipped over rather than built as a tree (it is most of the bytes and
      * the same in every record of a topic), and its column types are taken from a cache of the schemas seen.
      */
-    private Payload payloadOf(String topic, String part, byte[] bytes) {
+    DecodedPart part(String topic, String part, byte[] bytes) {
         // the key is never cut down: only the value's row images are
         boolean project = columns != null && part.equals("value");
-        Payload known = withKnownSchema(bytes, project);
+        DecodedPart known = withKnownSchema(bytes, project);
         if (known != null) {
             return known;
         }
@@ -104,7 +85,7 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
                     parser.nextToken();
                     JsonNode payload = project ? readEnvelope(parser) : mapper.readTree(parser);
                     if (parser.nextToken() == JsonToken.END_OBJECT && parser.nextToken() == null) {
-                        return new Payload(
+                        return new DecodedPart(
                                 payload == null ? NullNode.getInstance() : payload, columnTypes(bytes, start, end));
                     }
                 }
@@ -114,14 +95,14 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
         }
         JsonNode whole = parse(topic, part, bytes);
         JsonNode payload = payload(whole);
-        return new Payload(project ? project(payload) : payload, whole == payload ? Map.of() : columnTypes(whole));
+        return new DecodedPart(project ? project(payload) : payload, whole == payload ? Map.of() : columnTypes(whole));
     }
 
     /**
      * The fast path for a record whose embedded schema is byte for byte one seen before, as JsonConverter writes it
      * ({@code {"schema":<S>,"payload":<P>}}, no blanks): only the payload is parsed; null for any other record.
      */
-    private Payload withKnownSchema(byte[] bytes, boolean project) {
+    private DecodedPart withKnownSchema(byte[] bytes, boolean project) {
         int start = SCHEMA_PREFIX.length;
         if (bytes.length < start + PAYLOAD_INFIX.length + 2
                 || !Arrays.equals(bytes, 0, start, SCHEMA_PREFIX, 0, start)
@@ -138,7 +119,7 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
                     JsonNode node = !project
                             ? strict.readTree(bytes, payload, bytes.length - 1 - payload)
                             : readProjected(bytes, payload, bytes.length - 1 - payload);
-                    return new Payload(node == null ? NullNode.getInstance() : node, cached.columnTypes());
+                    return new DecodedPart(node == null ? NullNode.getInstance() : node, cached.columnTypes());
                 } catch (IOException e) {
                     return null;
                 }
@@ -281,70 +262,5 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
             }
         }
         return types;
-    }
-
-    private static JsonNode nullToAbsent(JsonNode node) {
-        return node == null || node.isNull() ? null : node;
-    }
-
-    private static void requireRow(String topic, ChangeEvent.Op op, JsonNode before, JsonNode after) {
-        boolean ok = switch (op) {
-            case CREATE, UPDATE, READ -> after != null && after.isObject();
-            case DELETE -> before != null && before.isObject();
-            case TRUNCATE, TOMBSTONE -> true;
-        };
-        if (!ok) {
-            throw new DecodingException(topic + ": op " + op + " without the row it needs ("
-                    + (op == ChangeEvent.Op.DELETE ? "before" : "after") + ")");
-        }
-    }
-
-    private ChangeEvent.Source source(String topic, JsonNode source) {
-        if (source == null || !source.isObject()) {
-            throw new DecodingException(topic + ": envelope has no \"source\" block");
-        }
-        JsonNode ts = source.get("ts_ms");
-        if (ts == null || !ts.canConvertToLong()) {
-            throw new DecodingException(topic + ": source has no numeric \"ts_ms\"");
-        }
-        JsonNode lsn = source.get("lsn");
-        JsonNode sequence = source.get("sequence");
-        JsonNode txId = source.get("txId");
-        JsonNode snapshot = source.get("snapshot");
-        boolean isSnapshot = snapshot != null
-                && !snapshot.isNull()
-                && !"false".equals(snapshot.asText())
-                && !snapshot.asText().isEmpty();
-        return new ChangeEvent.Source(
-                text(source, "connector"),
-                text(source, "db"),
-                text(source, "schema"),
-                text(source, "table"),
-                lsn != null && lsn.canConvertToLong() ? lsn.asLong() : -1L,
-                lastCommitLsn(topic, sequence),
-                txId != null && txId.canConvertToLong() ? txId.asLong() : null,
-                ts.asLong(),
-                isSnapshot);
-    }
-
-    /** Debezium's {@code sequence} is a JSON array in a string: {@code ["<last commit lsn>","<lsn>"]}. */
-    private Long lastCommitLsn(String topic, JsonNode sequence) {
-        if (sequence == null || !sequence.isTextual()) {
-            return null;
-        }
-        try {
-            JsonNode first = mapper.readTree(sequence.textValue()).path(0);
-            if (first.isNull() || first.isMissingNode()) {
-                return null;
-            }
-            return Long.parseLong(first.asText());
-        } catch (IOException | NumberFormatException e) {
-            throw new DecodingException(topic + ": source.sequence is not [\"<lsn>\",\"<lsn>\"]: " + sequence, e);
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
     }
 }

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Properties;
 
-/** What the build recorded for the stack: the Elasticsearch home, the repository root, the broker classpath. */
+/** What the build recorded for the stack: the Elasticsearch home, the repository root (and the schema registry in it), the broker classpath. */
 final class BuildInfo {
 
     private static final String STACK_PROPERTIES = "stack.filtered.properties";
@@ -21,6 +21,18 @@ final class BuildInfo {
         return Path.of(System.getProperty("tcdc.es.home", stackProperty("es.home")))
                 .toAbsolutePath()
                 .normalize();
+    }
+
+    /**
+     * The schema registry's Quarkus fast-jar directory, {@code schema-registry/target/quarkus-app} of the repository
+     * (system property {@code tcdc.registry.app} overrides).
+     */
+    static Path schemaRegistryApp() {
+        String override = System.getProperty("tcdc.registry.app");
+        Path app = override != null
+                ? Path.of(override)
+                : repoRoot().resolve("schema-registry").resolve("target").resolve("quarkus-app");
+        return app.toAbsolutePath().normalize();
     }
 
     /** The repository root (system property {@code tcdc.repo.root} overrides). */

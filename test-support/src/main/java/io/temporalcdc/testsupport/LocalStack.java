@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Real PostgreSQL, Kafka (KRaft), Elasticsearch and Redis servers as local processes on free
+ * Real PostgreSQL, Kafka (KRaft), Elasticsearch, Redis and schema registry servers as local processes on free
  * loopback ports, started in parallel in a run dir that keeps their logs.
  *
  * <p>Integration tests use {@link #shared()}: one stack per JVM, stopped by a shutdown hook — or,
@@ -43,6 +43,7 @@ public final class LocalStack implements AutoCloseable {
     private final KafkaServer kafka;
     private final ElasticsearchServer elasticsearch;
     private final RedisServer redis;
+    private final SchemaRegistryServer registry;
     private final List<Server> servers;
     private final boolean attached;
     private boolean closed;
@@ -54,6 +55,7 @@ public final class LocalStack implements AutoCloseable {
                 new KafkaServer(runDir),
                 new ElasticsearchServer(runDir),
                 new RedisServer(runDir),
+                new SchemaRegistryServer(runDir),
                 false);
     }
 
@@ -63,13 +65,15 @@ public final class LocalStack implements AutoCloseable {
             KafkaServer kafka,
             ElasticsearchServer elasticsearch,
             RedisServer redis,
+            SchemaRegistryServer registry,
             boolean attached) {
         this.runDir = runDir;
         this.postgres = postgres;
         this.kafka = kafka;
         this.elasticsearch = elasticsearch;
         this.redis = redis;
-        this.servers = List.of(postgres, kafka, elasticsearch, redis);
+        this.registry = registry;
+        this.servers = List.of(postgres, kafka, elasticsearch, redis, registry);
         this.attached = attached;
     }
 
@@ -145,6 +149,7 @@ public final class LocalStack implements AutoCloseable {
                 new KafkaServer(runDir, port(endpoints, "kafka.port"), port(endpoints, "kafka.controller.port")),
                 new ElasticsearchServer(runDir, port(endpoints, "elasticsearch.port")),
                 new RedisServer(runDir, port(endpoints, "redis.port")),
+                new SchemaRegistryServer(runDir, port(endpoints, "schema-registry.port")),
                 true);
         LOG.info("Attached to the running local stack in {}: {}", runDir, stack.endpointsJson());
         return stack;
@@ -161,6 +166,7 @@ public final class LocalStack implements AutoCloseable {
                 "elasticsearch.port",
                 Integer.toString(URI.create(elasticsearch.url()).getPort()));
         endpoints.setProperty("redis.port", Integer.toString(redis.port()));
+        endpoints.setProperty("schema-registry.port", Integer.toString(registry.port()));
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
@@ -215,9 +221,15 @@ public final class LocalStack implements AutoCloseable {
         return redis;
     }
 
+    /** The schema registry (Confluent-compatible API). */
+    public SchemaRegistry schemaRegistry() {
+        return registry;
+    }
+
     /**
      * The endpoints as one JSON object:
-     * {@code {"postgres":"jdbc:postgresql://127.0.0.1:P/temporal?user=temporal","elasticsearch":"http://127.0.0.1:P","kafka":"127.0.0.1:P","redis":"redis://127.0.0.1:P"}}.
+     * {@code {"postgres":"jdbc:postgresql://127.0.0.1:P/temporal?user=temporal","elasticsearch":"http://127.0.0.1:P","kafka":"127.0.0.1:P","redis":"redis://127.0.0.1:P"}} (the demo's {@code ENDPOINTS} line begins with it; the
+     * schema registry is {@link #schemaRegistry()}).
      */
     public String endpointsJson() {
         return "{\"postgres\":\"" + postgres.jdbcUrl() + "\",\"elasticsearch\":\"" + elasticsearch.url()

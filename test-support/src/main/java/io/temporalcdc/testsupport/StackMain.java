@@ -37,7 +37,8 @@ public final class StackMain {
                         },
                         "stack-stop"));
         stack.writeEndpoints(Path.of(args[0]));
-        System.err.println("STACK READY " + stack.runDir() + " " + stack.endpointsJson());
+        System.err.println("STACK READY " + stack.runDir() + " " + stack.endpointsJson() + " schema registry "
+                + stack.schemaRegistry().url());
         stopped.await();
     }
 }

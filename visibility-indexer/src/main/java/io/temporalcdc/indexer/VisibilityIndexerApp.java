@@ -6,11 +6,11 @@ import io.temporalcdc.indexer.elasticsearch.IndexInstaller;
 import io.temporalcdc.indexer.elasticsearch.IndexTemplates.IndexSettings;
 import io.temporalcdc.runtime.App;
 import io.temporalcdc.runtime.AppContext;
-import io.temporalcdc.runtime.JsonChangeEventDecoder;
 import io.temporalcdc.runtime.KafkaTopics;
 import io.temporalcdc.runtime.Preflight;
 import io.temporalcdc.runtime.RetryPolicy;
 import io.temporalcdc.runtime.sink.AcknowledgingSink;
+import io.temporalcdc.runtime.streams.StreamsAppKeys;
 import io.temporalcdc.runtime.streams.StreamsErrorHandling;
 import io.temporalcdc.runtime.streams.StreamsWithSink;
 import io.temporalcdc.schemas.Topics;
@@ -93,7 +93,7 @@ public final class VisibilityIndexerApp {
                         VisibilityIndexerTopology.build(
                                 new VisibilityIndexerTopology.Settings(
                                         prefix, config.searchAttributes(), config.versionEpochs(), ctx.registry()),
-                                new JsonChangeEventDecoder()),
+                                StreamsAppKeys.decoder(config, null, ctx.registry())),
                         streamsProperties(config, ctx),
                         config.kafkaClientProperties(),
                         sinkSettings(config),

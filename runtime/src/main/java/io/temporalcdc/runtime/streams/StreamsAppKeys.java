@@ -1,10 +1,18 @@
 package io.temporalcdc.runtime.streams;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.temporalcdc.runtime.ChangeEventDecoder;
+import io.temporalcdc.runtime.ConfigValidation;
+import io.temporalcdc.runtime.DetectingChangeEventDecoder;
+import io.temporalcdc.runtime.Preflight;
+import io.temporalcdc.runtime.registry.SchemaRegistryClient;
+import java.util.Set;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
-/** The keys every Kafka Streams app of the project has, declared once: brokers, application id, topics. */
+/** The keys every Kafka Streams app of the project has, declared once: brokers, application id, topics, registry. */
 public final class StreamsAppKeys {
     /** Kafka bootstrap servers (required). */
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
@@ -16,6 +24,8 @@ public final class StreamsAppKeys {
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     /** Replication factor of the topics the app creates. */
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    /** The schema registry Avro change records name their schemas in. */
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
     private StreamsAppKeys() {}
 
@@ -37,7 +47,23 @@ public final class StreamsAppKeys {
             String topicsDoc,
             String partitionsDoc) {}
 
-    /** @return {@code def} with the five shared keys defined */
+    /**
+     * The decoder of the change topics: JSON and Avro records alike, detected per record; Avro schemas are read from
+     * {@value #SCHEMA_REGISTRY_URL}, which must answer at start-up when it is set.
+     *
+     * @param columns the row columns the app reads, or null for all
+     */
+    public static ChangeEventDecoder decoder(AbstractConfig config, Set<String> columns, MeterRegistry meters) {
+        String url = config.getString(SCHEMA_REGISTRY_URL).strip();
+        if (url.isEmpty()) {
+            return new DetectingChangeEventDecoder(columns, null);
+        }
+        SchemaRegistryClient registry = SchemaRegistryClient.of(url, meters);
+        Preflight.check(SCHEMA_REGISTRY_URL, "listing the registry's subjects", registry::subjects);
+        return new DetectingChangeEventDecoder(columns, registry);
+    }
+
+    /** @return {@code def} with the six shared keys defined */
     public static ConfigDef define(ConfigDef def, Docs docs) {
         return def.define(
                         KAFKA_BOOTSTRAP_SERVERS,
@@ -73,6 +99,16 @@ public final class StreamsAppKeys {
                         (short) -1,
                         ConfigDef.Range.atLeast(-1),
                         Importance.LOW,
-                        "Replication factor of the topics " + docs.app() + " creates; -1 is the broker's default.");
+                        "Replication factor of the topics " + docs.app() + " creates; -1 is the broker's default.")
+                .define(
+                        SCHEMA_REGISTRY_URL,
+                        Type.STRING,
+                        "",
+                        ConfigValidation.optionalHttpUrl(),
+                        Importance.MEDIUM,
+                        "Base URL of the schema registry (Confluent's REST API: Confluent, Apicurio's"
+                                + " /apis/ccompat/v7, Karapace) that Avro change records name their schemas in; it"
+                                + " must answer at start-up. Records are read as Avro or JSON one by one, whatever"
+                                + " cdc-source's format; empty: Avro records are dead-lettered as undecodable.");
     }
 }

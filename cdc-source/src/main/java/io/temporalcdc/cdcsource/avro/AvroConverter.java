@@ -1,0 +1,124 @@
+package io.temporalcdc.cdcsource.avro;
+
+import io.temporalcdc.runtime.registry.SchemaRegistryClient;
+import io.temporalcdc.runtime.registry.SchemaRegistryException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.storage.Converter;
+
+/**
+ * A Kafka Connect {@link Converter} writing the Confluent wire format: magic byte 0, the schema's 4-byte registry id
+ * (big-endian), the Avro binary encoding. The schema ({@link ConnectAvroSchemas}) is registered under {@code
+ * <topic>-key} or {@code <topic>-value} (Confluent's TopicNameStrategy) in any registry speaking Confluent's REST API.
+ * A null value with a null schema (a delete's tombstone) stays null.
+ *
+ * <p>Settings: {@value #REGISTRY_URL} (required). It writes only: cdc-source and source connectors use it;
+ * {@link #toConnectData} is refused (the apps read these records with runtime's change event decoders).
+ *
+ * <p>A registry that refuses a schema (incompatible with the subject's latest version, say) fails the conversion with
+ * a {@link SchemaRegistryException} naming the subject: the record is not written, and nothing after it is.
+ */
+public final class AvroConverter implements Converter {
+
+    /** The registry's base URL, e.g. {@code http://registry:8081} or {@code http://host:8080/apis/ccompat/v7}. */
+    public static final String REGISTRY_URL = "schema.registry.url";
+
+    static final byte MAGIC = 0;
+
+    private final ConnectAvroSchemas schemas = new ConnectAvroSchemas();
+    /** Registry id by Connect schema (identity) and topic. */
+    private final Map<Schema, Map<String, Integer>> ids = new IdentityHashMap<>();
+
+    private final Map<org.apache.avro.Schema, GenericDatumWriter<Object>> writers = new IdentityHashMap<>();
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
+    private SchemaRegistryClient registry;
+    private boolean isKey;
+    private BinaryEncoder encoder;
+
+    /** For Kafka Connect's reflection. */
+    public AvroConverter() {}
+
+    /** A converter over a client the caller made (and shares). */
+    public AvroConverter(SchemaRegistryClient registry, boolean isKey) {
+        this.registry = registry;
+        this.isKey = isKey;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.isKey = isKey;
+        if (registry == null) {
+            Object url = configs.get(REGISTRY_URL);
+            if (url == null || url.toString().isBlank()) {
+                throw new org.apache.kafka.common.config.ConfigException(
+                        REGISTRY_URL, url, "the Avro converter needs the schema registry's URL");
+            }
+            registry = SchemaRegistryClient.of(url.toString(), null);
+        }
+    }
+
+    /** The subject of {@code topic}'s keys or values. */
+    public static String subject(String topic, boolean isKey) {
+        return topic + (isKey ? "-key" : "-value");
+    }
+
+    @Override
+    public synchronized byte[] fromConnectData(String topic, Schema schema, Object value) {
+        if (schema == null) {
+            if (value == null) {
+                return null;
+            }
+            throw new DataException(topic + ": cannot write a value without a schema as Avro");
+        }
+        if (value == null && schema.isOptional()) {
+            return null;
+        }
+        org.apache.avro.Schema avroSchema = schemas.avroSchema(schema);
+        int id = idOf(topic, schema, avroSchema);
+        try {
+            buffer.reset();
+            buffer.write(MAGIC);
+            buffer.write(ByteBuffer.allocate(4).putInt(id).array());
+            encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
+            writers.computeIfAbsent(avroSchema, GenericDatumWriter::new)
+                    .write(schemas.avroValue(schema, value), encoder);
+            encoder.flush();
+            return buffer.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof SchemaRegistryException registryFailure) {
+                throw registryFailure;
+            }
+            throw new DataException(topic + ": cannot write the " + (isKey ? "key" : "value") + " as Avro: " + e, e);
+        }
+    }
+
+    private int idOf(String topic, Schema schema, org.apache.avro.Schema avroSchema) {
+        Map<String, Integer> byTopic = ids.computeIfAbsent(schema, s -> new HashMap<>());
+        Integer id = byTopic.get(topic);
+        if (id == null) {
+            if (ids.size() > 10_000) {
+                ids.clear();
+                byTopic = ids.computeIfAbsent(schema, s -> new HashMap<>());
+            }
+            id = registry.register(subject(topic, isKey), avroSchema.toString());
+            byTopic.put(topic, id);
+        }
+        return id;
+    }
+
+    @Override
+    public SchemaAndValue toConnectData(String topic, byte[] value) {
+        throw new UnsupportedOperationException(
+                "temporal-cdc's AvroConverter writes only; read these records with the apps' change event decoders");
+    }
+}
