@@ -99,6 +99,35 @@ class CdcSourceConfigTest {
                 .containsEntry("security.protocol", "SSL");
     }
 
+    @Test
+    void shouldWriteAvroByDefaultAndRequireTheRegistryForIt() {
+        assertThat(new CdcSourceConfig(minimal()).avro()).isTrue();
+        assertThat(new CdcSourceConfig(minimal()).schemaRegistryUrl()).isEqualTo("http://registry.example:8081");
+
+        final Map<String, String> withoutRegistry = minimal();
+        withoutRegistry.remove("schema.registry.url");
+        assertThatThrownBy(() -> new CdcSourceConfig(withoutRegistry))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schema.registry.url")
+                .hasMessageContaining("format=json");
+
+        withoutRegistry.put("format", "JSON");
+        assertThat(new CdcSourceConfig(withoutRegistry).avro()).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAnUnknownFormatAndARegistryThatIsNotAnHttpUrl() {
+        final Map<String, String> settings = minimal();
+        settings.put("format", "protobuf");
+        assertThatThrownBy(() -> new CdcSourceConfig(settings)).hasMessageContaining("format");
+
+        final Map<String, String> ftp = minimal();
+        ftp.put("schema.registry.url", "ftp://registry.example");
+        assertThatThrownBy(() -> new CdcSourceConfig(ftp))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http(s)://");
+    }
+
     private static Map<String, ConfigValue> byName(List<ConfigValue> values) {
         final Map<String, ConfigValue> map = new HashMap<>();
         values.forEach(v -> map.put(v.name(), v));
