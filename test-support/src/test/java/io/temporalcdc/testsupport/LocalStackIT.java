@@ -154,12 +154,27 @@ class LocalStackIT {
     }
 
     @Test
+    void shouldServeTheConfluentRegistryApiWithBackwardCompatibility() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> config = http.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(stack.schemaRegistry().url() + "/config"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(stack.schemaRegistry().url()).matches("http://127\\.0\\.0\\.1:\\d+/apis/ccompat/v7");
+        assertThat(config.statusCode()).isEqualTo(200);
+        assertThat(config.body()).contains("BACKWARD");
+    }
+
+    @Test
     void shouldKeepServerLogsInRunDir() {
         for (Path log : List.of(
                 stack.postgres().logFile(),
                 stack.kafka().logFile(),
                 stack.elasticsearch().logFile(),
-                stack.redis().logFile())) {
+                stack.redis().logFile(),
+                stack.schemaRegistry().logFile())) {
             assertThat(log).startsWith(stack.runDir()).isNotEmptyFile();
         }
     }
@@ -177,9 +192,10 @@ class LocalStackIT {
                     second.postgres().port(),
                     second.redis().port(),
                     port(second.kafka().bootstrapServers()),
-                    port(second.elasticsearch().url()));
+                    port(second.elasticsearch().url()),
+                    java.net.URI.create(second.schemaRegistry().url()).getPort());
             assertThat(pids)
-                    .hasSize(4)
+                    .hasSize(5)
                     .allMatch(pid ->
                             ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         }
