@@ -62,7 +62,17 @@ public final class CdcSourceApp {
                     new KafkaChangeConsumer(producer, serializer, new CdcSourceMetrics(ctx.registry()));
             final CdcEngine engine =
                     CdcEngine.start(DebeziumProperties.of(config, catalog.partitions()), consumer, ctx);
-            return () -> stop(engine, producer, producerMetrics, serializer);
+            final SlotMonitor slot = new SlotMonitor(
+                            config.slotName(),
+                            config.slotLagAlertBytes(),
+                            config.slotMonitorInterval(),
+                            () -> PostgresPreflight.open(config),
+                            ctx.registry())
+                    .start();
+            return () -> {
+                slot.close();
+                stop(engine, producer, producerMetrics, serializer);
+            };
         } catch (RuntimeException e) {
             producerMetrics.close();
             producer.close(PRODUCER_CLOSE_TIMEOUT);

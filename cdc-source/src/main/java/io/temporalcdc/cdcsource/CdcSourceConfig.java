@@ -55,6 +55,11 @@ public final class CdcSourceConfig extends AbstractConfig {
     /** The schema registry (Confluent REST API) the Avro schemas are registered in. */
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
+    /** WAL the slot may hold back before cdc-source raises its alert gauge and logs a warning. */
+    public static final String SLOT_LAG_ALERT_BYTES = "slot.lag.alert.bytes";
+    /** How often the replication slot's lag is read from PostgreSQL. */
+    public static final String SLOT_MONITOR_INTERVAL_MS = "slot.monitor.interval.ms";
+
     /** Prefix of the settings passed to the Debezium engine as they are. */
     public static final String DEBEZIUM_PREFIX = "debezium.";
     /** Prefix of the settings passed to the Kafka producer. */
@@ -165,6 +170,23 @@ public final class CdcSourceConfig extends AbstractConfig {
                     "Debezium's time.precision.mode. Only the modes that send timestamp(6) columns as epoch"
                             + " microseconds are allowed: readers of topics without the embedded schema rely on it.")
             .define(
+                    SLOT_LAG_ALERT_BYTES,
+                    Type.LONG,
+                    1_048_576L,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM,
+                    "WAL (bytes) the replication slot may hold back (current WAL position - confirmed_flush_lsn)"
+                            + " before cdc_source_slot_lag_alert turns 1 and a warning is logged; the default is the"
+                            + " seed's 1 MB replication-lag threshold.")
+            .define(
+                    SLOT_MONITOR_INTERVAL_MS,
+                    Type.LONG,
+                    5_000L,
+                    ConfigDef.Range.between(100, 3_600_000),
+                    Importance.LOW,
+                    "How often the slot's lag (bytes and seconds) is read from pg_replication_slots and"
+                            + " pg_stat_replication.")
+            .define(
                     FORMAT,
                     Type.STRING,
                     "avro",
@@ -191,6 +213,14 @@ public final class CdcSourceConfig extends AbstractConfig {
             throw new ConfigException(
                     SCHEMA_REGISTRY_URL, "", "format=avro needs the schema registry's URL (or set format=json)");
         }
+    }
+
+    public long slotLagAlertBytes() {
+        return getLong(SLOT_LAG_ALERT_BYTES);
+    }
+
+    public java.time.Duration slotMonitorInterval() {
+        return java.time.Duration.ofMillis(getLong(SLOT_MONITOR_INTERVAL_MS));
     }
 
     /** Whether the topics carry Avro (else JSON). */

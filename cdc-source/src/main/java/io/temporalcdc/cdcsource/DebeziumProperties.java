@@ -22,6 +22,12 @@ public final class DebeziumProperties {
      */
     public static final String MONTHLY_PARTITIONS = "temporal_visibility\\.executions_\\d{4}_\\d{2}";
 
+    /** The prefix of the logical decoding messages the heartbeat writes. */
+    public static final String HEARTBEAT_PREFIX = "temporal-cdc-heartbeat";
+    /** The heartbeat's action query: a logical message in the captured database's WAL, any user may write it. */
+    public static final String HEARTBEAT_QUERY =
+            "SELECT pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX + "', now()::text)";
+
     /** The engine properties for {@code config}, with no partitions known. */
     public static Properties of(CdcSourceConfig config) {
         return of(config, List.of());
@@ -84,6 +90,11 @@ public final class DebeziumProperties {
         // while the captured schemas are quiet but other databases of the cluster write WAL, heartbeats
         // let the slot advance, so PostgreSQL does not retain that WAL (__debezium-heartbeat.<prefix>)
         props.setProperty("heartbeat.interval.ms", "10000");
+        // a heartbeat alone cannot move the slot when nothing of this database reaches the slot: the action query
+        // writes a (non-transactional) logical message into this database's WAL, the connector sees it, and the
+        // position it confirms moves past the other databases' WAL (HEARTBEAT_PREFIX, not written to any topic)
+        props.setProperty("heartbeat.action.query", HEARTBEAT_QUERY);
+        props.setProperty("message.prefix.exclude.list", HEARTBEAT_PREFIX);
     }
 
     private static void offsets(Properties props, CdcSourceConfig config) {

@@ -47,7 +47,9 @@ public final class PostgresPreflight {
         try (Connection connection = connect()) {
             checkWalLevel(connection);
             checkReplicationRole(connection);
+            warnAboutUnboundedWalRetention(connection);
             new Publications(connection).ensure(config.publicationName(), config.databaseName());
+            checkReadable(connection);
             return new Catalog(tables(connection, false), tables(connection, true));
         } catch (SQLException e) {
             throw ConnectionFailures.classify(e, config);
@@ -124,6 +126,63 @@ public final class PostgresPreflight {
                     "user '" + config.databaseUser() + "' may not use logical replication: ALTER ROLE "
                             + config.databaseUser() + " REPLICATION",
                     null);
+        }
+    }
+
+    /**
+     * A slot that stops advancing (cdc-source down, or unable to deliver) makes PostgreSQL keep every WAL segment from
+     * its position on; with {@code max_slot_wal_keep_size = -1} (the default) that is without bound, until the disk
+     * is full and the primary stops.
+     */
+    private static void warnAboutUnboundedWalRetention(Connection connection) throws SQLException {
+        final String keep = queryString(connection, "SHOW max_slot_wal_keep_size");
+        if ("-1".equals(keep)) {
+            LOG.warn("max_slot_wal_keep_size is -1: a replication slot that stops advancing (cdc-source stopped or"
+                    + " unable to deliver) makes PostgreSQL keep WAL without bound, until its disk is full. Set it"
+                    + " (e.g. ALTER SYSTEM SET max_slot_wal_keep_size = '20GB'; SELECT pg_reload_conf();) to a size"
+                    + " the disk holds: past it the slot is invalidated and cdc-source must re-snapshot instead.");
+        } else {
+            LOG.info("max_slot_wal_keep_size = {}: the slot keeps at most that much WAL", keep);
+        }
+    }
+
+    /** The initial (and incremental) snapshots read every captured table: the user needs SELECT on each. */
+    private void checkReadable(Connection connection) throws SQLException {
+        final List<String> unreadable = new ArrayList<>();
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT n.nspname || '.' || c.relname FROM pg_class c"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('temporal', 'temporal_visibility')"
+                        + " AND NOT (has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT'))"
+                        + " ORDER BY 1")) {
+            while (rs.next()) {
+                unreadable.add(rs.getString(1));
+            }
+        }
+        if (!unreadable.isEmpty()) {
+            final String user = config.databaseUser();
+            throw new PreflightException(
+                    CdcSourceConfig.DATABASE_USER,
+                    "user '" + user + "' cannot read " + unreadable.size() + " captured table(s) ("
+                            + String.join(", ", unreadable.subList(0, Math.min(5, unreadable.size())))
+                            + (unreadable.size() > 5 ? ", ..." : "") + "), which the snapshot reads. An administrator"
+                            + " runs: GRANT USAGE ON SCHEMA temporal, temporal_visibility TO " + user
+                            + "; GRANT SELECT ON ALL TABLES IN SCHEMA temporal, temporal_visibility TO " + user,
+                    null);
+        }
+    }
+
+    /** A JDBC connection to the captured database, as the checks make it (the slot monitor's). */
+    static Connection open(CdcSourceConfig config) {
+        try {
+            final Connection connection = new Driver().connect(config.jdbcUrl(), jdbcProperties(config));
+            if (connection == null) {
+                throw new SQLException("the PostgreSQL driver does not accept " + config.jdbcUrl());
+            }
+            return connection;
+        } catch (SQLException e) {
+            throw new CdcSourceException(
+                    "cannot connect to PostgreSQL at " + config.jdbcUrl() + ": " + e.getMessage(), e);
         }
     }
 

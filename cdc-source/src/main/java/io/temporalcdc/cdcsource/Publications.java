@@ -38,12 +38,41 @@ public final class Publications {
             LOG.info("Reusing publication {}", name);
             return false;
         }
+        if (!isSuperuser()) {
+            throw new PreflightException(
+                    CdcSourceConfig.PUBLICATION_NAME, missing(name, database, currentUser()), null);
+        }
         try (Statement st = connection.createStatement()) {
             st.execute(createStatement(name));
             LOG.info("Created publication {} for the schemas temporal and temporal_visibility", name);
             return true;
         } catch (SQLException e) {
             return onCreateFailure(e, name, database);
+        }
+    }
+
+    /**
+     * What an operator reads when the publication is missing and cannot be made: PostgreSQL 15 lets only a superuser
+     * create a publication {@code FOR TABLES IN SCHEMA}, so an administrator runs the statement once.
+     */
+    static String missing(String name, String database, String user) {
+        return "publication " + name + " does not exist in database " + database + ", and " + user
+                + " may not create it: CREATE PUBLICATION ... FOR TABLES IN SCHEMA needs a superuser. An administrator"
+                + " creates it once, connected to database " + database + ", with: " + createStatement(name)
+                + "; then start cdc-source again (it reuses an existing publication of that name)";
+    }
+
+    private boolean isSuperuser() throws SQLException {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    private String currentUser() throws SQLException {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT current_user")) {
+            return rs.next() ? "user " + rs.getString(1) : "database.user";
         }
     }
 
@@ -73,8 +102,7 @@ public final class Publications {
         if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
             throw new PreflightException(
                     CdcSourceConfig.PUBLICATION_NAME,
-                    "database.user may not create publication " + name + ": create it as an owner with: "
-                            + createStatement(name),
+                    missing(name, database, "database.user") + " (" + e.getMessage() + ")",
                     e);
         }
         throw e;

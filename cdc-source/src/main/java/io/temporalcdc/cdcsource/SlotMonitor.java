@@ -61,7 +61,8 @@ final class SlotMonitor implements AutoCloseable {
         Gauge.builder("cdc.source.slot.lag.alert", this, m -> m.alertingNow() ? 1 : 0)
                 .description("1 while the slot's lag exceeds slot.lag.alert.bytes")
                 .register(meters);
-        this.thread = Thread.ofPlatform().daemon().name("cdc-source-slot-monitor").unstarted(this::run);
+        this.thread =
+                Thread.ofPlatform().daemon().name("cdc-source-slot-monitor").unstarted(this::run);
     }
 
     /** Starts polling. */

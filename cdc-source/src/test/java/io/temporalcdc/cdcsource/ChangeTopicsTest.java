@@ -16,7 +16,8 @@ class ChangeTopicsTest {
                 "database.hostname", "db",
                 "database.user", "u",
                 "database.dbname", "temporal",
-                "topic.prefix", "p"));
+                "topic.prefix", "p",
+                "format", "json"));
         for (int i = 0; i + 1 < extra.length; i += 2) {
             settings.put(extra[i], extra[i + 1]);
         }
