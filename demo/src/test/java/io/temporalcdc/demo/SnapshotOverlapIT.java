@@ -3,8 +3,9 @@ package io.temporalcdc.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporalcdc.runtime.ChangeEvent;
+import io.temporalcdc.runtime.DetectingChangeEventDecoder;
+import io.temporalcdc.runtime.registry.SchemaRegistryClient;
 import io.temporalcdc.testsupport.Names;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.Test;
  * whose LSNs are lower than the snapshot's. After the snapshot and the stream, every document equals its row.
  */
 class SnapshotOverlapIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROWS = 600;
     private static final int WRITERS = 4;
 
@@ -120,7 +120,10 @@ class SnapshotOverlapIT {
 
     /** Streamed changes of the visibility table whose LSN is below the highest LSN of the snapshot's reads. */
     private static long straddlingChanges(PipelineSettings settings) throws Exception {
-        List<JsonNode> changes = new ArrayList<>();
+        // the topic is Avro or JSON, as the pipeline's cdc-source writes it: the apps' decoder reads either
+        DetectingChangeEventDecoder decoder = new DetectingChangeEventDecoder(
+                null, settings.avro() ? SchemaRegistryClient.of(settings.schemaRegistryUrl(), null) : null);
+        List<ChangeEvent> changes = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers(),
@@ -132,21 +135,21 @@ class SnapshotOverlapIT {
             await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (record.value() != null) {
-                        changes.add(JSON.readTree(record.value()).path("payload"));
+                        changes.add(decoder.decode(record.topic(), record.key(), record.value()));
                     }
                 }
-                assertThat(changes.stream().filter(c -> "r".equals(c.path("op").asText())))
+                assertThat(changes.stream().filter(c -> c.op() == ChangeEvent.Op.READ))
                         .hasSize(ROWS);
             });
         }
         long snapshotLsn = changes.stream()
-                .filter(c -> "r".equals(c.path("op").asText()))
-                .mapToLong(c -> c.path("source").path("lsn").asLong())
+                .filter(c -> c.op() == ChangeEvent.Op.READ)
+                .mapToLong(c -> c.source().lsn())
                 .max()
                 .orElseThrow();
         return changes.stream()
-                .filter(c -> "u".equals(c.path("op").asText()))
-                .filter(c -> c.path("source").path("lsn").asLong() < snapshotLsn)
+                .filter(c -> c.op() == ChangeEvent.Op.UPDATE)
+                .filter(c -> c.source().lsn() < snapshotLsn)
                 .count();
     }
 }
