@@ -61,13 +61,23 @@ public final class BenchMain implements Callable<Integer> {
     @Option(
             names = "--scenarios",
             split = ",",
-            defaultValue = "alone,burst,steady,invalidator,invalidator-demo,invalidator-steady,metrics,metrics-demo",
-            description = "Which scenarios to run: alone, burst, steady (the indexer), invalidator (alone on a"
+            defaultValue =
+                    "source,source-steady,alone,burst,steady,invalidator,invalidator-demo,invalidator-steady,metrics,"
+                            + "metrics-demo",
+            description = "Which scenarios to run: source (cdc-source against bare Debezium on a backlog of"
+                    + " --source-changes changes, JSON and Avro), source-steady (commit → in Kafka at --rate, and the"
+                    + " slot's lag after), alone, burst, steady (the indexer), invalidator (alone on a"
                     + " pre-filled topic), invalidator-demo (commit → key gone at the demo's load),"
                     + " invalidator-steady (commit → key gone at --rate), metrics (the aggregator alone on --runs"
                     + " runs, with its state size and RSS), metrics-demo (commit → visible in its API at the demo's"
                     + " load) (default ${DEFAULT-VALUE}).")
     List<String> scenarios;
+
+    @Option(
+            names = "--source-changes",
+            defaultValue = "100000",
+            description = "Changes in the backlog cdc-source and bare Debezium drain (default ${DEFAULT-VALUE}).")
+    int sourceChanges;
 
     @Option(
             names = "--report",
@@ -86,6 +96,13 @@ public final class BenchMain implements Callable<Integer> {
                 .withBaseDir(Path.of(".stack", "bench"))
                 .withStartTimeout(Duration.ofMinutes(5)))) {
             SchemaMigrator.migrate(stack.postgres().jdbcUrl(), null, null);
+            SourceScenarios source = new SourceScenarios(stack, out);
+            if (scenarios.contains("source")) {
+                source.drain(sourceChanges);
+            }
+            if (scenarios.contains("source-steady")) {
+                source.steady(rate, duration);
+            }
             Scenarios run = new Scenarios(stack, stack.runDir().resolve("apps"), out);
             if (scenarios.contains("alone")) {
                 run.indexerAlone(records);

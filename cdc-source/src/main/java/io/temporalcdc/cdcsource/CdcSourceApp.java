@@ -59,7 +59,7 @@ public final class CdcSourceApp {
         try {
             producerMetrics.bindTo(ctx.registry());
             final KafkaChangeConsumer consumer =
-                    new KafkaChangeConsumer(producer, serializer, new CdcSourceMetrics(ctx.registry()));
+                    new KafkaChangeConsumer(producer, serializer, new CdcSourceMetrics(ctx.registry()), ctx::ready);
             final CdcEngine engine =
                     CdcEngine.start(DebeziumProperties.of(config, catalog.partitions()), consumer, ctx);
             final SlotMonitor slot = new SlotMonitor(

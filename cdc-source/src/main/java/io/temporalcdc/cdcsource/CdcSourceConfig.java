@@ -55,6 +55,8 @@ public final class CdcSourceConfig extends AbstractConfig {
     /** The schema registry (Confluent REST API) the Avro schemas are registered in. */
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
+    /** Debezium's signaling table (incremental snapshots on request); empty disables signals. */
+    public static final String SIGNAL_TABLE = "signal.table";
     /** WAL the slot may hold back before cdc-source raises its alert gauge and logs a warning. */
     public static final String SLOT_LAG_ALERT_BYTES = "slot.lag.alert.bytes";
     /** How often the replication slot's lag is read from PostgreSQL. */
@@ -170,6 +172,17 @@ public final class CdcSourceConfig extends AbstractConfig {
                     "Debezium's time.precision.mode. Only the modes that send timestamp(6) columns as epoch"
                             + " microseconds are allowed: readers of topics without the embedded schema rely on it.")
             .define(
+                    SIGNAL_TABLE,
+                    Type.STRING,
+                    "temporal.temporal_cdc_signal",
+                    optionalQualifiedTable(),
+                    Importance.MEDIUM,
+                    "Debezium's signaling table (schema.table, in one of the captured schemas): a row inserted there"
+                            + " asks for an incremental snapshot of some tables while streaming goes on. Created at"
+                            + " start-up when missing (id varchar(42) primary key, type varchar(32), data"
+                            + " varchar(2048)); the user needs INSERT on it (the snapshot writes its watermarks"
+                            + " there). Empty: no signals.")
+            .define(
                     SLOT_LAG_ALERT_BYTES,
                     Type.LONG,
                     1_048_576L,
@@ -213,6 +226,11 @@ public final class CdcSourceConfig extends AbstractConfig {
             throw new ConfigException(
                     SCHEMA_REGISTRY_URL, "", "format=avro needs the schema registry's URL (or set format=json)");
         }
+    }
+
+    /** The signaling table ({@code schema.table}), or empty when signals are off. */
+    public String signalTable() {
+        return getString(SIGNAL_TABLE);
     }
 
     public long slotLagAlertBytes() {
@@ -325,6 +343,26 @@ public final class CdcSourceConfig extends AbstractConfig {
                     }
                 },
                 () -> description);
+    }
+
+    private static ConfigDef.Validator optionalQualifiedTable() {
+        return ConfigDef.LambdaValidator.with(
+                (name, value) -> {
+                    final String text = value == null ? "" : value.toString();
+                    if (text.isEmpty()) {
+                        return;
+                    }
+                    final String[] parts = text.split("\\.", -1);
+                    if (parts.length != 2
+                            || !Topics.CAPTURED_SCHEMAS.contains(parts[0])
+                            || !PG_IDENTIFIER.matcher(parts[1]).matches()) {
+                        throw new ConfigException(
+                                name,
+                                value,
+                                "must be <schema>.<table> in a captured schema (" + CAPTURED_SCHEMAS + ")");
+                    }
+                },
+                () -> "empty or <captured schema>.<table>");
     }
 
     private static ConfigDef.Validator optional(Pattern pattern) {

@@ -95,6 +95,10 @@ public final class DebeziumProperties {
         // position it confirms moves past the other databases' WAL (HEARTBEAT_PREFIX, not written to any topic)
         props.setProperty("heartbeat.action.query", HEARTBEAT_QUERY);
         props.setProperty("message.prefix.exclude.list", HEARTBEAT_PREFIX);
+        if (!config.signalTable().isEmpty()) {
+            // a row inserted there starts an incremental snapshot of the tables it names, while streaming goes on
+            props.setProperty("signal.data.collection", config.signalTable());
+        }
     }
 
     private static void offsets(Properties props, CdcSourceConfig config) {

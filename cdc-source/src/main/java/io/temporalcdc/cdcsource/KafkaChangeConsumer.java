@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -25,15 +28,38 @@ public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaChangeConsumer.class);
 
+    /** How long Kafka may take to acknowledge before readiness turns DOWN (it turns UP again with the acks). */
+    static final Duration STALL = Duration.ofSeconds(5);
+
     private final Producer<byte[], byte[]> producer;
     private final ConnectRecordSerializer serializer;
     private final CdcSourceMetrics metrics;
+    private final Consumer<Boolean> readiness;
+    private final Duration stall;
+    private boolean stalled;
 
+    /**
+     * @param readiness told false while Kafka has not acknowledged a batch for {@link #STALL}, true once it has
+     */
     public KafkaChangeConsumer(
-            Producer<byte[], byte[]> producer, ConnectRecordSerializer serializer, CdcSourceMetrics metrics) {
+            Producer<byte[], byte[]> producer,
+            ConnectRecordSerializer serializer,
+            CdcSourceMetrics metrics,
+            Consumer<Boolean> readiness) {
+        this(producer, serializer, metrics, readiness, STALL);
+    }
+
+    KafkaChangeConsumer(
+            Producer<byte[], byte[]> producer,
+            ConnectRecordSerializer serializer,
+            CdcSourceMetrics metrics,
+            Consumer<Boolean> readiness,
+            Duration stall) {
         this.producer = producer;
         this.serializer = serializer;
         this.metrics = metrics;
+        this.readiness = readiness;
+        this.stall = stall;
     }
 
     @Override
@@ -82,9 +108,30 @@ public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<
         return true;
     }
 
-    private static void awaitAck(Future<RecordMetadata> send, SourceRecord record) throws InterruptedException {
+    /**
+     * Waits for Kafka's acknowledgement of one record. While Kafka does not answer, the producer retries until its
+     * {@code delivery.timeout.ms} (2 min by default) and then fails the send, which fails the batch and stops the app
+     * (exit 1): an outage shorter than that costs only time. Readiness is DOWN meanwhile.
+     */
+    private void awaitAck(Future<RecordMetadata> send, SourceRecord record) throws InterruptedException {
         try {
-            send.get();
+            try {
+                send.get(stall.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (!stalled) {
+                    stalled = true;
+                    LOG.warn(
+                            "Kafka has not acknowledged a change for {} ms: readiness DOWN until it does",
+                            stall.toMillis());
+                    readiness.accept(false);
+                }
+                send.get();
+            }
+            if (stalled) {
+                stalled = false;
+                LOG.info("Kafka acknowledges changes again: readiness UP");
+                readiness.accept(true);
+            }
         } catch (ExecutionException e) {
             LOG.error(
                     "Kafka did not acknowledge a change record for topic {} (key {}); failing the batch",

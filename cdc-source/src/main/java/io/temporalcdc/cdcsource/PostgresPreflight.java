@@ -49,6 +49,7 @@ public final class PostgresPreflight {
             checkReplicationRole(connection);
             warnAboutUnboundedWalRetention(connection);
             new Publications(connection).ensure(config.publicationName(), config.databaseName());
+            ensureSignalTable(connection);
             checkReadable(connection);
             return new Catalog(tables(connection, false), tables(connection, true));
         } catch (SQLException e) {
@@ -143,6 +144,48 @@ public final class PostgresPreflight {
                     + " the disk holds: past it the slot is invalidated and cdc-source must re-snapshot instead.");
         } else {
             LOG.info("max_slot_wal_keep_size = {}: the slot keeps at most that much WAL", keep);
+        }
+    }
+
+    /** The statement that creates the signaling table {@code table}. */
+    static String signalTableStatement(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table
+                + " (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048) NULL)";
+    }
+
+    /**
+     * Creates Debezium's signaling table when missing; the user must be able to insert into it, since an incremental
+     * snapshot writes its window watermarks there.
+     */
+    private void ensureSignalTable(Connection connection) throws SQLException {
+        final String table = config.signalTable();
+        if (table.isEmpty()) {
+            return;
+        }
+        final String user = config.databaseUser();
+        final String grant = "GRANT SELECT, INSERT ON " + table + " TO " + user;
+        if (queryString(connection, "SELECT to_regclass('" + table + "')::text") == null) {
+            try (Statement st = connection.createStatement()) {
+                st.execute(signalTableStatement(table));
+                LOG.info("Created the signaling table {} (incremental snapshots on request)", table);
+            } catch (SQLException e) {
+                if (!"42501".equals(e.getSQLState())) {
+                    throw e;
+                }
+                throw new PreflightException(
+                        CdcSourceConfig.SIGNAL_TABLE,
+                        "the signaling table " + table + " does not exist and user '" + user
+                                + "' may not create it. An administrator runs: " + signalTableStatement(table) + "; "
+                                + grant + " (or set signal.table= to run without incremental snapshots)",
+                        e);
+            }
+        }
+        if (!"true".equals(queryString(connection, "SELECT has_table_privilege('" + table + "', 'INSERT')::text"))) {
+            throw new PreflightException(
+                    CdcSourceConfig.SIGNAL_TABLE,
+                    "user '" + user + "' may not insert into the signaling table " + table
+                            + " (an incremental snapshot writes its watermarks there). An administrator runs: " + grant,
+                    null);
         }
     }
 

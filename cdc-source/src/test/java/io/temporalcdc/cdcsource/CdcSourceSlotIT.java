@@ -120,8 +120,16 @@ class CdcSourceSlotIT {
                     .hasMessageContaining(Publications.createStatement(fixture.publication))
                     .hasMessageContaining(fixture.database);
 
-            // the administrator ran it: next, the snapshot's SELECT privileges
+            // the administrator ran it: next, the signaling table incremental snapshots write to
             fixture.execute(Publications.createStatement(fixture.publication));
+            assertThatThrownBy(() -> new PostgresPreflight(config).run())
+                    .isInstanceOf(PreflightException.class)
+                    .hasMessageContaining(PostgresPreflight.signalTableStatement("temporal.temporal_cdc_signal"))
+                    .hasMessageContaining("GRANT SELECT, INSERT ON temporal.temporal_cdc_signal TO " + user);
+            fixture.execute(PostgresPreflight.signalTableStatement("temporal.temporal_cdc_signal"));
+            fixture.execute("GRANT SELECT, INSERT ON temporal.temporal_cdc_signal TO " + user);
+
+            // then the snapshot's SELECT privileges
             assertThatThrownBy(() -> new PostgresPreflight(config).run())
                     .isInstanceOf(PreflightException.class)
                     .hasMessageContaining(

@@ -22,8 +22,13 @@ class KafkaChangeConsumerTest {
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<Boolean> readiness = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final KafkaChangeConsumer consumer = new KafkaChangeConsumer(
-            producer, ConnectRecordSerializer.json(Map.of(), Map.of()), new CdcSourceMetrics(registry));
+            producer,
+            ConnectRecordSerializer.json(Map.of(), Map.of()),
+            new CdcSourceMetrics(registry),
+            readiness::add,
+            java.time.Duration.ofMillis(200));
     private final RecordingCommitter committer = new RecordingCommitter();
 
     @Test
@@ -75,6 +80,32 @@ class KafkaChangeConsumerTest {
                 .hasMessageContaining(ConnectRecordSerializerTest.TOPIC);
         assertThat(committer.processed()).isEmpty();
         assertThat(committer.batchesFinished).isZero();
+    }
+
+    @Test
+    void shouldTurnReadinessDownWhileKafkaDoesNotAcknowledgeAndUpWhenItDoes() throws Exception {
+        final List<RecordChangeEvent<SourceRecord>> batch =
+                List.of(event(ConnectRecordSerializerTest.change("c", System.currentTimeMillis())));
+        final Thread handler = new Thread(() -> {
+            try {
+                consumer.handleBatch(batch, committer);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        handler.start();
+
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> readiness.contains(false));
+        assertThat(committer.processed).isEmpty();
+        while (!producer.completeNext()) {
+            Thread.sleep(10);
+        }
+        handler.join(5_000);
+
+        assertThat(readiness).containsExactly(false, true);
+        assertThat(committer.processed).hasSize(1);
     }
 
     @Test

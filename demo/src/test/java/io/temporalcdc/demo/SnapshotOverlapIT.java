@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.temporalcdc.runtime.ChangeEvent;
-import io.temporalcdc.runtime.DetectingChangeEventDecoder;
-import io.temporalcdc.runtime.registry.SchemaRegistryClient;
-import io.temporalcdc.testsupport.Names;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,15 +11,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,29 +111,11 @@ class SnapshotOverlapIT {
     }
 
     /** Streamed changes of the visibility table whose LSN is below the highest LSN of the snapshot's reads. */
-    private static long straddlingChanges(PipelineSettings settings) throws Exception {
-        // the topic is Avro or JSON, as the pipeline's cdc-source writes it: the apps' decoder reads either
-        DetectingChangeEventDecoder decoder = new DetectingChangeEventDecoder(
-                null, settings.avro() ? SchemaRegistryClient.of(settings.schemaRegistryUrl(), null) : null);
-        List<ChangeEvent> changes = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG, Names.unique("overlap-reader"),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(settings.visibilityTopic()));
-            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.value() != null) {
-                        changes.add(decoder.decode(record.topic(), record.key(), record.value()));
-                    }
-                }
-                assertThat(changes.stream().filter(c -> c.op() == ChangeEvent.Op.READ))
-                        .hasSize(ROWS);
-            });
-        }
+    private static long straddlingChanges(PipelineSettings settings) {
+        List<ChangeEvent> changes = VisibilityChanges.readUntil(
+                settings,
+                Duration.ofMinutes(1),
+                read -> read.stream().filter(c -> c.op() == ChangeEvent.Op.READ).count() >= ROWS);
         long snapshotLsn = changes.stream()
                 .filter(c -> c.op() == ChangeEvent.Op.READ)
                 .mapToLong(c -> c.source().lsn())

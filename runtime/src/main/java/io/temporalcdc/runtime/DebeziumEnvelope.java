@@ -10,6 +10,19 @@ final class DebeziumEnvelope {
 
     private DebeziumEnvelope() {}
 
+    /** Reads one part (key or value) of a record. */
+    @FunctionalInterface
+    interface PartReader {
+        DecodedPart read(String topic, String part, byte[] bytes);
+    }
+
+    /** The event of a record, its key and value read by {@code reader} (a null value is a tombstone). */
+    static ChangeEvent decode(String topic, byte[] key, byte[] value, PartReader reader) {
+        JsonNode keyNode = key == null ? null : reader.read(topic, "key", key).node();
+        DecodedPart payload = value == null ? DecodedPart.NONE : reader.read(topic, "value", value);
+        return event(topic, keyNode, payload);
+    }
+
     /** The event of a record whose key and value (null or {@link DecodedPart#NONE} for a tombstone) were decoded. */
     static ChangeEvent event(String topic, JsonNode key, DecodedPart value) {
         JsonNode envelope = value.node();

@@ -1,6 +1,5 @@
 package io.temporalcdc.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.temporalcdc.runtime.registry.SchemaRegistryClient;
 import java.util.Set;
 
@@ -25,9 +24,7 @@ public final class DetectingChangeEventDecoder implements ChangeEventDecoder {
 
     @Override
     public ChangeEvent decode(String topic, byte[] key, byte[] value) {
-        JsonNode keyNode = key == null ? null : part(topic, "key", key).node();
-        DecodedPart payload = value == null ? DecodedPart.NONE : part(topic, "value", value);
-        return DebeziumEnvelope.event(topic, keyNode, payload);
+        return DebeziumEnvelope.decode(topic, key, value, this::part);
     }
 
     private DecodedPart part(String topic, String part, byte[] bytes) {

@@ -59,9 +59,7 @@ public final class JsonChangeEventDecoder implements ChangeEventDecoder {
 
     @Override
     public ChangeEvent decode(String topic, byte[] key, byte[] value) {
-        JsonNode keyNode = key == null ? null : part(topic, "key", key).node();
-        DecodedPart payload = value == null ? DecodedPart.NONE : part(topic, "value", value);
-        return DebeziumEnvelope.event(topic, keyNode, payload);
+        return DebeziumEnvelope.decode(topic, key, value, this::part);
     }
 
     /**

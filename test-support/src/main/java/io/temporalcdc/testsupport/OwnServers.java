@@ -29,9 +29,13 @@ public final class OwnServers implements AutoCloseable {
     }
 
     private OwnServers(Path runDir, boolean brokerAndNode, PostgresServer postgres, RedisServer redis) {
+        this(runDir, brokerAndNode, brokerAndNode, postgres, redis);
+    }
+
+    private OwnServers(Path runDir, boolean broker, boolean node, PostgresServer postgres, RedisServer redis) {
         this.runDir = runDir;
-        this.kafka = brokerAndNode ? new KafkaServer(runDir) : null;
-        this.elasticsearch = brokerAndNode ? new ElasticsearchServer(runDir) : null;
+        this.kafka = broker ? new KafkaServer(runDir) : null;
+        this.elasticsearch = node ? new ElasticsearchServer(runDir) : null;
         this.postgres = postgres;
         this.redis = redis;
     }
@@ -45,6 +49,18 @@ public final class OwnServers implements AutoCloseable {
         try {
             servers.startKafka();
             servers.startElasticsearch();
+            return servers;
+        } catch (RuntimeException e) {
+            servers.close();
+            throw e;
+        }
+    }
+
+    /** Starts a Kafka broker of its own (no Elasticsearch node) in a new run dir under {@code base}. */
+    public static OwnServers kafka(Path base) {
+        OwnServers servers = new OwnServers(newRunDir(base), true, false, null, null);
+        try {
+            servers.startKafka();
             return servers;
         } catch (RuntimeException e) {
             servers.close();
@@ -147,6 +163,18 @@ public final class OwnServers implements AutoCloseable {
             throw new IllegalStateException(name + " was not started by these servers");
         }
         return server;
+    }
+
+    /** Stops PostgreSQL (fast shutdown: every session is cut), keeping its data. */
+    public void stopPostgres() {
+        require(postgres, "PostgreSQL").pause();
+        LOG.info("Own PostgreSQL at {} stopped", postgres.jdbcUrl());
+    }
+
+    /** Starts PostgreSQL again after {@link #stopPostgres()}, on its port and data. */
+    public void startPostgres() {
+        require(postgres, "PostgreSQL").resume(runDir, TIMEOUT);
+        LOG.info("Own PostgreSQL up again at {}", postgres.jdbcUrl());
     }
 
     /** Starts the broker (again), on its port and data, and waits until it answers. */

@@ -105,21 +105,7 @@ final class PostgresServer implements Postgres, Server {
                     dataDir.resolve("postgresql.conf"), settings(socketDir), java.nio.file.StandardOpenOption.APPEND);
             launch.begin();
             try {
-                Procs.run(
-                        "pg_ctl start",
-                        pg(
-                                "pg_ctl",
-                                "-D",
-                                dataDir.toString(),
-                                "-l",
-                                logFile.toString(),
-                                "-w",
-                                "-t",
-                                Long.toString(timeout.toSeconds()),
-                                "start"),
-                        Map.of(),
-                        toolLog,
-                        timeout.plusSeconds(5));
+                pgCtlStart(timeout);
                 started = true;
             } finally {
                 launch.done();
@@ -208,6 +194,40 @@ final class PostgresServer implements Postgres, Server {
             launch.done();
         }
         new PidRecord(postmasterPid(), dataDir.toString()).write(runDir, "postgres-replica");
+    }
+
+    private void pgCtlStart(Duration timeout) {
+        Procs.run(
+                "pg_ctl start",
+                pg(
+                        "pg_ctl",
+                        "-D",
+                        dataDir.toString(),
+                        "-l",
+                        logFile.toString(),
+                        "-w",
+                        "-t",
+                        Long.toString(timeout.toSeconds()),
+                        "start"),
+                Map.of(),
+                toolLog,
+                timeout.plusSeconds(5));
+    }
+
+    /** Stops the server (fast shutdown: sessions are cut), keeping its data; {@link #resume} starts it again. */
+    void pause() {
+        Procs.run(
+                "pg_ctl stop",
+                pg("pg_ctl", "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "30", "stop"),
+                Map.of(),
+                toolLog,
+                Duration.ofSeconds(40));
+    }
+
+    /** Starts a {@link #pause paused} server again, on its port and data. */
+    void resume(Path runDir, Duration timeout) {
+        pgCtlStart(timeout);
+        new PidRecord(postmasterPid(), dataDir.toString()).write(runDir, "postgres");
     }
 
     @Override
