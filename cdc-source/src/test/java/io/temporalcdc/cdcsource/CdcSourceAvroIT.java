@@ -239,7 +239,7 @@ class CdcSourceAvroIT {
     }
 
     /** Every table Debezium captures here: base and partitioned tables of the two schemas, not partitions. */
-    private static List<String> capturedTables(Connection c) throws Exception {
+    static List<String> capturedTables(Connection c) throws Exception {
         final List<String> tables = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname || '.' || t.relname FROM pg_class t"
                         + " JOIN pg_namespace n ON n.oid = t.relnamespace"

@@ -26,6 +26,7 @@ final class TopicReader implements AutoCloseable {
     private final Map<String, List<ConsumerRecord<byte[], byte[]>>> records = new HashMap<>();
     private final Map<String, Set<String>> runIds = new HashMap<>();
     private final Map<String, Integer> runIdsSeen = new HashMap<>();
+    private final Map<org.apache.kafka.common.TopicPartition, Long> next = new HashMap<>();
 
     TopicReader(String bootstrapServers, String topicPrefix) {
         consumer = new KafkaConsumer<>(
@@ -51,8 +52,15 @@ final class TopicReader implements AutoCloseable {
     synchronized List<ConsumerRecord<byte[], byte[]>> poll(String topic) {
         for (int i = 0; i < 50; i++) {
             final ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
-            batch.forEach(r ->
-                    records.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r));
+            batch.forEach(r -> {
+                // a rebalance (a new topic matched the pattern) rewinds to the earliest offset: keep each record once
+                final org.apache.kafka.common.TopicPartition tp =
+                        new org.apache.kafka.common.TopicPartition(r.topic(), r.partition());
+                if (r.offset() >= next.getOrDefault(tp, 0L)) {
+                    next.put(tp, r.offset() + 1);
+                    records.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r);
+                }
+            });
             if (batch.isEmpty()) {
                 break;
             }

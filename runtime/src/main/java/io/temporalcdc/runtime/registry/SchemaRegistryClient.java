@@ -37,6 +37,8 @@ public final class SchemaRegistryClient {
 
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final int MAX_CACHED = 10_000;
+    /** Attempts at a first registration the registry refuses with a conflict while the subject has no version. */
+    private static final int CONFLICT_ATTEMPTS = 5;
 
     private final String baseUrl;
     private final Duration requestTimeout;
@@ -98,10 +100,38 @@ public final class SchemaRegistryClient {
             return cached;
         }
         ObjectNode body = mapper.createObjectNode().put("schema", schema);
-        JsonNode answer = call("register", subject, "POST", "/subjects/" + encode(subject) + "/versions", body);
-        int id = requireInt(answer, "id", "register", subject);
-        remember(ids, schema, id);
-        return id;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                JsonNode answer = call("register", subject, "POST", "/subjects/" + encode(subject) + "/versions", body);
+                int id = requireInt(answer, "id", "register", subject);
+                remember(ids, schema, id);
+                return id;
+            } catch (SchemaRegistryException e) {
+                if (!e.isIncompatible()) {
+                    throw e;
+                }
+                // a 409 is a refusal, unless the subject has the schema after all (registered by a retried request,
+                // or by another writer) or has no version at all: Apicurio answers 409 "already exists" to the
+                // first registration of a subject when another one is stored at the same moment
+                Optional<Integer> known = lookup(subject, schema);
+                if (known.isPresent()) {
+                    return known.get();
+                }
+                if (attempt >= CONFLICT_ATTEMPTS || !versions(subject).isEmpty()) {
+                    throw e;
+                }
+                pause(attempt);
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(50L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("interrupted while registering a schema", 0, -1, null, e);
+        }
     }
 
     /** The id under which {@code subject} already holds {@code schema}, if it does (cached). */
