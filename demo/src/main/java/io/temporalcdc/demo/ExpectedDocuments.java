@@ -44,11 +44,21 @@ public final class ExpectedDocuments {
             + " 'TaskQueue', task_queue,"
             + " 'Memo', CASE WHEN memo IS NULL OR lower(encoding) LIKE 'json%' THEN NULL"
             + "   ELSE jsonb_build_object('encoding', encoding, 'data', replace(encode(memo, 'base64'), E'\\n', '')) END,"
-            + " 'SearchAttributes', search_attributes::jsonb"
+            + " 'SearchAttributes', SEARCH_ATTRIBUTES"
             + ")::text AS doc,"
             // a JSON memo is parsed here rather than cast in SQL: one invalid memo must not fail the whole query
             + " CASE WHEN memo IS NOT NULL AND lower(encoding) LIKE 'json%' THEN encode(memo, 'base64') END AS json_memo"
             + " FROM temporal_visibility.executions";
+
+    /** The search attributes of a row of the seed's schema. */
+    static final String ATTRIBUTES = "search_attributes::jsonb";
+    /**
+     * ... and of a row once the seed's {@code migrate_add_search_attribute()} added {@code customer_id}, which the
+     * pipeline's indexer indexes as {@code CustomerId} (over the same attribute in {@code search_attributes}).
+     */
+    static final String ATTRIBUTES_WITH_CUSTOMER = "CASE WHEN customer_id IS NULL THEN search_attributes::jsonb"
+            + " ELSE coalesce(search_attributes::jsonb, '{}'::jsonb) || jsonb_build_object('CustomerId', customer_id)"
+            + " END";
 
     private final String jdbcUrl;
     private final ObjectMapper mapper;
@@ -75,7 +85,9 @@ public final class ExpectedDocuments {
                 Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false); // lets the driver stream with a fetch size
             statement.setFetchSize(1000);
-            try (ResultSet rows = statement.executeQuery(where.isBlank() ? QUERY : QUERY + " WHERE " + where)) {
+            String query = QUERY.replace(
+                    "SEARCH_ATTRIBUTES", hasCustomerId(connection) ? ATTRIBUTES_WITH_CUSTOMER : ATTRIBUTES);
+            try (ResultSet rows = statement.executeQuery(where.isBlank() ? query : query + " WHERE " + where)) {
                 while (rows.next()) {
                     String id = rows.getString("doc_id");
                     ObjectNode document = withoutNulls(parse(rows.getString("doc")));
@@ -87,6 +99,14 @@ public final class ExpectedDocuments {
             connection.commit();
         }
         return documents;
+    }
+
+    private static boolean hasCustomerId(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet column = statement.executeQuery("SELECT 1 FROM information_schema.columns WHERE table_schema"
+                        + " = 'temporal_visibility' AND table_name = 'executions' AND column_name = 'customer_id'")) {
+            return column.next();
+        }
     }
 
     /**

@@ -169,6 +169,8 @@ public final class Pipeline implements AutoCloseable {
                 "index.shards=1",
                 "index.replicas=0",
                 "index.refresh.interval=1s",
+                // the seed's migrate_add_search_attribute() adds customer_id: indexed as CustomerId once it exists
+                "search.attributes=CustomerId:Keyword",
                 // commit often so that the consumer lag the demo shows (and drains on) is current
                 "streams.commit.interval.ms=1000",
                 // the joiner's state next to the run's logs, not in the shared /tmp/kafka-streams

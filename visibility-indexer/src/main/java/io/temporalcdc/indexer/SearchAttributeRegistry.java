@@ -22,12 +22,26 @@ public final class SearchAttributeRegistry {
 
     private final Map<String, SearchAttributeType> types;
     private final boolean dropUnknown;
+    /** Row column → the registered attribute it is indexed as. */
+    private final Map<String, String> columns;
 
     /**
      * @param registered name → type, the seed's six included or not (they are always known, with their seed type)
      * @param dropUnknown leave unknown attributes out of the document instead of refusing the record
      */
     public SearchAttributeRegistry(Map<String, SearchAttributeType> registered, boolean dropUnknown) {
+        this(registered, dropUnknown, Map.of());
+    }
+
+    /**
+     * @param registered name → type, the seed's six included or not
+     * @param dropUnknown leave unknown attributes out of the document instead of refusing the record
+     * @param columnAttributes row column → the attribute it is indexed as (e.g. the seed migration's {@code
+     *     customer_id} → {@code CustomerId}); a column whose attribute is not registered is not indexed (see {@link
+     *     #unregisteredColumns()})
+     */
+    public SearchAttributeRegistry(
+            Map<String, SearchAttributeType> registered, boolean dropUnknown, Map<String, String> columnAttributes) {
         Map<String, SearchAttributeType> all = new LinkedHashMap<>(SEED);
         registered.forEach((name, type) -> {
             SearchAttributeType seedType = SEED.get(name);
@@ -39,6 +53,62 @@ public final class SearchAttributeRegistry {
         });
         this.types = Collections.unmodifiableMap(all);
         this.dropUnknown = dropUnknown;
+        this.columns = Collections.unmodifiableMap(new LinkedHashMap<>(columnAttributes));
+    }
+
+    /** @return {@code column:Attribute} entries read as a map (order kept) */
+    public static Map<String, String> parseColumns(List<String> entries) {
+        Map<String, String> parsed = new LinkedHashMap<>();
+        for (String entry : entries) {
+            String trimmed = entry.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            String[] parts = trimmed.split(":", -1);
+            if (parts.length != 2 || !parts[0].trim().matches("[a-z_][a-z0-9_]{0,62}")) {
+                throw new IllegalArgumentException("\"" + trimmed + "\" is not column:Attribute (a lowercase column)");
+            }
+            String attribute = parts[1].trim();
+            if (!attribute.matches("[A-Za-z][A-Za-z0-9_]{0,254}")) {
+                throw new IllegalArgumentException(
+                        "\"" + attribute + "\" is not a search attribute name (letters, digits, _)");
+            }
+            parsed.put(parts[0].trim(), attribute);
+        }
+        return parsed;
+    }
+
+    /** @return the row columns indexed as search attributes: column → attribute, registered ones only */
+    public Map<String, String> indexedColumns() {
+        Map<String, String> indexed = new LinkedHashMap<>();
+        columns.forEach((column, attribute) -> {
+            if (types.containsKey(attribute)) {
+                indexed.put(column, attribute);
+            }
+        });
+        return indexed;
+    }
+
+    /** @return the column mappings whose attribute the registry lacks (their columns are not indexed) */
+    public Map<String, String> unregisteredColumns() {
+        Map<String, String> unregistered = new LinkedHashMap<>(columns);
+        unregistered.keySet().removeAll(indexedColumns().keySet());
+        return unregistered;
+    }
+
+    /**
+     * @param row a row image
+     * @return the row's columns indexed as attributes (registered ones, non-null values), typed; empty when none
+     */
+    public ObjectNode columnAttributes(JsonNode row) {
+        ObjectNode typed = JsonNodeFactory.instance.objectNode();
+        indexedColumns().forEach((column, attribute) -> {
+            JsonNode value = row.get(column);
+            if (value != null && !value.isNull()) {
+                typed.set(attribute, types.get(attribute).coerce(attribute, value));
+            }
+        });
+        return typed;
     }
 
     /** The seed's six, unknown attributes refused. */

@@ -88,7 +88,7 @@ public final class VisibilityDocumentMapper {
         putIfPresent(doc, "HistoryLength", columns.bigint(HISTORY_LENGTH));
         putText(doc, "TaskQueue", columns.text(TASK_QUEUE));
         putMemo(doc, columns);
-        putSearchAttributes(doc, columns);
+        putSearchAttributes(doc, columns, row);
         return new VisibilityDocument(documentId(workflowId, runId), doc);
     }
 
@@ -136,12 +136,21 @@ public final class VisibilityDocumentMapper {
         opaque.put("data", Base64.getEncoder().encodeToString(memo));
     }
 
-    private void putSearchAttributes(ObjectNode doc, RowColumns columns) {
+    /**
+     * {@code search_attributes}, typed, with the row's columns that are indexed as attributes ({@code
+     * search.attribute.columns}) laid over it: a column's value wins over the JSON's value of the same attribute.
+     */
+    private void putSearchAttributes(ObjectNode doc, RowColumns columns, JsonNode row) {
         JsonNode values = columns.json(SEARCH_ATTRIBUTES);
-        if (values == null || values.isNull()) {
+        ObjectNode fromColumns = attributes.columnAttributes(row);
+        if ((values == null || values.isNull()) && fromColumns.isEmpty()) {
             return;
         }
-        doc.set("SearchAttributes", typedAttributes(values, SEARCH_ATTRIBUTES));
+        ObjectNode typed = values == null || values.isNull()
+                ? JsonNodeFactory.instance.objectNode()
+                : typedAttributes(values, SEARCH_ATTRIBUTES);
+        typed.setAll(fromColumns);
+        doc.set("SearchAttributes", typed);
     }
 
     /** @return the attributes of {@code column} with every value typed (see {@link SearchAttributeRegistry}) */

@@ -88,6 +88,14 @@ public final class VisibilityIndexerApp {
                 () -> new IndexInstaller(
                                 es.rest(), index, config.getBoolean(VisibilityIndexerConfig.INDEX_LIFECYCLE_ENABLED))
                         .install());
+        config.searchAttributes()
+                .unregisteredColumns()
+                .forEach((column, attribute) -> LOG.info(
+                        "Column {} is not indexed: its search attribute {} is not in search.attributes (add {}:<Type> to"
+                                + " index it)",
+                        column,
+                        attribute,
+                        attribute));
         StreamsWithSink running = StreamsWithSink.start(
                 new StreamsWithSink.Parts(
                         VisibilityIndexerTopology.build(

@@ -57,6 +57,8 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     public static final String SEARCH_ATTRIBUTES = "search.attributes";
     /** What happens to a search attribute the registry does not know: {@code dead-letter} or {@code drop}. */
     public static final String SEARCH_ATTRIBUTES_UNKNOWN = "search.attributes.unknown";
+    /** Row columns indexed as search attributes, {@code column:Attribute}. */
+    public static final String SEARCH_ATTRIBUTE_COLUMNS = "search.attribute.columns";
     /** Instants from which document versions start over above all earlier ones (restores, cluster moves). */
     public static final String VERSION_EPOCH_STARTS = "version.epoch.starts";
     /** Partitions of the topics the indexer creates (the documents topic, and change topics still missing). */
@@ -180,6 +182,17 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     "The search attribute registry, Name:Type (Keyword, Int, Double, Bool, Datetime, Text,"
                             + " KeywordList). The seed's six are always known; an attribute registered here that the"
                             + " mapping lacks is added to the mapping and the template at start-up.")
+            .define(
+                    SEARCH_ATTRIBUTE_COLUMNS,
+                    Type.LIST,
+                    "customer_id:CustomerId",
+                    ConfigTypes.validator(
+                            "column:Attribute, comma-separated", VisibilityIndexerConfig::validateColumns),
+                    Importance.MEDIUM,
+                    "Columns of temporal_visibility.executions indexed as search attributes, column:Attribute (the"
+                            + " seed's migrate_add_search_attribute() adds customer_id). A column is indexed once its"
+                            + " attribute is registered in search.attributes (e.g. CustomerId:Keyword); its value wins"
+                            + " over the same attribute in search_attributes.")
             .define(
                     SEARCH_ATTRIBUTES_UNKNOWN,
                     Type.STRING,
@@ -311,7 +324,8 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     public SearchAttributeRegistry searchAttributes() {
         return new SearchAttributeRegistry(
                 SearchAttributeRegistry.parse(getList(SEARCH_ATTRIBUTES)),
-                "drop".equals(getString(SEARCH_ATTRIBUTES_UNKNOWN)));
+                "drop".equals(getString(SEARCH_ATTRIBUTES_UNKNOWN)),
+                SearchAttributeRegistry.parseColumns(getList(SEARCH_ATTRIBUTE_COLUMNS)));
     }
 
     /** @return the version epochs */
@@ -336,6 +350,17 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                     ? list.stream().map(String::valueOf).toList()
                     : List.of();
             new SearchAttributeRegistry(SearchAttributeRegistry.parse(entries), false);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+    }
+
+    private static void validateColumns(String name, Object value) {
+        try {
+            List<String> entries = value instanceof List<?> list
+                    ? list.stream().map(String::valueOf).toList()
+                    : List.of();
+            SearchAttributeRegistry.parseColumns(entries);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name, value, e.getMessage());
         }

@@ -339,4 +339,53 @@ class VisibilityDocumentMapperTest {
                 .isInstanceOf(UnmappableChangeException.class)
                 .hasMessage("row image is not a JSON object");
     }
+
+    @Test
+    void shouldIndexAColumnAsItsRegisteredSearchAttribute() {
+        SearchAttributeRegistry registry = new SearchAttributeRegistry(
+                SearchAttributeRegistry.parse(java.util.List.of("CustomerId:Keyword")),
+                false,
+                SearchAttributeRegistry.parseColumns(java.util.List.of("customer_id:CustomerId")));
+        VisibilityDocumentMapper withColumns = new VisibilityDocumentMapper(registry, name -> {});
+        ObjectNode row = closedRow();
+        row.put("customer_id", "cust-7");
+
+        JsonNode attributes = withColumns.toDocument(row).source().path("SearchAttributes");
+
+        assertThat(attributes.path("CustomerId").asText()).isEqualTo("cust-7");
+        assertThat(attributes.path("CustomKeywordField").asText())
+                .as("the JSON's attributes stay")
+                .isEqualTo("gold");
+        row.remove("search_attributes");
+        assertThat(withColumns
+                        .toDocument(row)
+                        .source()
+                        .path("SearchAttributes")
+                        .path("CustomerId")
+                        .asText())
+                .as("a column alone makes SearchAttributes")
+                .isEqualTo("cust-7");
+        row.putNull("customer_id");
+        assertThat(withColumns.toDocument(row).source().has("SearchAttributes")).isFalse();
+    }
+
+    @Test
+    void shouldNotIndexAColumnWhoseAttributeIsNotRegistered() {
+        SearchAttributeRegistry registry = new SearchAttributeRegistry(
+                java.util.Map.of(),
+                false,
+                SearchAttributeRegistry.parseColumns(java.util.List.of("customer_id:CustomerId")));
+        ObjectNode row = closedRow();
+        row.put("customer_id", "cust-7");
+
+        JsonNode attributes = new VisibilityDocumentMapper(registry, name -> {})
+                .toDocument(row)
+                .source()
+                .path("SearchAttributes");
+
+        assertThat(attributes.has("CustomerId")).isFalse();
+        assertThat(registry.unregisteredColumns()).containsEntry("customer_id", "CustomerId");
+        assertThatThrownBy(() -> SearchAttributeRegistry.parseColumns(java.util.List.of("Customer-Id")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
