@@ -52,16 +52,17 @@ public final class CdcSourceApp {
         final SchemaRegistryClient registry = registry(config, ctx);
         final Producer<byte[], byte[]> producer =
                 new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer());
-        // the producer learns every topic's partitions now, not one metadata round trip per topic on the first change
-        topics.forEach(topic -> producer.partitionsFor(topic.name()));
         final KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
         final ConnectRecordSerializer serializer = serializer(config, registry);
+        CdcEngine engine = null;
         try {
+            // the producer learns every topic's partitions now, not one metadata round trip per topic on the first
+            // change
+            topics.forEach(topic -> producer.partitionsFor(topic.name()));
             producerMetrics.bindTo(ctx.registry());
             final KafkaChangeConsumer consumer =
                     new KafkaChangeConsumer(producer, serializer, new CdcSourceMetrics(ctx.registry()), ctx::ready);
-            final CdcEngine engine =
-                    CdcEngine.start(DebeziumProperties.of(config, catalog.partitions()), consumer, ctx);
+            engine = CdcEngine.start(DebeziumProperties.of(config, catalog.partitions()), consumer, ctx);
             final SlotMonitor slot = new SlotMonitor(
                             config.slotName(),
                             config.slotLagAlertBytes(),
@@ -69,13 +70,21 @@ public final class CdcSourceApp {
                             () -> PostgresPreflight.open(config),
                             ctx.registry())
                     .start();
+            final CdcEngine started = engine;
             return () -> {
                 slot.close();
-                stop(engine, producer, producerMetrics, serializer);
+                stop(started, producer, producerMetrics, serializer, registry);
             };
         } catch (RuntimeException e) {
+            if (engine != null) {
+                engine.close();
+            }
             producerMetrics.close();
             producer.close(PRODUCER_CLOSE_TIMEOUT);
+            serializer.close();
+            if (registry != null) {
+                registry.close();
+            }
             throw e;
         }
     }
@@ -84,7 +93,8 @@ public final class CdcSourceApp {
             CdcEngine engine,
             Producer<byte[], byte[]> producer,
             KafkaClientMetrics metrics,
-            ConnectRecordSerializer serializer) {
+            ConnectRecordSerializer serializer,
+            SchemaRegistryClient registry) {
         LOG.info("Stopping cdc-source: engine first (offsets flushed), then the producer");
         try {
             engine.close();
@@ -92,6 +102,9 @@ public final class CdcSourceApp {
             metrics.close();
             producer.close(PRODUCER_CLOSE_TIMEOUT);
             serializer.close();
+            if (registry != null) {
+                registry.close();
+            }
         }
     }
 

@@ -164,7 +164,11 @@ public final class PostgresPreflight {
         }
         final String user = config.databaseUser();
         final String grant = "GRANT SELECT, INSERT ON " + table + " TO " + user;
-        if (queryString(connection, "SELECT to_regclass('" + table + "')::text") == null) {
+        final String[] parts = table.split("\\.");
+        // from the catalog, by oid: a name lookup would need USAGE on the schema, which the user may lack
+        final String catalog = "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '"
+                + parts[0] + "' AND c.relname = '" + parts[1] + "'";
+        if (queryString(connection, "SELECT c.oid::text " + catalog) == null) {
             try (Statement st = connection.createStatement()) {
                 st.execute(signalTableStatement(table));
                 LOG.info("Created the signaling table {} (incremental snapshots on request)", table);
@@ -180,7 +184,7 @@ public final class PostgresPreflight {
                         e);
             }
         }
-        if (!"true".equals(queryString(connection, "SELECT has_table_privilege('" + table + "', 'INSERT')::text"))) {
+        if (!"true".equals(queryString(connection, "SELECT has_table_privilege(c.oid, 'INSERT')::text " + catalog))) {
             throw new PreflightException(
                     CdcSourceConfig.SIGNAL_TABLE,
                     "user '" + user + "' may not insert into the signaling table " + table

@@ -80,6 +80,15 @@ final class SlotMonitor implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            loop();
+        } finally {
+            // only this thread touches the connection
+            closeConnection();
+        }
+    }
+
+    private void loop() {
         while (!closed) {
             try {
                 poll();
@@ -159,6 +168,5 @@ final class SlotMonitor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeConnection();
     }
 }

@@ -28,9 +28,9 @@ import org.apache.avro.io.DecoderFactory;
  * builds from Kafka Connect's JSON of the same change, so readers see no difference: bytes as base64 text, ints that
  * fit as ints, {@code connect.name} of each column as its type.
  *
- * <p>A record whose schema id the registry does not know, or whose bytes do not match its schema, is a {@link
- * DecodingException} (dead-lettered); a registry that cannot be reached is a {@link SchemaRegistryException} after the
- * client's retries, which stops the app rather than dead-letter good records.
+ * <p>A record whose bytes do not match its schema is a {@link DecodingException} (dead-lettered). A schema id the
+ * registry cannot give (unreachable after the client's retries, or unknown to it: the wrong or an emptied registry)
+ * is a {@link SchemaRegistryException}, which stops the app rather than dead-letter every good record after it.
  */
 public final class AvroChangeEventDecoder implements ChangeEventDecoder {
 
@@ -88,6 +88,9 @@ public final class AvroChangeEventDecoder implements ChangeEventDecoder {
                     topic + ": " + part + " does not match its Avro schema (id " + id + "): " + e, e);
         }
         boolean project = columns != null && part.equals("value");
+        if (project && !(datum instanceof GenericRecord)) {
+            throw new DecodingException(topic + ": value is not a Debezium envelope (an Avro record)");
+        }
         return new DecodedPart(project ? envelope((GenericRecord) datum) : tree(datum), reader.columnTypes());
     }
 
@@ -100,13 +103,15 @@ public final class AvroChangeEventDecoder implements ChangeEventDecoder {
         try {
             text = registry.schemaById(id);
         } catch (SchemaRegistryException e) {
-            if (e.isNotFound()) {
-                throw new DecodingException(
-                        topic + ": " + part + " names schema id " + id + ", which the registry " + registry.baseUrl()
-                                + " does not have",
-                        e);
-            }
-            throw e;
+            // not the record's fault: a registry that lost its schemas, a replica behind, or the wrong registry.
+            // Dead-lettering would pass over every good record: the app stops and resumes once the id resolves.
+            throw new SchemaRegistryException(
+                    topic + ": " + part + " names schema id " + id + ", which the registry " + registry.baseUrl()
+                            + " could not give (" + e.getMessage() + "); check schema.registry.url",
+                    e.status(),
+                    e.errorCode(),
+                    null,
+                    e);
         }
         Schema schema;
         try {

@@ -6,8 +6,8 @@ import java.util.Set;
 /**
  * The decoder the apps use: JSON and Avro records alike, the format detected per record and per part (a key or value
  * starting with byte 0 is Confluent Avro; anything else is read as JSON), so a topic may change format, or hold both
- * while a source is switched, without the readers noticing. Without a registry, an Avro record is a {@link
- * DecodingException} that says so.
+ * while a source is switched, without the readers noticing. Without a registry, an Avro record stops the app with an
+ * error naming {@code schema.registry.url} (nothing is dead-lettered for a missing setting).
  */
 public final class DetectingChangeEventDecoder implements ChangeEventDecoder {
     private final JsonChangeEventDecoder json;
@@ -32,9 +32,10 @@ public final class DetectingChangeEventDecoder implements ChangeEventDecoder {
             return json.part(topic, part, bytes);
         }
         if (avro == null) {
-            throw new DecodingException(topic + ": " + part + " is Avro (Confluent wire format, schema id "
+            // a configuration gap, not a bad record: dead-lettering would pass over every change of the topic
+            throw new IllegalStateException(topic + ": " + part + " is Avro (Confluent wire format, schema id "
                     + java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt()
-                    + ") but no schema registry is configured (set schema.registry.url)");
+                    + ") but no schema registry is configured: set schema.registry.url");
         }
         return avro.part(topic, part, bytes);
     }

@@ -42,6 +42,9 @@ public final class AvroConverter implements Converter {
     private final Map<org.apache.avro.Schema, GenericDatumWriter<Object>> writers = new IdentityHashMap<>();
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
     private SchemaRegistryClient registry;
+    /** Whether this converter made its registry client (then it closes it). */
+    private boolean ownsRegistry;
+
     private boolean isKey;
     private BinaryEncoder encoder;
 
@@ -64,6 +67,7 @@ public final class AvroConverter implements Converter {
                         REGISTRY_URL, url, "the Avro converter needs the schema registry's URL");
             }
             registry = SchemaRegistryClient.of(url.toString(), null);
+            ownsRegistry = true;
         }
     }
 
@@ -90,6 +94,9 @@ public final class AvroConverter implements Converter {
             buffer.write(MAGIC);
             buffer.write(ByteBuffer.allocate(4).putInt(id).array());
             encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
+            if (writers.size() > 1_000) {
+                writers.clear();
+            }
             writers.computeIfAbsent(avroSchema, GenericDatumWriter::new)
                     .write(schemas.avroValue(schema, value), encoder);
             encoder.flush();
@@ -114,6 +121,13 @@ public final class AvroConverter implements Converter {
             byTopic.put(topic, id);
         }
         return id;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (ownsRegistry && registry != null) {
+            registry.close();
+        }
     }
 
     @Override

@@ -82,7 +82,8 @@ public final class ConnectAvroSchemas {
         if (schema.name() != null) {
             switch (schema.name()) {
                 case Decimal.LOGICAL_NAME -> {
-                    return ByteBuffer.wrap(((BigDecimal) value).unscaledValue().toByteArray());
+                    // refuses a value of another scale, as Connect's own converters do
+                    return ByteBuffer.wrap(Decimal.fromLogical(schema, (BigDecimal) value));
                 }
                 case Date.LOGICAL_NAME -> {
                     return Date.fromLogical(schema, (java.util.Date) value);
@@ -284,7 +285,7 @@ public final class ConnectAvroSchemas {
             Object avroDefault = connectDefault == null ? null : simpleDefault(schema, connectDefault);
             if (avroDefault == null) {
                 return new org.apache.avro.Schema.Field(
-                        avroName(field.name()),
+                        fieldName(field.name()),
                         convert(schema, true),
                         null,
                         schema.isOptional() ? JsonProperties.NULL_VALUE : null);
@@ -294,20 +295,52 @@ public final class ConnectAvroSchemas {
                     ? org.apache.avro.Schema.createUnion(
                             base, org.apache.avro.Schema.create(org.apache.avro.Schema.Type.NULL))
                     : base;
-            return new org.apache.avro.Schema.Field(avroName(field.name()), fieldSchema, null, avroDefault);
+            return new org.apache.avro.Schema.Field(fieldName(field.name()), fieldSchema, null, avroDefault);
         }
 
-        /** A default Avro can state in JSON (numbers, booleans, strings), or null for any other. */
+        /**
+         * A default as Avro states it in JSON (numbers, booleans, strings; bytes as ISO-8859-1 text; Connect's logical
+         * types as their Avro encoding), or null for a default Avro cannot state (arrays, maps, structs).
+         */
         private static Object simpleDefault(Schema schema, Object value) {
-            if (schema.name() != null && schema.name().startsWith("org.apache.kafka.connect.data.")) {
-                return null;
+            if (schema.name() != null) {
+                switch (schema.name()) {
+                    case Decimal.LOGICAL_NAME -> {
+                        return latin1(Decimal.fromLogical(schema, (BigDecimal) value));
+                    }
+                    case Date.LOGICAL_NAME -> {
+                        return Date.fromLogical(schema, (java.util.Date) value);
+                    }
+                    case Time.LOGICAL_NAME -> {
+                        return Time.fromLogical(schema, (java.util.Date) value);
+                    }
+                    case Timestamp.LOGICAL_NAME -> {
+                        return Timestamp.fromLogical(schema, (java.util.Date) value);
+                    }
+                    default -> {
+                        // a semantic type of a plain Connect type: its default as that type
+                    }
+                }
             }
             return switch (schema.type()) {
                 case INT8 -> ((Byte) value).intValue();
                 case INT16 -> ((Short) value).intValue();
                 case INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING -> value;
+                case BYTES -> latin1(value instanceof ByteBuffer buffer ? bytes(buffer) : (byte[]) value);
                 default -> null;
             };
+        }
+
+        /** Avro states a bytes default as the string of the bytes' ISO-8859-1 characters. */
+        private static String latin1(byte[] bytes) {
+            return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+
+        private static byte[] bytes(ByteBuffer buffer) {
+            ByteBuffer copy = buffer.duplicate();
+            byte[] bytes = new byte[copy.remaining()];
+            copy.get(bytes);
+            return bytes;
         }
 
         private static org.apache.avro.Schema connectProps(org.apache.avro.Schema avro, Schema schema) {
@@ -322,6 +355,11 @@ public final class ConnectAvroSchemas {
             }
             return avro;
         }
+    }
+
+    /** A field name Avro accepts: {@link #avroName} without dots (a field name has no namespace). */
+    static String fieldName(String name) {
+        return avroName(name.replace('.', '_'));
     }
 
     /** {@code name} with every character Avro does not allow in a name replaced by {@code _}. */

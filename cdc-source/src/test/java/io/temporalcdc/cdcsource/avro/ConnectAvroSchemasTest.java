@@ -166,4 +166,39 @@ class ConnectAvroSchemasTest {
     void shouldMakeNamesValidForAvro() {
         assertThat(ConnectAvroSchemas.avroName("my-prefix.temporal.1table")).isEqualTo("my_prefix.temporal._table");
     }
+
+    @Test
+    void shouldRefuseADecimalOfAnotherScaleRatherThanWriteAnotherNumber() {
+        Schema amount = Decimal.builder(2).build();
+
+        assertThatThrownBy(() -> schemas.avroValue(amount, new BigDecimal("12.5")))
+                .isInstanceOf(DataException.class);
+        assertThat(((ByteBuffer) schemas.avroValue(amount, new BigDecimal("12.50"))).array())
+                .containsExactly(new java.math.BigInteger("1250").toByteArray());
+    }
+
+    @Test
+    void shouldKeepDefaultsOfLogicalAndBytesColumnsSoAddingSuchAColumnStaysCompatible() {
+        Schema row = SchemaBuilder.struct()
+                .name("t.Value")
+                .field(
+                        "amount",
+                        Decimal.builder(2).defaultValue(new BigDecimal("0.00")).build())
+                .field("day", Date.builder().defaultValue(new java.util.Date(0)).build())
+                .field(
+                        "blob",
+                        SchemaBuilder.bytes().defaultValue(new byte[] {1, 2}).build())
+                .build();
+
+        org.apache.avro.Schema avro = schemas.avroSchema(row);
+
+        assertThat(avro.getField("amount").hasDefaultValue()).isTrue();
+        assertThat(avro.getField("day").defaultVal()).isEqualTo(0);
+        assertThat(avro.getField("blob").hasDefaultValue()).isTrue();
+    }
+
+    @Test
+    void shouldMakeFieldNamesValidWithoutNamespaces() {
+        assertThat(ConnectAvroSchemas.fieldName("a.b-c")).isEqualTo("a_b_c");
+    }
 }

@@ -109,6 +109,7 @@ public final class StreamsAppKeys {
                         "Base URL of the schema registry (Confluent's REST API: Confluent, Apicurio's"
                                 + " /apis/ccompat/v7, Karapace) that Avro change records name their schemas in; it"
                                 + " must answer at start-up. Records are read as Avro or JSON one by one, whatever"
-                                + " cdc-source's format; empty: Avro records are dead-lettered as undecodable.");
+                                + " cdc-source's format; empty: JSON only, and an Avro record stops the app with an error"
+                                + " naming this setting (nothing is dead-lettered for it).");
     }
 }
