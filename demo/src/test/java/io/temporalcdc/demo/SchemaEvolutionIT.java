@@ -34,7 +34,10 @@ class SchemaEvolutionIT {
             Thread writer = Thread.ofPlatform().start(() -> write(settings.jdbcUrl(), running, migrated, written));
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> written.get() > 50);
-                Databases.execute(settings.jdbcUrl(), "SELECT temporal.migrate_add_search_attribute()");
+                try (Connection connection = DriverManager.getConnection(settings.jdbcUrl());
+                        java.sql.Statement statement = connection.createStatement()) {
+                    statement.execute("SELECT temporal.migrate_add_search_attribute()");
+                }
                 migrated.set(true);
                 int atMigration = written.get();
                 await().atMost(Duration.ofSeconds(30)).until(() -> written.get() > atMigration + 50);
