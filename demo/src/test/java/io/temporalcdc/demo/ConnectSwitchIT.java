@@ -45,17 +45,7 @@ class ConnectSwitchIT {
                 pipeline.cdcSource().start(Pipeline.READY_TIMEOUT);
                 writer.awaitMore(50);
             }
-            VisibilityComparator comparator = Pipelines.comparator(pipeline);
-            await().atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofSeconds(2))
-                    .untilAsserted(() -> {
-                        assertThat(probe.consumerLag()).hasValue(0);
-                        ComparisonReport report = comparator.compare();
-                        assertThat(report.isClean())
-                                .as(String.join("\n", report.summary()))
-                                .isTrue();
-                        assertThat(report.rows()).isEqualTo(writer.written());
-                    });
+            Pipelines.awaitClean(pipeline, probe, writer.written());
         }
     }
 

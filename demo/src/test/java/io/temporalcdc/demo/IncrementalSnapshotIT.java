@@ -1,7 +1,6 @@
 package io.temporalcdc.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.temporalcdc.runtime.ChangeEvent;
 import io.temporalcdc.testsupport.Names;
@@ -37,8 +36,7 @@ class IncrementalSnapshotIT {
                             + " 'run-' || i, '2026-03-04 05:06:07', '2026-03-04 05:06:08', 'wf-' || i, 'Resnap', 1, 0,"
                             + " 'q' FROM generate_series(0, ?) AS i",
                     ROWS - 1);
-            VisibilityComparator comparator = Pipelines.comparator(pipeline);
-            awaitClean(probe, comparator, ROWS);
+            Pipelines.awaitClean(pipeline, probe, ROWS);
 
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicInteger inserted = new AtomicInteger();
@@ -63,21 +61,8 @@ class IncrementalSnapshotIT {
                 writer.join();
             }
             assertThat(inserted.get()).as("rows the writer inserted meanwhile").isPositive();
-            awaitClean(probe, comparator, ROWS + inserted.get());
+            Pipelines.awaitClean(pipeline, probe, ROWS + inserted.get());
         }
-    }
-
-    private static void awaitClean(PipelineProbe probe, VisibilityComparator comparator, int rows) {
-        await().atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofSeconds(2))
-                .untilAsserted(() -> {
-                    assertThat(probe.consumerLag()).hasValue(0);
-                    ComparisonReport report = comparator.compare();
-                    assertThat(report.isClean())
-                            .as(String.join("\n", report.summary()))
-                            .isTrue();
-                    assertThat(report.rows()).isEqualTo(rows);
-                });
     }
 
     /** Updates random rows and inserts new ones, ~50 transactions a second, until told to stop. */

@@ -29,6 +29,26 @@ final class Pipelines {
                 pipeline.settings().jdbcUrl(), pipeline.settings().elasticsearchUrl(), pipeline.alias());
     }
 
+    /**
+     * Waits (at most 2 minutes) until the pipeline's consumers have no lag and every row of the table has an equal
+     * document, {@code rows} rows in all.
+     */
+    static void awaitClean(Pipeline pipeline, PipelineProbe probe, int rows) {
+        VisibilityComparator comparator = comparator(pipeline);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofMinutes(2))
+                .pollInterval(java.time.Duration.ofSeconds(2))
+                .untilAsserted(() -> {
+                    org.assertj.core.api.Assertions.assertThat(probe.consumerLag())
+                            .hasValue(0);
+                    ComparisonReport report = comparator.compare();
+                    org.assertj.core.api.Assertions.assertThat(report.isClean())
+                            .as(String.join("\n", report.summary()))
+                            .isTrue();
+                    org.assertj.core.api.Assertions.assertThat(report.rows()).isEqualTo(rows);
+                });
+    }
+
     static IndexedDocuments documents(Pipeline pipeline) {
         return new IndexedDocuments(pipeline.settings().elasticsearchUrl(), VisibilityComparator.MAPPER);
     }

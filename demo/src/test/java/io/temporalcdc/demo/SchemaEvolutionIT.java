@@ -1,13 +1,11 @@
 package io.temporalcdc.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporalcdc.runtime.registry.SchemaRegistryClient;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -41,17 +39,7 @@ class SchemaEvolutionIT {
             assertThat(registry.versions(settings.visibilityTopic() + "-value"))
                     .as("a second, compatible version of the value schema")
                     .hasSize(2);
-            VisibilityComparator comparator = Pipelines.comparator(pipeline);
-            await().atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofSeconds(2))
-                    .untilAsserted(() -> {
-                        assertThat(probe.consumerLag()).hasValue(0);
-                        ComparisonReport report = comparator.compare();
-                        assertThat(report.isClean())
-                                .as(String.join("\n", report.summary()))
-                                .isTrue();
-                        assertThat(report.rows()).isEqualTo(writer.written());
-                    });
+            Pipelines.awaitClean(pipeline, probe, writer.written());
             Map<String, ObjectNode> documents = Pipelines.documents(pipeline).load(pipeline.alias());
             assertThat(documents.values())
                     .as("documents with the new column as a search attribute")

@@ -48,17 +48,7 @@ class SnapshotOverlapIT {
                 assertThat(straddlingChanges(settings))
                         .as("streamed changes with an LSN below the snapshot's: the case this test is about")
                         .isPositive();
-                VisibilityComparator comparator = Pipelines.comparator(pipeline);
-                await().atMost(Duration.ofMinutes(2))
-                        .pollInterval(Duration.ofSeconds(2))
-                        .untilAsserted(() -> {
-                            assertThat(probe.consumerLag()).hasValue(0);
-                            ComparisonReport report = comparator.compare();
-                            assertThat(report.isClean())
-                                    .as(String.join("\n", report.summary()))
-                                    .isTrue();
-                            assertThat(report.rows()).isEqualTo(ROWS);
-                        });
+                Pipelines.awaitClean(pipeline, probe, ROWS);
             }
         } finally {
             stop(running, writers);

@@ -174,21 +174,7 @@ final class PostgresServer implements Postgres, Server {
                 java.nio.file.StandardOpenOption.APPEND);
         launch.begin();
         try {
-            Procs.run(
-                    "pg_ctl start (standby)",
-                    pg(
-                            "pg_ctl",
-                            "-D",
-                            dataDir.toString(),
-                            "-l",
-                            logFile.toString(),
-                            "-w",
-                            "-t",
-                            Long.toString(timeout.toSeconds()),
-                            "start"),
-                    Map.of(),
-                    toolLog,
-                    timeout.plusSeconds(5));
+            pgCtlStart(timeout);
             started = true;
         } finally {
             launch.done();
@@ -216,6 +202,10 @@ final class PostgresServer implements Postgres, Server {
 
     /** Stops the server (fast shutdown: sessions are cut), keeping its data; {@link #resume} starts it again. */
     void pause() {
+        pgCtlStop();
+    }
+
+    private void pgCtlStop() {
         Procs.run(
                 "pg_ctl stop",
                 pg("pg_ctl", "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "30", "stop"),
@@ -238,12 +228,7 @@ final class PostgresServer implements Postgres, Server {
         }
         started = false;
         try {
-            Procs.run(
-                    "pg_ctl stop",
-                    pg("pg_ctl", "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "30", "stop"),
-                    Map.of(),
-                    toolLog,
-                    Duration.ofSeconds(40));
+            pgCtlStop();
         } catch (StackException e) {
             LOG.warn("pg_ctl stop failed ({}); stopping PostgreSQL by pid", e.getMessage());
             Procs.stop(name(), postmasterPid(), Duration.ofSeconds(20));

@@ -79,25 +79,9 @@ public final class ConnectAvroSchemas {
             }
             return value == null && schema.defaultValue() != null ? avroValue(schema, schema.defaultValue()) : null;
         }
-        if (schema.name() != null) {
-            switch (schema.name()) {
-                case Decimal.LOGICAL_NAME -> {
-                    // refuses a value of another scale, as Connect's own converters do
-                    return ByteBuffer.wrap(Decimal.fromLogical(schema, (BigDecimal) value));
-                }
-                case Date.LOGICAL_NAME -> {
-                    return Date.fromLogical(schema, (java.util.Date) value);
-                }
-                case Time.LOGICAL_NAME -> {
-                    return Time.fromLogical(schema, (java.util.Date) value);
-                }
-                case Timestamp.LOGICAL_NAME -> {
-                    return Timestamp.fromLogical(schema, (java.util.Date) value);
-                }
-                default -> {
-                    // a semantic type of a plain Connect type: converted as that type
-                }
-            }
+        Object logical = logical(schema, value);
+        if (logical != null) {
+            return logical instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : logical;
         }
         return switch (schema.type()) {
             case INT8 -> ((Byte) value).intValue();
@@ -122,6 +106,24 @@ public final class ConnectAvroSchemas {
                 }
                 yield record;
             }
+        };
+    }
+
+    /**
+     * The Avro encoding of a value of one of Connect's logical types (Decimal → its unscaled bytes, refusing another
+     * scale as Connect's converters do; Date → days; Time → milliseconds of the day; Timestamp → epoch
+     * milliseconds), or null when {@code schema} is not one of them.
+     */
+    private static Object logical(Schema schema, Object value) {
+        if (schema.name() == null) {
+            return null;
+        }
+        return switch (schema.name()) {
+            case Decimal.LOGICAL_NAME -> Decimal.fromLogical(schema, (BigDecimal) value);
+            case Date.LOGICAL_NAME -> Date.fromLogical(schema, (java.util.Date) value);
+            case Time.LOGICAL_NAME -> Time.fromLogical(schema, (java.util.Date) value);
+            case Timestamp.LOGICAL_NAME -> Timestamp.fromLogical(schema, (java.util.Date) value);
+            default -> null;
         };
     }
 
@@ -303,24 +305,9 @@ public final class ConnectAvroSchemas {
          * types as their Avro encoding), or null for a default Avro cannot state (arrays, maps, structs).
          */
         private static Object simpleDefault(Schema schema, Object value) {
-            if (schema.name() != null) {
-                switch (schema.name()) {
-                    case Decimal.LOGICAL_NAME -> {
-                        return latin1(Decimal.fromLogical(schema, (BigDecimal) value));
-                    }
-                    case Date.LOGICAL_NAME -> {
-                        return Date.fromLogical(schema, (java.util.Date) value);
-                    }
-                    case Time.LOGICAL_NAME -> {
-                        return Time.fromLogical(schema, (java.util.Date) value);
-                    }
-                    case Timestamp.LOGICAL_NAME -> {
-                        return Timestamp.fromLogical(schema, (java.util.Date) value);
-                    }
-                    default -> {
-                        // a semantic type of a plain Connect type: its default as that type
-                    }
-                }
+            Object logical = logical(schema, value);
+            if (logical != null) {
+                return logical instanceof byte[] bytes ? latin1(bytes) : logical;
             }
             return switch (schema.type()) {
                 case INT8 -> ((Byte) value).intValue();
