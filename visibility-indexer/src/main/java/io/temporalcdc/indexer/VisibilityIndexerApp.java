@@ -3,6 +3,7 @@ package io.temporalcdc.indexer;
 import io.temporalcdc.indexer.elasticsearch.BulkWriter;
 import io.temporalcdc.indexer.elasticsearch.EsConnection;
 import io.temporalcdc.indexer.elasticsearch.IndexInstaller;
+import io.temporalcdc.indexer.elasticsearch.IndexRouter;
 import io.temporalcdc.indexer.elasticsearch.IndexTemplates.IndexSettings;
 import io.temporalcdc.runtime.App;
 import io.temporalcdc.runtime.AppContext;
@@ -107,7 +108,7 @@ public final class VisibilityIndexerApp {
                         sinkSettings(config),
                         new BulkWriter(
                                 es.rest(),
-                                index.alias(),
+                                IndexRouter.throughAlias(es.rest(), index.alias()),
                                 IndexerMetrics.of(ctx.registry()),
                                 VisibilityIndexerTopology.STALE_FRESHNESS),
                         "Elasticsearch"),

@@ -155,13 +155,14 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
             .define(
                     INDEX_LIFECYCLE_ENABLED,
                     Type.BOOLEAN,
-                    false,
+                    true,
                     Importance.MEDIUM,
-                    "Where the cluster has ILM, install the seed's policy (rollover at 7 d or 5 GB, delete after 90 d)"
-                            + " and name it in the template. Off by default until writes are rollover-aware: after a"
-                            + " rollover, updates and deletes through the write alias reach only the newest index, so a"
-                            + " run started before it gets a second document; and the delete phase removes documents of"
-                            + " runs still in the database.")
+                    "Where the cluster has ILM, install the seed's policy (rollover at 7 d or 5 GB, priorities,"
+                            + " replicas) and name it in the template. Writes follow each document to the index that"
+                            + " holds it, so rollovers never split a run; the installed policy leaves out the seed's"
+                            + " delete phase (retention is the pipeline's: rows deleted in PostgreSQL delete their"
+                            + " documents) and the actions that make an index read-only (forcemerge, shrink), because a"
+                            + " rolled-over index still takes the updates of its runs.")
             .define(
                     INDEX_GC_DELETES,
                     Type.STRING,

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporalcdc.indexer.elasticsearch.BulkWriter;
 import io.temporalcdc.indexer.elasticsearch.EsConnection;
 import io.temporalcdc.indexer.elasticsearch.IndexInstaller;
+import io.temporalcdc.indexer.elasticsearch.IndexRouter;
 import io.temporalcdc.indexer.elasticsearch.IndexTemplates.IndexSettings;
 import io.temporalcdc.runtime.sink.SinkOutcome;
 import io.temporalcdc.testsupport.LocalStack;
@@ -41,7 +42,7 @@ class BulkWriterIT {
         IndexSettings index = new IndexSettings(Names.unique("bulk"), 1, 0, "1s");
         new IndexInstaller(es.rest(), index, false).install();
         alias = index.alias();
-        writer = new BulkWriter(es.rest(), alias, metrics, Duration.ofMinutes(10));
+        writer = new BulkWriter(es.rest(), IndexRouter.throughAlias(es.rest(), alias), metrics, Duration.ofMinutes(10));
     }
 
     @AfterEach
@@ -158,7 +159,8 @@ class BulkWriterIT {
         }
         try (EsConnection nowhere =
                 EsConnection.open(List.of(URI.create("http://127.0.0.1:" + closedPort)), null, null)) {
-            BulkWriter unreachable = new BulkWriter(nowhere.rest(), alias, metrics, Duration.ofMinutes(10));
+            BulkWriter unreachable = new BulkWriter(
+                    nowhere.rest(), IndexRouter.throughAlias(nowhere.rest(), alias), metrics, Duration.ofMinutes(10));
 
             List<SinkOutcome> outcomes = unreachable
                     .write(List.of(record("wf~7", "{\"HistoryLength\":1}", 10)))

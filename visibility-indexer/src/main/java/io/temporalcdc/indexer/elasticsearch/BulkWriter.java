@@ -31,8 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes batches of the documents topic to Elasticsearch with one {@code _bulk} request each, through the write
- * alias ({@code require_alias=true}, so a lost alias never auto-creates an unmapped index), every action with
+ * Writes batches of the documents topic to Elasticsearch with one {@code _bulk} request each, every action naming
+ * the concrete index its {@link IndexRouter} chose (the index that holds the document, so updates and deletes follow
+ * it across rollovers; a missing write alias stops the sink rather than auto-creating an unmapped index) with
  * {@code version_type=external} and the record's version header. A record value is the document (index) or null
  * (delete); the key is the document id. Within a batch only the highest version of each id is sent; the others
  * share its outcome. Per item: applied → done; 409 → done (Elasticsearch holds this or a newer version: counted as a
@@ -48,7 +49,7 @@ public final class BulkWriter implements SinkWriter {
     private static final int NOT_FOUND = 404;
 
     private final Rest5Client rest;
-    private final String alias;
+    private final IndexRouter router;
     private final IndexerMetrics metrics;
     private final long freshnessMs;
 
@@ -56,9 +57,9 @@ public final class BulkWriter implements SinkWriter {
      * @param freshness a change committed less than this long ago that Elasticsearch answers with a newer version is
      *     a stale write (possibly a lost change), not a replay
      */
-    public BulkWriter(Rest5Client rest, String alias, IndexerMetrics metrics, Duration freshness) {
+    public BulkWriter(Rest5Client rest, IndexRouter router, IndexerMetrics metrics, Duration freshness) {
         this.rest = rest;
-        this.alias = alias;
+        this.router = router;
         this.metrics = metrics;
         this.freshnessMs = freshness.toMillis();
     }
@@ -114,17 +115,31 @@ public final class BulkWriter implements SinkWriter {
             result.complete(resolve(outcomes, sharesWith));
             return result;
         }
-        Request request = new Request("POST", "/" + alias + "/_bulk");
-        request.addParameter("require_alias", "true");
-        request.setEntity(new ByteArrayEntity(body(actions), NDJSON));
+        IndexRouter.Routes routes;
+        try {
+            routes = router.route(actions.stream().map(Action::id).toList());
+        } catch (IOException | IndexRouter.RoutingException e) {
+            SinkOutcome outcome = e instanceof IndexRouter.RoutingException re && !re.isTransient()
+                    ? new SinkOutcome.Fatal("cannot route writes to " + router.target() + ": " + e.getMessage())
+                    : new SinkOutcome.Retry("cannot route writes to " + router.target() + ": " + e);
+            for (int a = 0; a < actions.size(); a++) {
+                outcomes[actionOf.get(a)] = outcome;
+            }
+            result.complete(resolve(outcomes, sharesWith));
+            return result;
+        }
+        Request request = new Request("POST", "/_bulk");
+        request.setEntity(new ByteArrayEntity(body(actions, routes), NDJSON));
         rest.performRequestAsync(request, new ResponseListener() {
             @Override
             public void onSuccess(Response response) {
+                router.release(routes);
                 complete(result, outcomes, sharesWith, actions, actionOf, () -> items(response, actions));
             }
 
             @Override
             public void onFailure(Exception e) {
+                router.release(routes);
                 complete(result, outcomes, sharesWith, actions, actionOf, () -> failedRequest(e, actions.size()));
             }
         });
@@ -183,10 +198,11 @@ public final class BulkWriter implements SinkWriter {
         return resolved;
     }
 
-    private byte[] body(List<Action> actions) {
+    private byte[] body(List<Action> actions, IndexRouter.Routes routes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(actions.size() * 512);
         for (Action action : actions) {
-            String meta = "{\"" + (action.delete() ? "delete" : "index") + "\":{\"_id\":" + quote(action.id())
+            String meta = "{\"" + (action.delete() ? "delete" : "index") + "\":{\"_index\":"
+                    + quote(routes.indexOf(action.id())) + ",\"_id\":" + quote(action.id())
                     + ",\"version\":" + action.version() + ",\"version_type\":\"external\"}}\n";
             out.writeBytes(meta.getBytes(StandardCharsets.UTF_8));
             if (!action.delete()) {

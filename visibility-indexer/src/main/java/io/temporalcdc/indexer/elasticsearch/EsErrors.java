@@ -6,11 +6,12 @@ import java.util.Set;
 
 /**
  * Sorts Elasticsearch's answers to a write into what the sink does with them: a 400 about the document's content
- * → dead letter; 408/429/5xx and I/O errors → retry; anything else → stop, because retrying or skipping would be
+ * → dead letter; 408/429/5xx, a write block (403 {@code cluster_block_exception}) and I/O errors → retry; anything else → stop, because retrying or skipping would be
  * wrong (a missing write alias, authentication, an invalid request). Pure.
  */
 final class EsErrors {
     private static final int BAD_REQUEST = 400;
+    private static final int FORBIDDEN = 403;
     private static final int REQUEST_TIMEOUT = 408;
     private static final int TOO_MANY_REQUESTS = 429;
     private static final int SERVER_ERROR = 500;
@@ -36,10 +37,19 @@ final class EsErrors {
                     "rejected by Elasticsearch: " + type + ": " + reason, "ElasticsearchRejection:" + type);
         }
         String text = operation + ": " + status + " " + type + ": " + reason;
-        if (isTransientStatus(status)) {
+        if (isTransientStatus(status) || isWriteBlock(status, type)) {
             return new SinkOutcome.Retry(text);
         }
         return new SinkOutcome.Fatal("refused by Elasticsearch: " + text);
+    }
+
+    /**
+     * Whether a 403 is a write block on the index: Elasticsearch's flood-stage disk watermark (lifted by itself once
+     * disk is freed) or an operator's {@code index.blocks.write}; the write is retried until the block goes or the
+     * retry duration runs out.
+     */
+    static boolean isWriteBlock(int status, String type) {
+        return status == FORBIDDEN && "cluster_block_exception".equals(type);
     }
 
     /**

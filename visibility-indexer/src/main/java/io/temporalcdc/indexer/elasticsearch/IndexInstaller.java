@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Installs, at start-up, what the indexer writes into: the ILM policy (only where the cluster has ILM), the
+ * Installs, at start-up, what the indexer writes into: the ILM policy (only where the cluster has ILM; the seed's,
+ * made safe for rolled-over indices that still hold live runs by {@link IndexTemplates#lifecyclePolicy}), the
  * composable index template, and the first concrete index {@code <prefix>_index-000001} created together with
  * the write alias {@code <prefix>} ({@code is_write_index: true}). Idempotent, and safe when several instances
  * start at once: every step either is a PUT of the same content or tolerates "already exists". It refuses to
@@ -59,7 +60,7 @@ public final class IndexInstaller {
             expectOk(http.call(
                     "PUT",
                     "/_ilm/policy/" + ElasticsearchContracts.ILM_POLICY_NAME,
-                    ElasticsearchContracts.ilmPolicy()));
+                    IndexTemplates.lifecyclePolicy(ElasticsearchContracts.ilmPolicy())));
         }
         ObjectNode template = IndexTemplates.template(ElasticsearchContracts.indexTemplate(), index, lifecycle);
         expectOk(http.call("PUT", "/_index_template/" + index.prefix(), template));

@@ -91,6 +91,38 @@ public final class IndexTemplates {
         return template;
     }
 
+    /**
+     * ILM actions that make an index read-only or remove it. A rolled-over index still takes the updates and deletes
+     * of its runs (a workflow that closes weeks after it started, the pipeline's retention deletes), so none of these
+     * may run on it.
+     */
+    static final List<String> UNSAFE_LIFECYCLE_ACTIONS =
+            List.of("delete", "forcemerge", "shrink", "readonly", "freeze", "searchable_snapshot", "downsample");
+
+    /**
+     * The lifecycle policy installed: the seed's phases (rollover at 7 d / 5 GB, priorities, replicas) without the
+     * actions that would break a rolled-over index that still holds live runs: the delete phase (retention is the
+     * pipeline's: PostgreSQL's retention deletes the rows, and their deletes remove the documents) and every action
+     * that makes an index read-only ({@link #UNSAFE_LIFECYCLE_ACTIONS}). Pure.
+     *
+     * @return the policy body to PUT at {@code _ilm/policy/<name>}
+     */
+    public static ObjectNode lifecyclePolicy(ObjectNode seedPolicy) {
+        ObjectNode policy = seedPolicy.deepCopy();
+        JsonNode phases = policy.path("policy").path("phases");
+        if (!phases.isObject()) {
+            throw new IllegalArgumentException("the seed ILM policy has no policy.phases object");
+        }
+        ((ObjectNode) phases).remove("delete");
+        phases.forEach(phase -> {
+            JsonNode actions = phase.path("actions");
+            if (actions.isObject()) {
+                ((ObjectNode) actions).remove(UNSAFE_LIFECYCLE_ACTIONS);
+            }
+        });
+        return policy;
+    }
+
     /** @return the mapping update that adds the registered attributes: {@code PUT <alias>/_mapping} */
     public static ObjectNode attributeMappingUpdate(IndexSettings index) {
         ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();

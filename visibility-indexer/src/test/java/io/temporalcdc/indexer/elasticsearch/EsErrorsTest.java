@@ -24,6 +24,19 @@ class EsErrorsTest {
     }
 
     @Test
+    void shouldRetryAWriteBlockAndStopOnOtherRefusals() {
+        assertThat(EsErrors.classify(
+                        "index wf~run",
+                        403,
+                        "cluster_block_exception",
+                        "index [v_index-000001] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage"
+                                + " watermark, index has read-only-allow-delete block]"))
+                .isInstanceOf(SinkOutcome.Retry.class);
+        assertThat(EsErrors.classify("index wf~run", 403, "security_exception", "action [indices:data/write/bulk]"))
+                .isInstanceOf(SinkOutcome.Fatal.class);
+    }
+
+    @Test
     void shouldStopOnABadRequestThatWouldRejectEveryDocument() {
         assertThat(EsErrors.classify(
                         "index wf~run",

@@ -58,8 +58,22 @@ class IndexInstallerTest {
                         "PUT /_index_template/vis",
                         "GET /_resolve/index/vis",
                         "PUT /vis_index-000001");
-        assertThat(es.bodyOf("PUT /_ilm/policy/temporal_visibility_policy"))
-                .isEqualTo(ElasticsearchContracts.ilmPolicy());
+        JsonNode policy = es.bodyOf("PUT /_ilm/policy/temporal_visibility_policy");
+        JsonNode phases = policy.path("policy").path("phases");
+        assertThat(phases.has("delete"))
+                .as("no delete phase: retention is the pipeline's")
+                .isFalse();
+        assertThat(phases.path("hot").path("actions").path("rollover"))
+                .isEqualTo(ElasticsearchContracts.ilmPolicy()
+                        .path("policy")
+                        .path("phases")
+                        .path("hot")
+                        .path("actions")
+                        .path("rollover"));
+        assertThat(phases.path("warm").path("actions").fieldNames())
+                .toIterable()
+                .containsExactlyInAnyOrder("set_priority", "allocate");
+        assertThat(phases.path("cold").path("min_age").asText()).isEqualTo("30d");
         JsonNode settings =
                 es.bodyOf("PUT /_index_template/vis").path("template").path("settings");
         assertThat(settings.path("index.lifecycle.name").asText()).isEqualTo("temporal_visibility_policy");
