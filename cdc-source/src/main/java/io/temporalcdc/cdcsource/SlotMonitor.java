@@ -2,9 +2,8 @@ package io.temporalcdc.cdcsource;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.temporalcdc.runtime.ReplicationSlots;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -108,29 +107,17 @@ final class SlotMonitor implements AutoCloseable {
         if (connection == null || connection.isClosed()) {
             connection = connect.get();
         }
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn)::bigint,"
-                        + " s.active, (EXTRACT(EPOCH FROM r.flush_lag) * 1000)::bigint"
-                        + " FROM pg_replication_slots s LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid"
-                        + " WHERE s.slot_name = ?")) {
-            ps.setString(1, slot);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    LOG.warn("Replication slot {} does not exist (yet)", slot);
-                    active.set(0);
-                    lagMillis.set(-1);
-                    return;
-                }
-                long bytes = Math.max(0, rs.getLong(1));
-                boolean isActive = rs.getBoolean(2);
-                long flushLag = rs.getLong(3);
-                boolean noLag = rs.wasNull();
-                lagBytes.set(bytes);
-                active.set(isActive ? 1 : 0);
-                lagMillis.set(!isActive ? -1 : noLag ? 0 : flushLag);
-                alert(bytes);
-            }
+        java.util.Optional<ReplicationSlots.Lag> lag = ReplicationSlots.lag(connection, slot);
+        if (lag.isEmpty()) {
+            LOG.warn("Replication slot {} does not exist (yet)", slot);
+            active.set(0);
+            lagMillis.set(-1);
+            return;
         }
+        lagBytes.set(lag.get().bytes());
+        active.set(lag.get().active() ? 1 : 0);
+        lagMillis.set(lag.get().lagMillis());
+        alert(lag.get().bytes());
     }
 
     private synchronized void alert(long bytes) {

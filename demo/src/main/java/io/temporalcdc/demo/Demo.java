@@ -1,5 +1,7 @@
 package io.temporalcdc.demo;
 
+import io.temporalcdc.indexer.verify.ComparisonReport;
+import io.temporalcdc.indexer.verify.VisibilityComparator;
 import io.temporalcdc.schemas.SchemaMigrator;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.StackOptions;

@@ -1,5 +1,7 @@
 package io.temporalcdc.demo;
 
+import io.temporalcdc.indexer.verify.ComparisonReport;
+import io.temporalcdc.indexer.verify.VisibilityComparator;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;

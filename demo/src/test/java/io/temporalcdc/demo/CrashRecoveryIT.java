@@ -3,6 +3,8 @@ package io.temporalcdc.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.temporalcdc.indexer.verify.ComparisonReport;
+import io.temporalcdc.indexer.verify.VisibilityComparator;
 import io.temporalcdc.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,6 +3,8 @@ package io.temporalcdc.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporalcdc.indexer.verify.IndexedDocuments;
+import io.temporalcdc.indexer.verify.VisibilityComparator;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.Names;
 import java.net.URI;

@@ -1,5 +1,8 @@
 package io.temporalcdc.demo;
 
+import io.temporalcdc.indexer.verify.ComparisonReport;
+import io.temporalcdc.indexer.verify.IndexedDocuments;
+import io.temporalcdc.indexer.verify.VisibilityComparator;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.Names;
 import java.nio.file.Path;

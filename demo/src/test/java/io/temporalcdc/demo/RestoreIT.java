@@ -3,6 +3,8 @@ package io.temporalcdc.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.temporalcdc.indexer.verify.ComparisonReport;
+import io.temporalcdc.indexer.verify.VisibilityComparator;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.OwnServers;
 import io.temporalcdc.testsupport.PgTools;

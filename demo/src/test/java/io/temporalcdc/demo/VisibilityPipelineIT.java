@@ -5,6 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporalcdc.indexer.verify.ComparisonReport;
+import io.temporalcdc.indexer.verify.ExpectedDocuments;
+import io.temporalcdc.indexer.verify.IndexedDocuments;
+import io.temporalcdc.indexer.verify.JsonTrees;
+import io.temporalcdc.indexer.verify.VisibilityComparator;
 import io.temporalcdc.schemas.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;

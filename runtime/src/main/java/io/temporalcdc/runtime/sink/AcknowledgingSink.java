@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.temporalcdc.runtime.DeadLetters;
 import io.temporalcdc.runtime.RetryPolicy;
+import io.temporalcdc.runtime.streams.StreamsDefaults;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,11 +22,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -177,6 +180,34 @@ public final class AcknowledgingSink implements AutoCloseable {
         this.listener = listener;
         this.metrics = new Metrics(settings.name(), registry);
         this.thread = new Thread(this::run, settings.name() + "-sink");
+    }
+
+    /**
+     * The consumer a sink needs: its own group, offsets committed by the sink only, from the earliest record.
+     *
+     * @param kafkaClientProperties bootstrap servers, security and any client overrides
+     */
+    public static Map<String, Object> consumerProperties(Map<String, Object> kafkaClientProperties, String group) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, StreamsDefaults.SESSION_TIMEOUT_MS);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        props.putAll(kafkaClientProperties);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return props;
+    }
+
+    /** The dead-letter producer a sink needs: idempotent, acknowledged by every in-sync replica. */
+    public static Map<String, Object> deadLetterProducerProperties(
+            Map<String, Object> kafkaClientProperties, String clientId) {
+        Map<String, Object> props = new HashMap<>(kafkaClientProperties);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        return props;
     }
 
     /** Starts polling on the sink's own thread. */

@@ -5,14 +5,11 @@ import io.temporalcdc.runtime.AppContext;
 import io.temporalcdc.runtime.sink.AcknowledgingSink;
 import io.temporalcdc.runtime.sink.SinkWriter;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -120,27 +117,13 @@ public final class StreamsWithSink implements AutoCloseable {
         return applicationId + "-sink";
     }
 
-    /** The sink's consumer: its own group, offsets committed by the sink only, from the earliest record. */
     static Map<String, Object> sinkConsumerProperties(Parts parts) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, StreamsDefaults.SESSION_TIMEOUT_MS);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
-        props.putAll(parts.kafkaClientProperties());
-        String group = sinkGroupId(parts.applicationId());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return props;
+        return AcknowledgingSink.consumerProperties(parts.kafkaClientProperties(), sinkGroupId(parts.applicationId()));
     }
 
     private static Map<String, Object> deadLetterProducerProperties(Parts parts) {
-        Map<String, Object> props = new HashMap<>(parts.kafkaClientProperties());
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, sinkGroupId(parts.applicationId()) + "-dlq");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
-        return props;
+        return AcknowledgingSink.deadLetterProducerProperties(
+                parts.kafkaClientProperties(), sinkGroupId(parts.applicationId()) + "-dlq");
     }
 
     @Override

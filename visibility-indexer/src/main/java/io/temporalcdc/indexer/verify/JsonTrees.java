@@ -1,4 +1,4 @@
-package io.temporalcdc.demo;
+package io.temporalcdc.indexer.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashSet;
@@ -6,11 +6,11 @@ import java.util.Iterator;
 import java.util.Set;
 
 /** Equality of JSON trees where numbers compare by value (1.50 equals 1.5, 7 equals 7.0). */
-final class JsonTrees {
+public final class JsonTrees {
 
     private JsonTrees() {}
 
-    static boolean equal(JsonNode a, JsonNode b) {
+    public static boolean equal(JsonNode a, JsonNode b) {
         if (a == null || b == null) {
             return a == b;
         }

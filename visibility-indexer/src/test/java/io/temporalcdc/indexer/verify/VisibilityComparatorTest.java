@@ -1,4 +1,4 @@
-package io.temporalcdc.demo;
+package io.temporalcdc.indexer.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.temporalcdc.demo;
+package io.temporalcdc.indexer.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,7 +64,7 @@ public final class ExpectedDocuments {
     private final ObjectMapper mapper;
     private final String where;
 
-    ExpectedDocuments(String jdbcUrl, ObjectMapper mapper) {
+    public ExpectedDocuments(String jdbcUrl, ObjectMapper mapper) {
         this(jdbcUrl, mapper, "");
     }
 

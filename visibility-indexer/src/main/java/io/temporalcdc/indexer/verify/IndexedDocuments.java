@@ -1,4 +1,4 @@
-package io.temporalcdc.demo;
+package io.temporalcdc.indexer.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

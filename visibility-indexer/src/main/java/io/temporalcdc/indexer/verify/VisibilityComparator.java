@@ -1,4 +1,4 @@
-package io.temporalcdc.demo;
+package io.temporalcdc.indexer.verify;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +19,8 @@ import java.util.TreeSet;
 public final class VisibilityComparator {
 
     /** Parses both sides; floats stay exact decimals so that numbers compare by value. */
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    public static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final ExpectedDocuments expected;
     private final IndexedDocuments indexed;
@@ -43,7 +44,7 @@ public final class VisibilityComparator {
         return compare(rows, documents);
     }
 
-    static ComparisonReport compare(Map<String, ObjectNode> rows, Map<String, ObjectNode> documents) {
+    public static ComparisonReport compare(Map<String, ObjectNode> rows, Map<String, ObjectNode> documents) {
         List<ComparisonReport.FieldMismatch> mismatches = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         int matching = 0;
@@ -63,7 +64,7 @@ public final class VisibilityComparator {
     }
 
     /** Every top-level field present on either side whose values differ (a field absent on one side differs). */
-    static List<ComparisonReport.FieldMismatch> differences(String id, ObjectNode expected, ObjectNode actual) {
+    public static List<ComparisonReport.FieldMismatch> differences(String id, ObjectNode expected, ObjectNode actual) {
         TreeSet<String> fields = new TreeSet<>();
         expected.fieldNames().forEachRemaining(fields::add);
         actual.fieldNames().forEachRemaining(fields::add);
