@@ -49,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * it through a queue.
  */
 public final class AcknowledgingSink implements AutoCloseable {
+    /**
+     * The metadata of every commit: {@code committed-at=<epoch milliseconds>}, so tools ({@code temporal-cdc status})
+     * can tell when a sink last committed.
+     */
+    public static final String COMMITTED_AT = "committed-at=";
+
     private static final Logger LOG = LoggerFactory.getLogger(AcknowledgingSink.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
     private static final Duration BUSY_POLL = Duration.ofMillis(5);

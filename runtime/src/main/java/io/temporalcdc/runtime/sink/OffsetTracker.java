@@ -57,7 +57,10 @@ final class OffsetTracker {
         for (TopicPartition tp : tps) {
             Partition p = partitions.get(tp);
             if (p != null && p.position() > p.committed) {
-                result.put(tp, new OffsetAndMetadata(p.position()));
+                result.put(
+                        tp,
+                        new OffsetAndMetadata(
+                                p.position(), AcknowledgingSink.COMMITTED_AT + System.currentTimeMillis()));
             }
         }
         return result;

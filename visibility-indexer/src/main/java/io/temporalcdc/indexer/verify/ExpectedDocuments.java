@@ -101,6 +101,35 @@ public final class ExpectedDocuments {
         return documents;
     }
 
+    /** The number of visibility rows per namespace id (CHAR padding trimmed). */
+    public Map<String, Long> countsByNamespace() throws SQLException {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        try (Connection connection = DriverManager.getConnection(jdbcUrl);
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT rtrim(namespace_id), count(*) FROM"
+                        + " temporal_visibility.executions" + (where.isBlank() ? "" : " WHERE " + where)
+                        + " GROUP BY 1")) {
+            while (rows.next()) {
+                counts.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    /** @return a SQL condition selecting the rows of these document ids ({@code <workflow_id>~<run_id>}) */
+    public static String documentIds(java.util.Collection<String> ids) {
+        StringBuilder in = new StringBuilder("workflow_id || '~' || rtrim(run_id) IN (");
+        boolean first = true;
+        for (String id : ids) {
+            in.append(first ? "" : ",")
+                    .append('\'')
+                    .append(id.replace("'", "''"))
+                    .append('\'');
+            first = false;
+        }
+        return ids.isEmpty() ? "false" : in.append(')').toString();
+    }
+
     private static boolean hasCustomerId(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet column = statement.executeQuery("SELECT 1 FROM information_schema.columns WHERE table_schema"

@@ -57,6 +57,54 @@ public final class IndexedDocuments {
         }
     }
 
+    /** The {@code _source} of each of {@code ids} that exists in {@code index} (realtime), by {@code _id}. */
+    public Map<String, ObjectNode> load(String index, java.util.Collection<String> ids)
+            throws IOException, InterruptedException {
+        Map<String, ObjectNode> documents = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return documents;
+        }
+        ObjectNode body = mapper.createObjectNode();
+        ArrayNode list = body.putArray("ids");
+        ids.forEach(list::add);
+        HttpResponse<String> response = send("POST", "/" + index + "/_mget", mapper.writeValueAsString(body));
+        if (response.statusCode() != 200) {
+            throw new IOException("_mget of " + ids.size() + " documents in " + index + " failed: HTTP "
+                    + response.statusCode() + " " + response.body());
+        }
+        for (JsonNode doc : mapper.readTree(response.body()).path("docs")) {
+            if (doc.path("found").asBoolean()) {
+                documents.put(doc.path("_id").asText(), (ObjectNode) doc.path("_source"));
+            }
+        }
+        return documents;
+    }
+
+    /** The number of documents per {@code NamespaceId} in {@code index} (after a refresh). */
+    public Map<String, Long> countsByNamespace(String index) throws IOException, InterruptedException {
+        send("POST", "/" + index + "/_refresh", null);
+        ObjectNode body = mapper.createObjectNode();
+        body.put("size", 0);
+        body.putObject("aggs")
+                .putObject("namespaces")
+                .putObject("terms")
+                .put("field", "NamespaceId")
+                .put("size", 65_536);
+        HttpResponse<String> response = send("POST", "/" + index + "/_search", mapper.writeValueAsString(body));
+        if (response.statusCode() != 200) {
+            throw new IOException("counting " + index + " by namespace failed: HTTP " + response.statusCode() + " "
+                    + response.body());
+        }
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (JsonNode bucket : mapper.readTree(response.body())
+                .path("aggregations")
+                .path("namespaces")
+                .path("buckets")) {
+            counts.put(bucket.path("key").asText(), bucket.path("doc_count").asLong());
+        }
+        return counts;
+    }
+
     /** One document's {@code _source}, or null when it does not exist. */
     public ObjectNode get(String alias, String id) throws IOException, InterruptedException {
         HttpResponse<String> response = send("GET", "/" + alias + "/_doc/" + encode(id), null);
