@@ -20,15 +20,21 @@ import java.util.TreeSet;
  * oracle ({@link ExpectedDocuments}: the document each row should have, computed by PostgreSQL):
  *
  * <ul>
- *   <li><b>count per namespace</b>: counted in the table, then in the index, then in the table again; it passes when
- *       every namespace's index count lies between its two table counts (rows inserted or deleted meanwhile move
- *       the count one way), and is retried until it does or the time-out ends;
+ *   <li><b>count per namespace</b>: the table is counted before and after each count of the index; it passes when
+ *       every namespace's index count is within the range of the table's counts over the last {@link #WINDOW} (the
+ *       index follows the table with the pipeline's latency: under steady inserts its count is one the table had a
+ *       moment ago; with the table quiet the check is exact), and is retried until it does or the time-out ends;
  *   <li><b>a sample, field by field</b>: {@code sample} random rows; a row whose document differs is compared again
  *       until it matches once (a change in flight) or the time-out ends (a real difference).
  * </ul>
  */
 public final class Verification {
     private static final Duration PAUSE = Duration.ofSeconds(1);
+    /**
+     * How far back a table count may be for an index count to match it: the index follows the table with the
+     * pipeline's latency, so under a stream of inserts its count is one the table had moments ago.
+     */
+    static final Duration WINDOW = Duration.ofSeconds(5);
 
     /** The verdict. */
     public record Result(boolean passed, String summary, List<String> problems) {}
@@ -61,15 +67,19 @@ public final class Verification {
 
     private String counts(long deadline, List<String> problems) throws Exception {
         ExpectedDocuments table = new ExpectedDocuments(jdbcUrl, VisibilityComparator.MAPPER);
-        List<String> differences = List.of();
-        long rows = 0;
+        java.util.ArrayDeque<Counted> history = new java.util.ArrayDeque<>();
         while (true) {
-            Map<String, Long> before = table.countsByNamespace();
+            history.addLast(new Counted(System.nanoTime(), table.countsByNamespace()));
             Map<String, Long> inIndex = indexed.countsByNamespace(index);
             Map<String, Long> after = table.countsByNamespace();
-            differences = countDifferences(before, inIndex, after);
-            rows = after.values().stream().mapToLong(Long::longValue).sum();
+            history.addLast(new Counted(System.nanoTime(), after));
+            while (history.size() > 2 && history.peekFirst().nanos() < System.nanoTime() - WINDOW.toNanos()) {
+                history.removeFirst();
+            }
+            List<String> differences =
+                    countDifferences(history.stream().map(Counted::counts).toList(), inIndex);
             if (differences.isEmpty()) {
+                long rows = after.values().stream().mapToLong(Long::longValue).sum();
                 return String.format("%,d rows in %d namespaces counted alike", rows, after.size());
             }
             if (System.nanoTime() > deadline) {
@@ -80,18 +90,28 @@ public final class Verification {
         }
     }
 
-    /** @return one line per namespace whose index count is outside its two table counts */
-    static List<String> countDifferences(Map<String, Long> before, Map<String, Long> inIndex, Map<String, Long> after) {
-        Set<String> namespaces = new TreeSet<>(before.keySet());
-        namespaces.addAll(inIndex.keySet());
-        namespaces.addAll(after.keySet());
+    private record Counted(long nanos, Map<String, Long> counts) {}
+
+    /**
+     * @param table the table's counts per namespace over the last {@link #WINDOW}, oldest first
+     * @return one line per namespace whose index count lies outside every count the table had in that window
+     */
+    static List<String> countDifferences(List<Map<String, Long>> table, Map<String, Long> inIndex) {
+        Set<String> namespaces = new TreeSet<>(inIndex.keySet());
+        table.forEach(counts -> namespaces.addAll(counts.keySet()));
         List<String> differences = new ArrayList<>();
         for (String namespace : namespaces) {
-            long first = before.getOrDefault(namespace, 0L);
-            long second = after.getOrDefault(namespace, 0L);
+            long low = Long.MAX_VALUE;
+            long high = Long.MIN_VALUE;
+            for (Map<String, Long> counts : table) {
+                long count = counts.getOrDefault(namespace, 0L);
+                low = Math.min(low, count);
+                high = Math.max(high, count);
+            }
             long got = inIndex.getOrDefault(namespace, 0L);
-            if (got < Math.min(first, second) || got > Math.max(first, second)) {
-                differences.add("namespace " + namespace + ": " + got + " documents, " + second + " rows");
+            if (got < low || got > high) {
+                long now = table.get(table.size() - 1).getOrDefault(namespace, 0L);
+                differences.add("namespace " + namespace + ": " + got + " documents, " + now + " rows");
             }
         }
         return differences;
