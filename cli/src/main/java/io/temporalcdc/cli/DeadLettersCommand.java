@@ -417,10 +417,20 @@ final class DeadLettersCommand implements Runnable {
             return failed;
         }
 
+        /** @return what a report line says, without its details: "re-driven", "superseded", "not re-driven", ... */
+        static String category(String what) {
+            for (String kind :
+                    List.of("re-driven", "superseded", "not re-driven", "written", "refused again", "not written")) {
+                if (what.startsWith(kind + " ") || what.startsWith(kind + ":") || what.equals(kind)) {
+                    return kind;
+                }
+            }
+            return what;
+        }
+
         private static void report(PrintStream out, Map<String, Integer> tally, DeadLetter letter, String what) {
             out.println(letter.position() + "\t" + letter.source() + "\t" + what);
-            int cut = what.indexOf(':');
-            tally.merge(cut < 0 ? what : what.substring(0, cut), 1, Integer::sum);
+            tally.merge(category(what), 1, Integer::sum);
         }
     }
 }
