@@ -63,14 +63,15 @@ public final class BenchMain implements Callable<Integer> {
             split = ",",
             defaultValue =
                     "source,source-steady,alone,burst,steady,invalidator,invalidator-demo,invalidator-steady,metrics,"
-                            + "metrics-demo",
+                            + "metrics-demo,reindex",
             description = "Which scenarios to run: source (cdc-source against bare Debezium on a backlog of"
                     + " --source-changes changes, JSON and Avro), source-steady (commit → in Kafka at --rate, and the"
                     + " slot's lag after), alone, burst, steady (the indexer), invalidator (alone on a"
                     + " pre-filled topic), invalidator-demo (commit → key gone at the demo's load),"
                     + " invalidator-steady (commit → key gone at --rate), metrics (the aggregator alone on --runs"
                     + " runs, with its state size and RSS), metrics-demo (commit → visible in its API at the demo's"
-                    + " load) (default ${DEFAULT-VALUE}).")
+                    + " load), reindex (temporal-cdc reindex replaying --reindex-documents documents against raw"
+                    + " _bulk, with the tool's RSS) (default ${DEFAULT-VALUE}).")
     List<String> scenarios;
 
     @Option(
@@ -78,6 +79,12 @@ public final class BenchMain implements Callable<Integer> {
             defaultValue = "100000",
             description = "Changes in the backlog cdc-source and bare Debezium drain (default ${DEFAULT-VALUE}).")
     int sourceChanges;
+
+    @Option(
+            names = "--reindex-documents",
+            defaultValue = "1000000",
+            description = "Documents in the topic the reindex scenario replays (default ${DEFAULT-VALUE}).")
+    int reindexDocuments;
 
     @Option(
             names = "--report",
@@ -131,6 +138,9 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (scenarios.contains("metrics-demo")) {
                 aggregator.demoLoad(duration);
+            }
+            if (scenarios.contains("reindex")) {
+                new ReindexScenarios(stack, stack.runDir().resolve("apps"), out).replay(reindexDocuments);
             }
         }
         Files.createDirectories(report.toAbsolutePath().getParent());

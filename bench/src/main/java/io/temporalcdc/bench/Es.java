@@ -78,6 +78,54 @@ final class Es {
         return (System.nanoTime() - start) / 1e9;
     }
 
+    /**
+     * Writes {@code count} generated documents with {@code _bulk}, {@code batch} per request, {@code inFlight}
+     * requests at once, each with an external version; the bodies are made as they are sent (a million documents do
+     * not fit the bench's heap at once).
+     *
+     * @return the seconds it took
+     */
+    double bulkGenerated(
+            String index,
+            int count,
+            int batch,
+            int inFlight,
+            java.util.function.IntFunction<String> id,
+            java.util.function.IntFunction<byte[]> document)
+            throws Exception {
+        long start = System.nanoTime();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> running = new ArrayList<>();
+        for (int from = 0; from < count; from += batch) {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(batch * 512);
+            for (int i = from; i < Math.min(count, from + batch); i++) {
+                body.writeBytes(("{\"index\":{\"_id\":" + JSON.writeValueAsString(id.apply(i)) + ",\"version\":"
+                                + (1_000L + i) + ",\"version_type\":\"external\"}}\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                body.writeBytes(document.apply(i));
+                body.write('\n');
+            }
+            if (running.size() >= inFlight) {
+                check(running.remove(0).join());
+            }
+            running.add(http.sendAsync(
+                    HttpRequest.newBuilder(URI.create(url + "/" + index + "/_bulk"))
+                            .timeout(Duration.ofSeconds(120))
+                            .header("Content-Type", "application/x-ndjson")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var pending : running) {
+            check(pending.join());
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Deletes {@code index}. */
+    void delete(String index) throws IOException {
+        expectOk(send("DELETE", "/" + index, null, null));
+    }
+
     /** Documents visible to search (no refresh forced) of namespace {@code namespace}. */
     long countNamespace(String index, String namespace) throws IOException {
         String query = "{\"query\":{\"term\":{\"NamespaceId\":" + JSON.writeValueAsString(namespace) + "}}}";
