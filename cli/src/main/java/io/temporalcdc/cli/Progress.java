@@ -71,6 +71,7 @@ public abstract class Progress implements AutoCloseable {
         private final PrintStream out;
         private final long startNanos = System.nanoTime();
         private long lastNanos = System.nanoTime();
+        private long firstDone = -1;
 
         Plain(String task, PrintStream out) {
             this.task = task;
@@ -80,22 +81,28 @@ public abstract class Progress implements AutoCloseable {
         @Override
         public void update(long done, long total, long records) {
             long now = System.nanoTime();
+            if (firstDone < 0) {
+                firstDone = done;
+            }
             if (now - lastNanos < PLAIN_EVERY_NANOS && done < total) {
                 return;
             }
             lastNanos = now;
-            out.println(line(task, done, total, records, Duration.ofNanos(now - startNanos)));
+            out.println(line(task, done, total, records, Duration.ofNanos(now - startNanos), firstDone));
         }
 
         @Override
         public void close() {}
     }
 
-    /** @return one plain progress line: percentage of offsets, records/s and the ETA at the rate so far */
-    static String line(String task, long done, long total, long records, Duration elapsed) {
+    /**
+     * @param doneAtStart offsets already done when the work began (the rate counts only what was done since)
+     * @return one plain progress line: percentage of offsets, records/s and the ETA at the rate so far
+     */
+    static String line(String task, long done, long total, long records, Duration elapsed, long doneAtStart) {
         double seconds = Math.max(0.001, elapsed.toMillis() / 1000.0);
         double percent = total <= 0 ? 100 : Math.min(100, 100.0 * done / total);
-        double offsetsPerSecond = done / seconds;
+        double offsetsPerSecond = (done - doneAtStart) / seconds;
         String eta = done >= total
                 ? "done"
                 : offsetsPerSecond <= 0

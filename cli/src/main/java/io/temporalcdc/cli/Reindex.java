@@ -213,9 +213,7 @@ public final class Reindex {
                     out.println("Deleted " + old);
                 }
             }
-            long records = (long) registry.get(SINK_NAME + ".sink.records.acknowledged")
-                    .counter()
-                    .count();
+            long records = acknowledged(registry);
             long count = admin.count(index);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             out.printf(
@@ -262,6 +260,7 @@ public final class Reindex {
             String task)
             throws InterruptedException {
         long total = ends.values().stream().mapToLong(Long::longValue).sum();
+        long recordsBefore = acknowledged(registry);
         long lastDone = -1;
         long lastProgressNanos = System.nanoTime();
         try (Progress progress = Progress.of(task, settings.progress(), out)) {
@@ -278,10 +277,7 @@ public final class Reindex {
                     done += Math.min(position, end.getValue());
                     complete &= position >= end.getValue();
                 }
-                long records = (long) registry.get(SINK_NAME + ".sink.records.acknowledged")
-                        .counter()
-                        .count();
-                progress.update(done, total, records);
+                progress.update(done, total, acknowledged(registry) - recordsBefore);
                 if (complete) {
                     return;
                 }
@@ -297,6 +293,11 @@ public final class Reindex {
                 Thread.sleep(POLL.toMillis());
             }
         }
+    }
+
+    private static long acknowledged(SimpleMeterRegistry registry) {
+        return (long)
+                registry.get(SINK_NAME + ".sink.records.acknowledged").counter().count();
     }
 
     /** The replay: the indexer's sink with its own group, writing into the new index. */

@@ -103,9 +103,12 @@ class TemporalCdcTest {
 
     @Test
     void shouldFormatPlainProgressWithRateAndEta() {
-        assertThat(Progress.line("replay", 250, 1000, 500, Duration.ofSeconds(10)))
+        assertThat(Progress.line("replay", 250, 1000, 500, Duration.ofSeconds(10), 0))
                 .isEqualTo("replay: 25.0% of end offsets (250/1,000), 500 records, 50 records/s, ETA 0:00:30");
-        assertThat(Progress.line("replay", 1000, 1000, 900, Duration.ofSeconds(3)))
+        assertThat(Progress.line("catch-up", 600, 1000, 100, Duration.ofSeconds(10), 500))
+                .as("the rate counts what was done since the start")
+                .isEqualTo("catch-up: 60.0% of end offsets (600/1,000), 100 records, 10 records/s, ETA 0:00:40");
+        assertThat(Progress.line("replay", 1000, 1000, 900, Duration.ofSeconds(3), 0))
                 .endsWith("ETA done");
     }
 
