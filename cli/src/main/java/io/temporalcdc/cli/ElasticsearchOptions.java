@@ -30,6 +30,11 @@ public final class ElasticsearchOptions {
         return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }
 
+    /** @return user and password (from {@code TCDC_ELASTICSEARCH_PASSWORD}), or two nulls */
+    public String[] credentials() {
+        return new String[] {username, username == null ? null : System.getenv("TCDC_ELASTICSEARCH_PASSWORD")};
+    }
+
     /** @return a connection; the caller closes it */
     public EsConnection open() {
         if (url == null) {

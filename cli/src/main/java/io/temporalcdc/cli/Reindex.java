@@ -12,6 +12,8 @@ import io.temporalcdc.indexer.elasticsearch.IndexRouter;
 import io.temporalcdc.indexer.elasticsearch.IndexTemplates;
 import io.temporalcdc.runtime.RetryPolicy;
 import io.temporalcdc.runtime.sink.AcknowledgingSink;
+import io.temporalcdc.runtime.sink.SinkOutcome;
+import io.temporalcdc.runtime.sink.SinkWriter;
 import io.temporalcdc.schemas.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -101,13 +103,18 @@ public final class Reindex {
     private final Settings settings;
     private final EsConnection es;
     private final String elasticsearchUrl;
+    private final String[] elasticsearchCredentials;
     private final PrintStream out;
     private final IndexAdmin admin;
 
-    public Reindex(Settings settings, EsConnection es, String elasticsearchUrl, PrintStream out) {
+    /**
+     * @param credentials Elasticsearch user and password for the verification's reads, or nulls
+     */
+    public Reindex(Settings settings, EsConnection es, String elasticsearchUrl, String[] credentials, PrintStream out) {
         this.settings = settings;
         this.es = es;
         this.elasticsearchUrl = elasticsearchUrl;
+        this.elasticsearchCredentials = credentials;
         this.out = out;
         this.admin = new IndexAdmin(es.rest());
     }
@@ -160,52 +167,74 @@ public final class Reindex {
         out.println("Created " + index + " (" + shape.shards() + " shards; replicas and refresh off while it fills)");
 
         String group = "temporal-cdc-reindex-" + index;
+        String leftovers = "; the new index " + index + " and the consumer group " + group + " are left for"
+                + " inspection (delete both before a new run with the same --index)";
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         AtomicReference<String> failure = new AtomicReference<>();
         try (KafkaState kafka = new KafkaState(settings.kafka());
                 Replay replay = new Replay(group, index, documents, registry, failure)) {
-            List<TopicPartition> partitions = kafka.partitions(documents);
-            if (partitions.isEmpty()) {
-                throw new CliException("the documents topic " + documents + " does not exist (check --topic-prefix)");
-            }
-            Map<TopicPartition, Long> firstEnd = kafka.endOffsets(partitions);
-            replay.start();
-            awaitCommitted(kafka, group, firstEnd, registry, failure, "replay");
-            out.println("Replayed the documents topic up to its end offsets at the start");
-
-            ObjectNode serving = JsonNodeFactory.instance.objectNode();
-            serving.put("index.number_of_replicas", shape.replicas());
-            serving.put("index.refresh_interval", shape.refreshInterval());
-            admin.updateSettings(index, serving);
-            admin.refresh(index);
-            requireNoDeadLetters(registry, index);
-
-            if (settings.jdbcUrl() != null) {
-                Verification.Result result = new Verification(
-                                settings.jdbcUrl(),
-                                elasticsearchUrl,
-                                index,
-                                settings.sample(),
-                                settings.verifyTimeout(),
-                                out)
-                        .run();
-                if (!result.passed()) {
-                    throw new CliException("verification failed; the alias still points to " + before.indices()
-                            + " and " + index + " is left for inspection:\n  "
-                            + String.join("\n  ", result.problems()));
+            IndexAdmin.AliasState current;
+            List<TopicPartition> partitions;
+            try {
+                partitions = kafka.partitions(documents);
+                if (partitions.isEmpty()) {
+                    throw new CliException(
+                            "the documents topic " + documents + " does not exist (check --topic-prefix)");
                 }
-                out.println("Verified against the table: " + result.summary());
-            }
+                Map<TopicPartition, Long> firstEnd = kafka.endOffsets(partitions);
+                replay.start();
+                awaitCommitted(kafka, group, firstEnd, registry, failure, "replay");
+                out.println("Replayed the documents topic up to its end offsets at the start");
 
-            IndexAdmin.AliasState current = aliasState();
-            admin.swapAlias(settings.alias(), current.indices(), index);
+                ObjectNode serving = JsonNodeFactory.instance.objectNode();
+                serving.put("index.number_of_replicas", shape.replicas());
+                serving.put("index.refresh_interval", shape.refreshInterval());
+                admin.updateSettings(index, serving);
+                admin.refresh(index);
+
+                if (settings.jdbcUrl() != null) {
+                    Verification.Result result = new Verification(
+                                    settings.jdbcUrl(),
+                                    elasticsearchUrl,
+                                    elasticsearchCredentials,
+                                    index,
+                                    settings.sample(),
+                                    settings.verifyTimeout(),
+                                    out)
+                            .run();
+                    if (!result.passed()) {
+                        throw new CliException("verification failed:\n  " + String.join("\n  ", result.problems()));
+                    }
+                    out.println("Verified against the table: " + result.summary());
+                }
+                // the replay goes on during the verification: it must still be healthy when the alias moves
+                if (failure.get() != null || !replay.running()) {
+                    throw new CliException("the replay stopped: " + failure.get());
+                }
+                current = aliasState();
+                admin.swapAlias(settings.alias(), current.indices(), index);
+            } catch (CliException e) {
+                throw new CliException(
+                        e.getMessage() + "\nThe alias " + settings.alias() + " was not moved" + leftovers);
+            }
             out.println("Swapped the alias " + settings.alias() + ": " + current.indices() + " -> " + index);
 
-            Map<TopicPartition, Long> afterSwap = kafka.endOffsets(partitions);
-            awaitCommitted(kafka, group, afterSwap, registry, failure, "catch-up after the swap");
-            requireNoDeadLetters(registry, index);
+            try {
+                Map<TopicPartition, Long> afterSwap = kafka.endOffsets(partitions);
+                awaitCommitted(kafka, group, afterSwap, registry, failure, "catch-up after the swap");
+            } catch (CliException e) {
+                throw new CliException(e.getMessage() + "\nThe alias " + settings.alias() + " already points to "
+                        + index + ", but the documents the live indexer wrote to " + current.indices()
+                        + " just before the swap may be missing from it: run the reindex again (the old indices"
+                        + " are kept)" + leftovers);
+            }
             replay.close();
-            kafka.deleteGroup(group);
+            try {
+                kafka.deleteGroup(group);
+            } catch (CliException e) {
+                out.println("Could not delete the consumer group " + group + " (" + e.getMessage()
+                        + "): delete it with kafka-consumer-groups --delete");
+            }
 
             if (settings.deleteOld()) {
                 for (String old : current.indices()) {
@@ -238,16 +267,6 @@ public final class Reindex {
         admin.putTemplate(settings.alias(), template);
         out.println("Installed the template " + settings.template() + " as " + settings.alias()
                 + " (the visibility-indexer re-installs its own at start-up: ship the new version with it)");
-    }
-
-    private void requireNoDeadLetters(SimpleMeterRegistry registry, String index) {
-        double dead = registry.get(SINK_NAME + ".sink.dead.letters").counter().count();
-        if (dead > 0) {
-            throw new CliException(String.format(
-                    "%s refused %,.0f documents (they are in %s: temporal-cdc dead-letters list); the alias was not"
-                            + " moved",
-                    index, dead, Topics.visibilityIndexerDlq(settings.topicPrefix())));
-        }
     }
 
     /** Waits until {@code group} has committed {@code ends} on every partition, showing progress. */
@@ -295,6 +314,21 @@ public final class Reindex {
         }
     }
 
+    /**
+     * The replay's writer: a document the new index refuses stops the reindex at once, with Elasticsearch's reason,
+     * instead of becoming a dead letter of the live indexer (the new index is for a mapping that must take every
+     * document; a dead letter there would be a document missing from the rebuilt index).
+     */
+    static SinkWriter refusingDeadLetters(SinkWriter writer, String index) {
+        return batch -> writer.write(batch)
+                .thenApply(outcomes -> outcomes.stream()
+                        .map(outcome -> outcome instanceof SinkOutcome.DeadLetter dead
+                                ? (SinkOutcome) new SinkOutcome.Fatal(index + " refuses a document (" + dead.reason()
+                                        + "): fix the template (--template) and run again")
+                                : outcome)
+                        .toList());
+    }
+
     private static long acknowledged(SimpleMeterRegistry registry) {
         return (long)
                 registry.get(SINK_NAME + ".sink.records.acknowledged").counter().count();
@@ -304,6 +338,8 @@ public final class Reindex {
     private final class Replay implements AutoCloseable {
         private final KafkaProducer<byte[], byte[]> deadLetters;
         private final AcknowledgingSink sink;
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private boolean started;
         private boolean closed;
 
         Replay(
@@ -316,7 +352,7 @@ public final class Reindex {
                     AcknowledgingSink.deadLetterProducerProperties(settings.kafka(), group + "-dlq"),
                     new ByteArraySerializer(),
                     new ByteArraySerializer());
-            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+            consumer = new KafkaConsumer<>(
                     AcknowledgingSink.consumerProperties(settings.kafka(), group),
                     new ByteArrayDeserializer(),
                     new ByteArrayDeserializer());
@@ -335,11 +371,13 @@ public final class Reindex {
                             Topics.visibilityIndexerDlq(settings.topicPrefix()),
                             true),
                     consumer,
-                    new BulkWriter(
-                            es.rest(),
-                            IndexRouter.toIndex(es.rest(), index),
-                            IndexerMetrics.of(registry),
-                            Duration.ZERO),
+                    refusingDeadLetters(
+                            new BulkWriter(
+                                    es.rest(),
+                                    IndexRouter.toIndex(es.rest(), index),
+                                    IndexerMetrics.of(registry),
+                                    Duration.ZERO),
+                            index),
                     deadLetters,
                     new AcknowledgingSink.Listener() {
                         @Override
@@ -358,14 +396,23 @@ public final class Reindex {
         }
 
         void start() {
+            started = true;
             sink.start();
+        }
+
+        boolean running() {
+            return sink.isRunning();
         }
 
         @Override
         public void close() {
             if (!closed) {
                 closed = true;
-                sink.close();
+                if (started) {
+                    sink.close();
+                } else {
+                    consumer.close(Duration.ofSeconds(5));
+                }
                 deadLetters.close(Duration.ofSeconds(5));
             }
         }

@@ -154,7 +154,7 @@ final class ReindexCommand implements Callable<Integer> {
                 inFlight,
                 mode);
         try (EsConnection es = elasticsearch.open()) {
-            Reindex reindex = new Reindex(settings, es, elasticsearch.baseUrl(), out);
+            Reindex reindex = new Reindex(settings, es, elasticsearch.baseUrl(), elasticsearch.credentials(), out);
             String plan = reindex.plan();
             out.println(plan);
             if (!yes) {

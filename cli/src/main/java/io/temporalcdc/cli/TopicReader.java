@@ -34,6 +34,8 @@ final class TopicReader {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "temporal-cdc-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // a position that retention passed restarts at the first record still there, never silently at the end
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

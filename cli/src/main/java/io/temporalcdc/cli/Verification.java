@@ -46,14 +46,22 @@ public final class Verification {
     private final PrintStream out;
     private final IndexedDocuments indexed;
 
+    /** @param credentials Elasticsearch user and password, or nulls */
     public Verification(
-            String jdbcUrl, String elasticsearchUrl, String index, int sample, Duration timeout, PrintStream out) {
+            String jdbcUrl,
+            String elasticsearchUrl,
+            String[] credentials,
+            String index,
+            int sample,
+            Duration timeout,
+            PrintStream out) {
         this.jdbcUrl = jdbcUrl;
         this.index = index;
         this.sample = sample;
         this.timeout = timeout;
         this.out = out;
-        this.indexed = new IndexedDocuments(elasticsearchUrl, VisibilityComparator.MAPPER);
+        this.indexed =
+                new IndexedDocuments(elasticsearchUrl, VisibilityComparator.MAPPER, credentials[0], credentials[1]);
     }
 
     public Result run() throws Exception {

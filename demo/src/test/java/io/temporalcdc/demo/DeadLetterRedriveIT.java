@@ -3,6 +3,13 @@ package io.temporalcdc.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporalcdc.indexer.DocumentHeaders;
+import io.temporalcdc.schemas.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,6 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +94,83 @@ class DeadLetterRedriveIT {
                         .contains(BAD + " dead letters");
             }
         }
+    }
+
+    @Test
+    void shouldWriteTheIndexersElasticsearchDeadLettersStraightIntoTheIndexOnceTheMappingTakesThem() throws Exception {
+        PipelineSettings settings = Pipelines.freshSettings("redrive-sink");
+        try (Pipeline pipeline = Pipeline.start(settings)) {
+            String alias = pipeline.alias();
+            String es = settings.elasticsearchUrl();
+            String id = "sink-wf~sink-run";
+            // a document the strict mapping refuses: a search attribute it does not have
+            String document = "{\"NamespaceId\":\"sink-ns\",\"WorkflowId\":\"sink-wf\",\"RunId\":\"sink-run\","
+                    + "\"WorkflowType\":\"T\",\"StartTime\":\"2026-03-04T05:06:07.000000Z\",\"ExecutionStatus\":1,"
+                    + "\"SearchAttributes\":{\"Zone\":\"z1\"}}";
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers()),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(
+                                Topics.visibilityDocuments(settings.topicPrefix()),
+                                null,
+                                id.getBytes(StandardCharsets.UTF_8),
+                                document.getBytes(StandardCharsets.UTF_8),
+                                DocumentHeaders.of(5_000, System.currentTimeMillis())))
+                        .get();
+            }
+            String[] kafka = {
+                "--bootstrap-servers", settings.kafkaBootstrapServers(), "--topic-prefix", settings.topicPrefix()
+            };
+            Awaitility.await()
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() ->
+                            Cli.run(args(kafka, "dead-letters", "list")).out().contains("1 dead letters"));
+            assertThat(Cli.run(args(kafka, "dead-letters", "list")).out())
+                    .contains(Topics.visibilityDocuments(settings.topicPrefix()))
+                    .contains("strict_dynamic_mapping_exception");
+            String[] sink = {"redrive", "--all", "--to", "sink", "--elasticsearch", es, "--alias", alias};
+
+            Cli.Run refused = Cli.run(args(kafka, concat("dead-letters", sink)));
+            assertThat(refused.exitCode())
+                    .as("the mapping still refuses it: " + refused)
+                    .isEqualTo(1);
+            assertThat(count(refused.out(), "refused again: ")).isEqualTo(1);
+
+            // the fix: the attribute in the mapping (what registering it in search.attributes does at start-up)
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> mapped = http.send(
+                    HttpRequest.newBuilder(URI.create(es + "/" + alias + "/_mapping"))
+                            .header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofString("{\"properties\":{\"SearchAttributes\":"
+                                    + "{\"properties\":{\"Zone\":{\"type\":\"keyword\"}}}}}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(mapped.statusCode()).as(mapped.body()).isEqualTo(200);
+
+            for (int time = 1; time <= 2; time++) {
+                Cli.Run written = Cli.run(args(kafka, concat("dead-letters", sink)));
+                assertThat(written.exitCode()).as(written.toString()).isZero();
+                assertThat(count(written.out(), "written: ")).isEqualTo(1);
+                HttpResponse<String> stored = http.send(
+                        HttpRequest.newBuilder(URI.create(es + "/" + alias + "/_doc/" + id))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(stored.body())
+                        .as("after re-drive %d", time)
+                        .contains("\"_version\":5000")
+                        .contains("\"Zone\":\"z1\"");
+            }
+            assertThat(Cli.run(args(kafka, "dead-letters", "list")).out()).contains("1 dead letters");
+        }
+    }
+
+    private static String[] concat(String first, String[] rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
     }
 
     private static String[] args(String[] kafka, String... command) {

@@ -3,6 +3,9 @@ package io.temporalcdc.indexer;
 import io.temporalcdc.testsupport.LocalStack;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Settings of an in-process indexer on the shared stack: one shard, no replica, 1 s refresh. */
 final class IndexerTestSettings {
@@ -32,5 +35,17 @@ final class IndexerTestSettings {
             settings.put(extra[i], extra[i + 1]);
         }
         return settings;
+    }
+
+    /** A producer of raw records to the shared stack's Kafka, acknowledged by all replicas. */
+    static KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        LocalStack.shared().kafka().bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 }

@@ -23,10 +23,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,7 +52,7 @@ class ReplayIT {
         };
         EsTestClient es = new EsTestClient(LocalStack.shared().elasticsearch().url());
 
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = IndexerTestSettings.producer()) {
             int from = 0;
             for (int cut : new int[] {cuts[0], cuts[1], delivered.size()}) {
                 EmbeddedAppContext ctx = new EmbeddedAppContext("visibility-indexer");
@@ -96,7 +94,7 @@ class ReplayIT {
         byte[] key = DebeziumRecords.key(row, true);
         byte[] insert = DebeziumRecords.upsert("c", row, new At(90, 100, System.currentTimeMillis()), true);
         EmbeddedAppContext ctx = new EmbeddedAppContext("visibility-indexer");
-        try (KafkaProducer<byte[], byte[]> producer = producer();
+        try (KafkaProducer<byte[], byte[]> producer = IndexerTestSettings.producer();
                 AutoCloseable app =
                         VisibilityIndexerApp.start(settings(name, name + "-app", "index.gc.deletes", "3s"), ctx)) {
             send(producer, name, one(key, insert));
@@ -212,17 +210,6 @@ class ReplayIT {
 
     private static String id(Row row) {
         return row.get("workflow_id") + "~" + row.get("run_id").toString().strip();
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        LocalStack.shared().kafka().bootstrapServers(),
-                        ProducerConfig.ACKS_CONFIG,
-                        "all"),
-                new ByteArraySerializer(),
-                new ByteArraySerializer());
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String prefix, List<byte[][]> records)

@@ -19,9 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,7 +45,7 @@ class RolloverIT {
         EsTestClient es = new EsTestClient(LocalStack.shared().elasticsearch().url());
         Random random = new Random(17);
         EmbeddedAppContext ctx = new EmbeddedAppContext("visibility-indexer");
-        try (KafkaProducer<byte[], byte[]> producer = producer();
+        try (KafkaProducer<byte[], byte[]> producer = IndexerTestSettings.producer();
                 AutoCloseable app = VisibilityIndexerApp.start(settings(name), ctx)) {
             for (int i = 0; i < FIRST_RUNS; i++) {
                 insert(producer, name, name + "_index-000001");
@@ -168,16 +166,5 @@ class RolloverIT {
                 "earliest",
                 "streams.state.dir",
                 Path.of("target", "state", name).toString());
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        LocalStack.shared().kafka().bootstrapServers(),
-                        ProducerConfig.ACKS_CONFIG,
-                        "all"),
-                new ByteArraySerializer(),
-                new ByteArraySerializer());
     }
 }

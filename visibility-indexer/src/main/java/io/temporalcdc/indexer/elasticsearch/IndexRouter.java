@@ -86,15 +86,17 @@ public final class IndexRouter {
 
     /** Where one batch goes: the concrete index of each id. Hand it back with {@link #release} when written. */
     public static final class Routes {
-        private final Map<String, String> indexOf;
+        private final Map<String, Placement> placements;
+        private final String only;
 
-        private Routes(Map<String, String> indexOf) {
-            this.indexOf = indexOf;
+        private Routes(Map<String, Placement> placements, String only) {
+            this.placements = placements;
+            this.only = only;
         }
 
         /** @return the concrete index of {@code id} */
         public String indexOf(String id) {
-            return indexOf.get(id);
+            return only != null ? only : placements.get(id).index;
         }
     }
 
@@ -103,48 +105,54 @@ public final class IndexRouter {
      * @return the concrete index of every id, registered as in flight until {@link #release}
      */
     public Routes route(Collection<String> ids) throws IOException, RoutingException {
-        Map<String, String> indexOf = new HashMap<>();
         if (!alias) {
-            ids.forEach(id -> indexOf.put(id, target));
-            return new Routes(indexOf);
+            return new Routes(Map.of(), target);
         }
         Behind behind = behindAlias();
+        java.util.Set<String> current = new java.util.HashSet<>(behind.older());
+        current.add(behind.writeIndex());
         List<String> unplaced = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
         synchronized (inFlight) {
             for (String id : ids) {
                 Placement placement = inFlight.get(id);
-                if (placement == null) {
+                if (placement == null || !current.contains(placement.index)) {
                     unplaced.add(id);
                 } else {
-                    indexOf.put(id, placement.index);
+                    seen.put(id, placement.index);
                 }
             }
         }
         Map<String, String> found = behind.older().isEmpty() ? Map.of() : lookUp(unplaced, behind.older());
+        Map<String, Placement> placements = new HashMap<>();
         synchronized (inFlight) {
             for (String id : ids) {
-                // a batch routed meanwhile may have placed this id: its choice holds for every batch in flight
-                Placement placement = inFlight.computeIfAbsent(
-                        id, i -> new Placement(indexOf.getOrDefault(i, found.getOrDefault(i, behind.writeIndex()))));
+                Placement placement = inFlight.get(id);
+                // a batch in flight placed this id in an index still behind the alias: its choice holds; a placement
+                // in an index that left the alias (a reindex swapped it out) does not
+                if (placement == null || !current.contains(placement.index)) {
+                    String index = seen.getOrDefault(id, found.getOrDefault(id, behind.writeIndex()));
+                    placement = new Placement(index);
+                    inFlight.put(id, placement);
+                }
                 placement.batches++;
-                indexOf.put(id, placement.index);
+                placements.put(id, placement);
             }
         }
-        return new Routes(indexOf);
+        return new Routes(placements, null);
     }
 
     /** Forgets the batch's placements once its write completed (whatever its outcome). */
     public void release(Routes routes) {
-        if (!alias) {
+        if (routes.only != null) {
             return;
         }
         synchronized (inFlight) {
-            for (String id : routes.indexOf.keySet()) {
-                Placement placement = inFlight.get(id);
-                if (placement != null && --placement.batches <= 0) {
+            routes.placements.forEach((id, placement) -> {
+                if (--placement.batches <= 0 && inFlight.get(id) == placement) {
                     inFlight.remove(id);
                 }
-            }
+            });
         }
     }
 

@@ -24,18 +24,30 @@ public final class IndexedDocuments {
     private final HttpClient http;
     private final ObjectMapper mapper;
     private final String baseUrl;
+    private final String authorization;
 
     /**
      * @param elasticsearchUrl e.g. {@code http://127.0.0.1:9200}
      * @param mapper the mapper both sides of a comparison parse with
      */
     public IndexedDocuments(String elasticsearchUrl, ObjectMapper mapper) {
+        this(elasticsearchUrl, mapper, null, null);
+    }
+
+    /** With basic authentication when {@code username} is not null. */
+    public IndexedDocuments(String elasticsearchUrl, ObjectMapper mapper, String username, String password) {
         this.http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         this.mapper = mapper;
         this.baseUrl = elasticsearchUrl.endsWith("/")
                 ? elasticsearchUrl.substring(0, elasticsearchUrl.length() - 1)
                 : elasticsearchUrl;
+        this.authorization = username == null
+                ? null
+                : "Basic "
+                        + java.util.Base64.getEncoder()
+                                .encodeToString((username + ":" + (password == null ? "" : password))
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Every document's {@code _source} by {@code _id}; empty when the alias does not exist yet. */
@@ -147,6 +159,9 @@ public final class IndexedDocuments {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
         request.header("Content-Type", "application/json");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         request.method(
                 method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
