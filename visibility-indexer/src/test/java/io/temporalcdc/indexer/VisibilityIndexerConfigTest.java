@@ -88,11 +88,12 @@ class VisibilityIndexerConfigTest {
     }
 
     @Test
-    void shouldDefaultToOneIndexTheSeedAttributesAndATwoMinuteRetryBound() {
+    void shouldDefaultToTheSeedsLifecycleTheSeedAttributesAndATwoMinuteRetryBound() {
         VisibilityIndexerConfig config = new VisibilityIndexerConfig(minimal());
 
         assertThat(config.getBoolean(VisibilityIndexerConfig.INDEX_LIFECYCLE_ENABLED))
-                .isFalse();
+                .as("rollover-aware writes make the seed's ILM safe: on by default")
+                .isTrue();
         assertThat(config.duration(VisibilityIndexerConfig.RETRY_MAX_DURATION))
                 .isEqualTo(java.time.Duration.ofMinutes(2));
         assertThat(config.duration(VisibilityIndexerConfig.BULK_LINGER)).isEqualTo(java.time.Duration.ofMillis(50));
