@@ -59,7 +59,9 @@ class IndexerRestartIT {
 
                 await().atMost(WAIT)
                         .untilAsserted(() -> assertThat(ctx.failure())
-                                .contains("Elasticsearch sink failed", "index_not_found_exception"));
+                                .contains(
+                                        "Elasticsearch sink failed",
+                                        "the write alias " + indexPrefix + " does not exist"));
             }
             assertThat(es.document(indexPrefix + "_index-000001", id(second))).isNull();
 
