@@ -28,7 +28,7 @@ class RedisOutageIT {
                         new ChangeStream(prefix, Names.unique("ns"), 30_000, ChangeStream.Order.EACH_ONCE)) {
             RedisConnector redis = RedisConnector.connect(own.redis().uri(), null);
             stream.cacheAll(redis.connection().async());
-            EmbeddedAppContext ctx = new EmbeddedAppContext("cache-invalidator");
+            EmbeddedAppContext ctx = EmbeddedAppContext.withHttp("cache-invalidator", "127.0.0.1", 0);
             try (AutoCloseable app = CacheInvalidatorApp.start(
                     InvalidatorTestSettings.onStack(
                             prefix,
@@ -42,6 +42,11 @@ class RedisOutageIT {
 
                 own.stopRedis();
                 await().atMost(Duration.ofSeconds(20)).until(() -> !ctx.isReady());
+                // as a load balancer sees it: not ready, with the reason, and still alive
+                java.net.http.HttpResponse<String> ready = health(ctx, "/health/ready");
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).contains("\"status\":\"DOWN\"", "\"reason\":\"retrying");
+                assertThat(health(ctx, "/health/live").statusCode()).isEqualTo(200);
                 Thread.sleep(OUTAGE.toMillis());
                 assertThat(ctx.failure())
                         .as("the app gave up during the outage")
@@ -49,6 +54,7 @@ class RedisOutageIT {
                 own.startRedis();
 
                 await().atMost(Duration.ofSeconds(60)).until(ctx::isReady);
+                assertThat(health(ctx, "/health/ready").statusCode()).isEqualTo(200);
                 Thread.sleep(2_000);
                 stream.stop();
                 await().atMost(Duration.ofSeconds(60))
@@ -60,5 +66,14 @@ class RedisOutageIT {
                 redis.close();
             }
         }
+    }
+
+    private static java.net.http.HttpResponse<String> health(EmbeddedAppContext ctx, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + ctx.httpPort() + path))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
         name = "status",
         mixinStandardHelpOptions = true,
         description = {
-            "Where every app of the pipeline stands: per consumer group, the lag of each partition and when the sink"
-                    + " last committed; the dead letters of each app; with --jdbc, the replication slot's lag in bytes"
+            "Where every app of the pipeline stands: per consumer group, the lag of each partition, when the sink"
+                    + " last committed and, for Kafka Streams groups, their stream time (the newest record committed); the dead letters of each app; with --jdbc, the replication slot's lag in bytes"
                     + " and seconds; with --elasticsearch, the alias and the indices behind it with their document"
                     + " counts.",
             "The groups are the apps' default application ids (and <id>-sink for the sinks); --application-id"
@@ -173,6 +173,33 @@ final class StatusCommand implements Callable<Integer> {
             out.printf(
                     "    %s-%d  committed %,d  end %,d  lag %,d%n",
                     tp.topic(), tp.partition(), at.offset(), end, Math.max(0, end - at.offset()));
+        }
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null || (b != null && b.isAfter(a)) ? b : a;
+    }
+
+    /**
+     * @return the partition time Kafka Streams committed with an offset (the newest record timestamp it had
+     *     processed: base64 of a version byte 1 or 2, then the time as a long), or null for other committers
+     */
+    static Instant streamTime(OffsetAndMetadata offset) {
+        String metadata = offset.metadata();
+        if (metadata == null || metadata.isEmpty() || metadata.startsWith(AcknowledgingSink.COMMITTED_AT)) {
+            return null;
+        }
+        try {
+            java.nio.ByteBuffer bytes =
+                    java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(metadata));
+            byte version = bytes.get();
+            if ((version != 1 && version != 2) || bytes.remaining() < Long.BYTES) {
+                return null;
+            }
+            long millis = bytes.getLong();
+            return millis <= 0 ? null : Instant.ofEpochMilli(millis);
+        } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+            return null;
         }
     }
 

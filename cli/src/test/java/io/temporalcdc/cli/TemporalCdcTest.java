@@ -133,6 +133,20 @@ class TemporalCdcTest {
     }
 
     @Test
+    void shouldReadKafkaStreamsPartitionTimeFromItsCommitMetadata() {
+        java.nio.ByteBuffer encoded = java.nio.ByteBuffer.allocate(1 + Long.BYTES + 4);
+        encoded.put((byte) 2).putLong(1_795_986_462_202L).putInt(0);
+        String metadata = java.util.Base64.getEncoder().encodeToString(encoded.array());
+
+        assertThat(StatusCommand.streamTime(new OffsetAndMetadata(5, metadata)))
+                .hasToString("2026-11-29T21:07:42.202Z");
+        assertThat(StatusCommand.streamTime(new OffsetAndMetadata(5, "committed-at=1795986462202")))
+                .isNull();
+        assertThat(StatusCommand.streamTime(new OffsetAndMetadata(5, "not base64!")))
+                .isNull();
+    }
+
+    @Test
     void shouldSelectDeadLettersByReasonAndOffsetRange() {
         DeadLetterSelection selection = new DeadLetterSelection();
         selection.offsets.add("1:10-12");

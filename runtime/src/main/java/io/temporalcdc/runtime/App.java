@@ -29,6 +29,8 @@ public final class App implements AppContext {
     public static final String HTTP_PORT = "http.port";
     /** Bind address of the HTTP endpoints. */
     public static final String HTTP_HOST = "http.host";
+    /** Log lines as text or JSON ({@code APP_LOG_FORMAT} in the environment). */
+    public static final String LOG_FORMAT = "log.format";
 
     private static final Logger LOG = LoggerFactory.getLogger(App.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -83,6 +85,7 @@ public final class App implements AppContext {
             return 2;
         }
         Map<String, Object> common = def.parse(settings);
+        Logging.format((String) common.get(LOG_FORMAT));
         bindJvmMetrics();
         try (HttpEndpoints http = startHttp((String) common.get(HTTP_HOST), (Integer) common.get(HTTP_PORT))) {
             if (http == null) {

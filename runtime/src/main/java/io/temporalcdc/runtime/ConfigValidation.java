@@ -70,6 +70,17 @@ public final class ConfigValidation {
                     ConfigDef.Importance.LOW,
                     "Address the /health and /metrics HTTP endpoints bind to.");
         }
+        if (!def.names().contains(App.LOG_FORMAT)) {
+            def.define(
+                    App.LOG_FORMAT,
+                    ConfigDef.Type.STRING,
+                    "text",
+                    ConfigDef.ValidString.in("text", "json"),
+                    ConfigDef.Importance.LOW,
+                    "Log lines on stdout: text, or json (one JSON object per line, logstash-logback-encoder's"
+                            + " fields: @timestamp, level, logger_name, thread_name, message, stack_trace). Set as"
+                            + " APP_LOG_FORMAT in the environment, it applies from the first line.");
+        }
         return def;
     }
 }

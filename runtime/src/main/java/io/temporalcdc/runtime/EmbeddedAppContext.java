@@ -17,6 +17,7 @@ public final class EmbeddedAppContext implements AppContext, AutoCloseable {
     private final String appName;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicBoolean wasReady = new AtomicBoolean();
     private final AtomicReference<String> failure = new AtomicReference<>();
     private final AtomicReference<String> notReadyReason = new AtomicReference<>("starting");
     private final HttpEndpoints http;
@@ -32,7 +33,8 @@ public final class EmbeddedAppContext implements AppContext, AutoCloseable {
         this.http = new HttpEndpoints(
                 host,
                 port,
-                () -> failure.get() != null ? "DOWN" : ready.get() ? "UP" : "STARTING",
+                // as App says it: STARTING until first ready, DOWN when not ready after that
+                () -> failure.get() != null ? "DOWN" : ready.get() ? "UP" : wasReady.get() ? "DOWN" : "STARTING",
                 () -> failure.get() != null ? failure.get() : notReadyReason.get(),
                 () -> failure.get() == null,
                 registry);
@@ -60,6 +62,9 @@ public final class EmbeddedAppContext implements AppContext, AutoCloseable {
     @Override
     public void ready(boolean isReady) {
         ready.set(isReady);
+        if (isReady) {
+            wasReady.set(true);
+        }
     }
 
     @Override

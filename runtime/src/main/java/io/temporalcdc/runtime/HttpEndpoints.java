@@ -33,22 +33,62 @@ final class HttpEndpoints implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
         server.setExecutor(executor);
         server.createContext("/health", exchange -> {
-            String current = status.get();
             String path = exchange.getRequestURI().getPath();
-            boolean live = path.equals("/health/live");
-            int code = (live ? alive.get() : "UP".equals(current)) ? 200 : 503;
+            boolean live = path.equals(LIVE);
+            if (!live && !path.equals(HEALTH) && !path.equals(READY)) {
+                notFound(exchange);
+                return;
+            }
+            if (!getOnly(exchange)) {
+                return;
+            }
+            String current = status.get();
+            boolean up = live ? alive.get() : "UP".equals(current);
             String why = reason.get();
-            respond(
-                    exchange,
-                    code,
-                    "application/json",
-                    "{\"status\":\"" + current + "\""
-                            + (why == null || "UP".equals(current) ? "" : ",\"reason\":" + quote(why)) + "}");
+            String body = live
+                    ? "{\"status\":\"" + (up ? "UP" : "DOWN") + "\""
+                            + (up ? "" : ",\"reason\":" + quote(why == null ? current : why)) + "}"
+                    : "{\"status\":\"" + current + "\""
+                            + (why == null || "UP".equals(current) ? "" : ",\"reason\":" + quote(why)) + "}";
+            respond(exchange, up ? 200 : 503, "application/json", body);
         });
-        server.createContext(
-                "/metrics",
-                exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext("/metrics", exchange -> {
+            if (!exchange.getRequestURI().getPath().equals(METRICS)) {
+                notFound(exchange);
+            } else if (getOnly(exchange)) {
+                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+            }
+        });
         server.start();
+    }
+
+    /** Readiness (alias of {@link #READY}). */
+    static final String HEALTH = "/health";
+    /** Readiness: the app can do its work now. */
+    static final String READY = "/health/ready";
+    /** Liveness: the process is not wedged and has not failed. */
+    static final String LIVE = "/health/live";
+    /** Prometheus text. */
+    static final String METRICS = "/metrics";
+
+    /** @return true for GET (and HEAD); otherwise answers 405 with {@code Allow: GET} and returns false */
+    private static boolean getOnly(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        respond(exchange, 405, "application/json", "{\"error\":\"method " + method + " not allowed: GET only\"}");
+        return false;
+    }
+
+    private static void notFound(HttpExchange exchange) throws IOException {
+        respond(
+                exchange,
+                404,
+                "application/json",
+                "{\"error\":\"no such path: "
+                        + exchange.getRequestURI().getPath().replace("\"", "") + "\"}");
     }
 
     /** Serves {@code handler} at {@code path} and below, next to the health and metrics endpoints. */
@@ -81,6 +121,11 @@ final class HttpEndpoints implements AutoCloseable {
     private static void respond(HttpExchange exchange, int code, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", type);
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(code, -1);
+            exchange.close();
+            return;
+        }
         exchange.sendResponseHeaders(code, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

@@ -63,9 +63,33 @@ class AppTest {
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.body())
                 .isEqualTo("{\"status\":\"DOWN\",\"reason\":\"retrying writes: 503 \\\"unavailable\\\"\"}");
-        assertThat(get(ctx, "/health/live").statusCode()).isEqualTo(200);
+        HttpResponse<String> live = get(ctx, "/health/live");
+        assertThat(live.statusCode()).as("alive while not ready").isEqualTo(200);
+        assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
         ctx.ready(true);
         assertThat(get(ctx, "/metrics").body()).contains("things_done_total 1.0");
+
+        // exact paths, GET only
+        for (String path : new String[] {"/health/", "/health/readyx", "/healthz", "/metrics/x", "/health/live/1"}) {
+            HttpResponse<String> missing = get(ctx, path);
+            assertThat(missing.statusCode()).as(path).isEqualTo(404);
+            assertThat(missing.body()).contains("no such path");
+        }
+        for (String path : new String[] {"/health", "/health/ready", "/health/live", "/metrics"}) {
+            HttpResponse<String> posted = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ctx.httpPort() + path))
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(posted.statusCode()).as(path).isEqualTo(405);
+            assertThat(posted.headers().firstValue("Allow")).hasValue("GET, HEAD");
+        }
+        HttpResponse<String> head = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ctx.httpPort() + "/health/ready"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
 
         ctx.fail("boom", new IllegalStateException("boom"));
 

@@ -9,6 +9,7 @@ import io.temporalcdc.runtime.EmbeddedAppContext;
 import io.temporalcdc.schemas.Topics;
 import io.temporalcdc.testsupport.Names;
 import io.temporalcdc.testsupport.OwnServers;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -70,7 +71,7 @@ class OutageIT {
     @Test
     void shouldRideOutAnElasticsearchOutageAndLoseNothing() throws Exception {
         String name = Names.unique("es-outage");
-        EmbeddedAppContext ctx = new EmbeddedAppContext("visibility-indexer");
+        EmbeddedAppContext ctx = EmbeddedAppContext.withHttp("visibility-indexer", "127.0.0.1", 0);
         try (Writer writer = new Writer(name);
                 AutoCloseable app = VisibilityIndexerApp.start(settings(name), ctx)) {
             awaitReady(ctx);
@@ -79,11 +80,19 @@ class OutageIT {
 
             servers.stopElasticsearch();
             await().atMost(WAIT).until(() -> !ctx.isReady());
+            HttpResponse<String> ready = health(ctx, "/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("\"status\":\"DOWN\"", "\"reason\":\"retrying");
+            assertThat(health(ctx, "/health/live").statusCode())
+                    .as("alive while retrying")
+                    .isEqualTo(200);
             TimeUnit.MILLISECONDS.sleep(OUTAGE.toMillis());
             assertThat(ctx.failure()).isNull();
+            assertThat(health(ctx, "/health/live").statusCode()).isEqualTo(200);
             servers.startElasticsearch();
 
             awaitReady(ctx);
+            await().atMost(WAIT).until(() -> health(ctx, "/health/ready").statusCode() == 200);
             writer.awaitMore(100);
             writer.stop();
             awaitEqual(name, writer);
@@ -138,6 +147,15 @@ class OutageIT {
                 assertThat(restarted.failure()).isNull();
             }
         }
+    }
+
+    private static HttpResponse<String> health(EmbeddedAppContext ctx, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + ctx.httpPort() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static void awaitReady(EmbeddedAppContext ctx) {

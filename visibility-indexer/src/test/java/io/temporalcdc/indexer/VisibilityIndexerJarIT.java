@@ -41,11 +41,15 @@ class VisibilityIndexerJarIT {
     }
 
     private JavaApp start(String name, String... args) {
+        return start(name, Map.of(), args);
+    }
+
+    private JavaApp start(String name, Map<String, String> env, String... args) {
         JavaApp app = JavaApp.start(
                 name,
                 JavaApp.jarOf("visibility-indexer"),
                 List.of(args),
-                Map.of(),
+                env,
                 LOGS.resolve(Names.unique(name) + ".log"));
         apps.add(app);
         return app;
@@ -60,6 +64,29 @@ class VisibilityIndexerJarIT {
     private static String lastLine(JavaApp app) {
         List<String> lines = app.lastLines(1);
         return lines.isEmpty() ? "" : lines.get(0);
+    }
+
+    @Test
+    void shouldLogJsonLinesWhenAskedInTheEnvironmentOrTheConfiguration() throws Exception {
+        JavaApp fromEnvironment =
+                start("json-env", Map.of("APP_LOG_FORMAT", "json"), "elasticsearch.url=http://127.0.0.1:1");
+        JavaApp fromArgument = start(
+                "json-arg",
+                "log.format=json",
+                "kafka.bootstrap.servers=127.0.0.1:" + freePort(),
+                "elasticsearch.url=http://127.0.0.1:" + freePort(),
+                "http.port=0");
+
+        assertThat(fromEnvironment.waitFor(EXIT_WITHIN)).hasValue(2);
+        assertThat(fromArgument.waitFor(EXIT_WITHIN)).hasValue(1);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode invalid = json.readTree(lastLine(fromEnvironment));
+        assertThat(invalid.path("level").asText()).isEqualTo("ERROR");
+        assertThat(invalid.path("message").asText()).contains("kafka.bootstrap.servers");
+        assertThat(invalid.has("@timestamp")).isTrue();
+        com.fasterxml.jackson.databind.JsonNode unreachable = json.readTree(lastLine(fromArgument));
+        assertThat(unreachable.path("logger_name").asText()).isEqualTo("io.temporalcdc.runtime.App");
+        assertThat(unreachable.path("message").asText()).contains("kafka.bootstrap.servers");
     }
 
     @Test

@@ -24,6 +24,10 @@ public final class StreamsAppKeys {
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     /** Replication factor of the topics the app creates. */
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    /** How long a running app stays ready while Kafka Streams rebalances. */
+    public static final String HEALTH_REBALANCE_GRACE_MS = "health.rebalance.grace.ms";
+    /** Its default: 30 s. */
+    public static final long DEFAULT_REBALANCE_GRACE_MS = 30_000;
     /** The schema registry Avro change records name their schemas in. */
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
@@ -63,7 +67,7 @@ public final class StreamsAppKeys {
         return new DetectingChangeEventDecoder(columns, registry);
     }
 
-    /** @return {@code def} with the six shared keys defined */
+    /** @return {@code def} with the seven shared keys defined */
     public static ConfigDef define(ConfigDef def, Docs docs) {
         return def.define(
                         KAFKA_BOOTSTRAP_SERVERS,
@@ -100,6 +104,16 @@ public final class StreamsAppKeys {
                         ConfigDef.Range.atLeast(-1),
                         Importance.LOW,
                         "Replication factor of the topics " + docs.app() + " creates; -1 is the broker's default.")
+                .define(
+                        HEALTH_REBALANCE_GRACE_MS,
+                        Type.LONG,
+                        DEFAULT_REBALANCE_GRACE_MS,
+                        ConfigDef.Range.atLeast(0),
+                        Importance.LOW,
+                        "How long a running app stays ready (/health/ready) while Kafka Streams rebalances (an"
+                                + " instance joined or left): a rebalance is routine, and a load balancer or a"
+                                + " Kubernetes readiness probe should not take every instance out at once. Past it,"
+                                + " not ready until RUNNING again; 0: not ready while rebalancing.")
                 .define(
                         SCHEMA_REGISTRY_URL,
                         Type.STRING,

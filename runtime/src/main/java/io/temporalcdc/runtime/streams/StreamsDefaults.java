@@ -38,6 +38,12 @@ public final class StreamsDefaults {
         // latency: records go on to the next stage within 10 ms (Streams' default linger is 100 ms per hop)
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 10);
         props.putAll(tuning);
+        String grace = settings.get(StreamsAppKeys.HEALTH_REBALANCE_GRACE_MS);
+        props.put(
+                StreamsRunner.REBALANCE_GRACE_MS,
+                grace == null || grace.isBlank()
+                        ? StreamsAppKeys.DEFAULT_REBALANCE_GRACE_MS
+                        : Long.parseLong(grace.trim()));
         props.putAll(ConfigSources.withPrefix(settings, KAFKA_PREFIX));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.putAll(ConfigSources.withPrefix(settings, STREAMS_PREFIX));

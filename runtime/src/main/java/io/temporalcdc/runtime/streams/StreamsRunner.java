@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.temporalcdc.runtime.AppContext;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -55,9 +56,27 @@ public final class StreamsRunner implements AutoCloseable {
      */
     public static StreamsRunner create(
             Topology topology, Map<String, Object> properties, AppContext ctx, Readiness readiness) {
+        long graceMs = rebalanceGraceMs(properties);
         KafkaStreams created = new KafkaStreams(topology, new StreamsConfig(properties));
+        AtomicLong transitions = new AtomicLong();
         created.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
+            long transition = transitions.incrementAndGet();
+            if (now == KafkaStreams.State.REBALANCING && before == KafkaStreams.State.RUNNING && graceMs > 0) {
+                // a running app that rebalances (an instance joined or left) can still do its work: ready for a while
+                readiness.streams(true, "Kafka Streams is REBALANCING");
+                Thread.ofVirtual().name("rebalance-grace").start(() -> {
+                    try {
+                        Thread.sleep(graceMs);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (transitions.get() == transition) {
+                        readiness.streams(false, "Kafka Streams has been REBALANCING for more than " + graceMs + " ms");
+                    }
+                });
+                return;
+            }
             readiness.streams(now == KafkaStreams.State.RUNNING, "Kafka Streams is " + now);
         });
         created.setUncaughtExceptionHandler(e -> {
@@ -67,6 +86,17 @@ public final class StreamsRunner implements AutoCloseable {
         StreamsRunner runner = new StreamsRunner(ctx, created);
         runner.metrics.bindTo(ctx.registry());
         return runner;
+    }
+
+    /**
+     * Streams property: how long a running app stays ready while it rebalances (ms; 0: not ready while rebalancing).
+     * Set from {@code health.rebalance.grace.ms} by {@link StreamsDefaults#properties}.
+     */
+    public static final String REBALANCE_GRACE_MS = "temporalcdc.rebalance.grace.ms";
+
+    static long rebalanceGraceMs(Map<String, Object> properties) {
+        Object value = properties.get(REBALANCE_GRACE_MS);
+        return value == null ? StreamsAppKeys.DEFAULT_REBALANCE_GRACE_MS : Long.parseLong(value.toString());
     }
 
     /** The client: for interactive queries and its metadata. */
