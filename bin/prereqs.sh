@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Sourced by bin/demo and .ci/run: installs the Debian packages the local stack needs when they
-# are missing (PostgreSQL >= 15 and Redis 7; util-linux for setpriv). Kafka and Elasticsearch come
+# Sourced by bin/demo, bin/test and .ci/run: installs the Debian packages the local stack needs when they
+# are missing (PostgreSQL >= 15 and Redis 7; util-linux for setpriv; prometheus for promtool). Kafka and Elasticsearch come
 # from Maven Central during the build; the JDK is found by bin/java-env.sh.
 tcdc_install_prereqs() {
   local need=()
@@ -8,6 +8,8 @@ tcdc_install_prereqs() {
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
   command -v curl >/dev/null 2>&1 || need+=(curl)
+  # promtool, which checks compose/prometheus/ in the tests (the package's server is not started)
+  command -v promtool >/dev/null 2>&1 || need+=(prometheus)
   [ ${#need[@]} -eq 0 ] && return 0
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
@@ -19,4 +21,9 @@ tcdc_install_prereqs() {
   echo "Installing missing packages: ${need[*]}" >&2
   $sudo apt-get update -qq >&2 || return 1
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >&2 || return 1
+  # only promtool is wanted: where systemd started the package's server, stop it again
+  if [[ " ${need[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1 \
+    && systemctl is-active --quiet prometheus 2>/dev/null; then
+    $sudo systemctl disable --now prometheus >&2 || true
+  fi
 }

@@ -180,6 +180,11 @@ public final class App implements AppContext {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        // what /health/ready answers, for alerting: <app>_ready 1 or 0
+        io.micrometer.core.instrument.Gauge.builder(
+                        appName.replace('-', '.') + ".ready", () -> "UP".equals(status.get()) ? 1 : 0)
+                .description("1 while /health/ready answers 200, else 0")
+                .register(registry);
     }
 
     private String usage(ConfigDef def) {
