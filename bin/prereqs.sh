@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Sourced by bin/demo, bin/test and .ci/run: installs the Debian packages the local stack needs when they
-# are missing (PostgreSQL >= 15 and Redis 7; util-linux for setpriv; prometheus for promtool). Kafka and Elasticsearch come
+# are missing (PostgreSQL >= 15 and Redis 7; util-linux for setpriv; prometheus for promtool; docker-compose). Kafka and Elasticsearch come
 # from Maven Central during the build; the JDK is found by bin/java-env.sh.
 tcdc_install_prereqs() {
   local need=()
@@ -10,6 +10,8 @@ tcdc_install_prereqs() {
   command -v curl >/dev/null 2>&1 || need+=(curl)
   # promtool, which checks compose/prometheus/ in the tests (the package's server is not started)
   command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+  # docker-compose, which checks compose/compose.yml in the tests (no container engine needed for that)
+  command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
   [ ${#need[@]} -eq 0 ] && return 0
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
