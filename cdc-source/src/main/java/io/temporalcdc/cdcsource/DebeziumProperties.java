@@ -81,6 +81,10 @@ public final class DebeziumProperties {
         props.setProperty("publication.autocreate.mode", "disabled");
         props.setProperty("schema.include.list", CdcSourceConfig.CAPTURED_SCHEMAS);
         props.setProperty("snapshot.mode", "initial");
+        // the slot is the durable position: when it is ahead of the stored offsets (Debezium in Kafka Connect
+        // streamed from the same slot meanwhile, connect/README.md "Switching"), resume from the slot instead of
+        // failing with "no longer available on the server"; what the slot confirmed was delivered
+        props.setProperty("offset.mismatch.strategy", "trust_slot");
         props.setProperty("tombstones.on.delete", "true");
         // Debezium's default, stated: a TRUNCATE event has no key, and the compacted change topics refuse key-less
         // records (cdc-source would stop); the apps' READMEs say what an operator does after a TRUNCATE

@@ -21,6 +21,7 @@ class DebeziumPropertiesTest {
                 .containsEntry("slot.name", "temporal_cdc")
                 .containsEntry("topic.prefix", "temporal")
                 .containsEntry("snapshot.mode", "initial")
+                .containsEntry("offset.mismatch.strategy", "trust_slot")
                 .containsEntry("database.hostname", "db.example")
                 .containsEntry("database.port", "5432");
     }
