@@ -34,7 +34,7 @@ class TemporalCdcTest {
 
         assertThat(help.exitCode()).isZero();
         assertThat(help.out())
-                .contains("reindex", "dead-letters", "status")
+                .contains("reindex", "dead-letters", "status", "schema")
                 .contains("Exit codes:")
                 .contains("2   bad arguments");
     }
@@ -48,6 +48,8 @@ class TemporalCdcTest {
                 "dead-letters show",
                 "dead-letters redrive",
                 "status",
+                "schema",
+                "schema migrate",
             })
     void shouldHelpOnEverySubcommand(String command) {
         List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
@@ -94,6 +96,30 @@ class TemporalCdcTest {
                 "--app nope: expected visibility-indexer");
         assertBad(run("dead-letters", "show", "--bootstrap-servers", "h:9"), "--offset");
         assertBad(run("status", "--bootstrap-servers", "h:9", "--sample", "3"), "Unknown options: '--sample', '3'");
+        assertBad(run("schema"), "name a subcommand: migrate");
+        assertBad(run("schema", "migrate"), "--jdbc");
+    }
+
+    @Test
+    void shouldFailSchemaMigrateWithTheReasonWhenNoServerAnswersWithinTheWait() {
+        Run refused = run("schema", "migrate", "--jdbc", "jdbc:postgresql://127.0.0.1:9/temporal", "--wait", "0");
+
+        assertThat(refused.exitCode()).isEqualTo(TemporalCdc.FAILED);
+        assertThat(refused.err()).contains("temporal-cdc schema migrate: applying the schema to", "127.0.0.1:9");
+    }
+
+    @Test
+    void shouldRefuseAPasswordVariableThatIsNotSet() {
+        Run unset = run(
+                "schema",
+                "migrate",
+                "--jdbc",
+                "jdbc:postgresql://h:9/t",
+                "--password-env",
+                "TCDC_NO_SUCH_VARIABLE_SET");
+
+        assertThat(unset.exitCode()).isEqualTo(TemporalCdc.FAILED);
+        assertThat(unset.err()).contains("TCDC_NO_SUCH_VARIABLE_SET (--password-env) is not set");
     }
 
     private static void assertBad(Run run, String reason) {
