@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Sourced by bin/demo, bin/test and .ci/run: installs the Debian packages the local stack needs when they
-# are missing (PostgreSQL >= 15 and Redis 7; util-linux for setpriv; prometheus for promtool; docker-compose). Kafka and Elasticsearch come
+# are missing (PostgreSQL >= 15 and Redis 7; util-linux for setpriv; prometheus for promtool; docker-compose, podman,
+# runc, the dnsname CNI plugin and debootstrap for the compose stack). Kafka and Elasticsearch come
 # from Maven Central during the build; the JDK is found by bin/java-env.sh.
 tcdc_install_prereqs() {
   local need=()
@@ -12,6 +13,13 @@ tcdc_install_prereqs() {
   command -v promtool >/dev/null 2>&1 || need+=(prometheus)
   # docker-compose, which checks compose/compose.yml in the tests (no container engine needed for that)
   command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+  # podman and what the compose stack test needs with it (demo/ComposeStackIT, ../compose/README.md): runc (crun
+  # refuses hybrid cgroups), CNI's dnsname plugin (service names resolve inside a compose network), debootstrap
+  # (the local images' Debian base)
+  command -v podman >/dev/null 2>&1 || need+=(podman)
+  command -v runc >/dev/null 2>&1 || need+=(runc)
+  [ -x /usr/lib/cni/dnsname ] || need+=(golang-github-containernetworking-plugin-dnsname)
+  command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
   [ ${#need[@]} -eq 0 ] && return 0
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
