@@ -77,6 +77,9 @@ class ComposeStackIT {
         Optional<String> missing = Podman.missing();
         assumeTrue(missing.isEmpty(), () -> "the compose stack test needs podman: " + missing.orElseThrow());
         Files.createDirectories(WORK);
+        for (String log : List.of("build-images.log", "up.log", "down.log", "config.log")) {
+            Files.deleteIfExists(WORK.resolve(log));
+        }
         List<String> leftovers;
         try (Podman podman = Podman.start(WORK.resolve("podman"))) {
             Set<String> imagesBefore = images(podman);
