@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The user-facing {@code compose/compose.yml}, as {@code docker-compose} itself reads it (no container engine
  * needed): valid with {@code compose/.env}, every service of the stack and every app of the project in it, and the
  * app image's Dockerfile naming each app's jar, running as a non-root user with a health check on {@code
- * /health/live}.
+ * /health/live}; the "connect" profile adds a Kafka Connect worker and its two one-shots.
  */
 class ComposeFileIT {
     private static final Path COMPOSE = Path.of("..", "compose");
@@ -40,7 +40,15 @@ class ComposeFileIT {
                         "visibility-indexer",
                         "cache-invalidator",
                         "metrics-aggregator",
-                        "prometheus");
+                        "prometheus",
+                        "kafka-connect",
+                        "connect-publication",
+                        "connect-register");
+        assertThat(List.of(compose("--profile", "connect", "config", "--services")
+                        .strip()
+                        .split("\n")))
+                .as("the connect profile: Debezium in Kafka Connect instead of cdc-source")
+                .contains("kafka-connect", "connect-publication", "connect-register");
         String config = compose("config");
         for (String app : List.of("cdc-source", "visibility-indexer", "cache-invalidator", "metrics-aggregator")) {
             assertThat(config).as("the image of %s is built from its jar", app).contains("APP: " + app);

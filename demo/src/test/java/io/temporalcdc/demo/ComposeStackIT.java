@@ -60,10 +60,12 @@ class ComposeStackIT {
             "CDC_SOURCE_PORT",
             "VISIBILITY_INDEXER_PORT",
             "CACHE_INVALIDATOR_PORT",
-            "METRICS_AGGREGATOR_PORT");
+            "METRICS_AGGREGATOR_PORT",
+            "CONNECT_PORT");
     private static final List<String> APPS =
             List.of("cdc-source", "visibility-indexer", "cache-invalidator", "metrics-aggregator");
     private static final int ROWS = 200;
+    private static final int CONNECT_ROWS = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http =
@@ -71,6 +73,8 @@ class ComposeStackIT {
     private final Map<String, Long> timings = new LinkedHashMap<>();
     private final String project = "tcdc-it-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, String> ports = new LinkedHashMap<>();
+    /** Whether docker-compose runs with {@code --profile connect}. */
+    private boolean connectProfile;
 
     @Test
     void shouldRunTheWholeStackFromImagesBuiltHereAndLeaveNothingBehind() throws Exception {
@@ -90,7 +94,9 @@ class ComposeStackIT {
                 }
                 time("up -d until every health check passes", () -> up(podman));
                 time("rows indexed, a key invalidated, metrics served, apps scraped", this::exercise);
+                time("profile connect: cdc-source stopped, Debezium in Kafka Connect indexing", () -> connect(podman));
             } finally {
+                connectProfile = true;
                 time("down -v", () -> compose(podman, Duration.ofMinutes(3), "down", "-t", "5", "-v"));
                 leftovers = leftovers(podman);
                 time("remove the images this test built", () -> removeImages(podman, imagesBefore));
@@ -119,12 +125,17 @@ class ComposeStackIT {
      * service exited 0.
      */
     private void up(Podman podman) throws Exception {
-        compose(podman, Duration.ofMinutes(1), "config", "--services");
-        long services = Files.readString(WORK.resolve("config.log"))
-                .lines()
-                .filter(l -> !l.isBlank())
-                .count();
-        Process up = composeProcess(podman, WORK.resolve("up.log"), "up", "-d");
+        // once up -d exited 0, every service it starts has its container
+        up(podman, states -> states.stream().allMatch(ComposeStackIT::ready), "up", "-d");
+    }
+
+    /**
+     * Runs {@code docker-compose ARGS} (an {@code up}), meanwhile running the starting containers' health checks,
+     * until it exited 0 and {@code done} holds for the project's containers' states.
+     */
+    private void up(Podman podman, java.util.function.Predicate<List<String>> done, String... args) throws Exception {
+        Path log = WORK.resolve("up.log");
+        Process up = composeProcess(podman, log, args);
         long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
         List<String> waitingFor = List.of("docker-compose up -d");
         while (System.nanoTime() < deadline) {
@@ -134,18 +145,18 @@ class ComposeStackIT {
                 waitingFor = List.of("docker-compose up -d");
             } else {
                 assertThat(up.exitValue())
-                        .as("docker-compose up -d: %s", Files.readString(WORK.resolve("up.log")))
+                        .as("docker-compose %s: %s", String.join(" ", args), Files.readString(log))
                         .isZero();
                 waitingFor = states.stream().filter(s -> !ready(s)).toList();
-                if (waitingFor.isEmpty() && states.size() == services) {
+                if (done.test(states)) {
                     return;
                 }
             }
             Thread.sleep(3000);
         }
         up.destroyForcibly();
-        throw new AssertionError("the stack was not up within 8 minutes; waiting for " + waitingFor + "; see "
-                + WORK.resolve("up.log") + " and docker-compose logs");
+        throw new AssertionError("docker-compose " + String.join(" ", args) + " was not done within 8 minutes;"
+                + " waiting for " + waitingFor + "; see " + log + " and docker-compose logs");
     }
 
     /** @return one line per container of the project: "name|status" as podman ps prints them */
@@ -163,7 +174,9 @@ class ComposeStackIT {
 
     private static boolean ready(String state) {
         String status = state.substring(state.indexOf('|') + 1);
-        if (state.contains("_schema_")) {
+        if (state.contains("_schema_")
+                || state.contains("_connect-publication_")
+                || state.contains("_connect-register_")) {
             return status.startsWith("Exited (0)");
         }
         if (state.contains("_prometheus_")) {
@@ -284,6 +297,51 @@ class ComposeStackIT {
         }
     }
 
+    /**
+     * The "connect" profile: cdc-source stopped (never two on the slot), a Kafka Connect worker with Debezium's
+     * connector registered in its place, new rows indexed through it.
+     */
+    private void connect(Podman podman) throws Exception {
+        compose(podman, Duration.ofMinutes(2), "stop", "cdc-source");
+        connectProfile = true;
+        up(
+                podman,
+                states -> states.stream().anyMatch(s -> s.contains("_connect-register_") && s.contains("|Exited (0)")),
+                "up",
+                "-d",
+                "kafka-connect",
+                "connect-publication",
+                "connect-register");
+
+        String namespace = "ns-" + project;
+        String jdbc = "jdbc:postgresql://127.0.0.1:" + ports.get("POSTGRES_PORT") + "/temporal";
+        try (Connection db = DriverManager.getConnection(jdbc, "postgres", "temporal");
+                PreparedStatement insert = db.prepareStatement(
+                        "INSERT INTO temporal_visibility.executions (namespace_id, run_id, start_time, execution_time,"
+                                + " workflow_id, workflow_type_name, status, task_queue)"
+                                + " SELECT ?, 'connect-run-' || g, now(), now(), 'connect-wf-' || g, 'ComposeType', 1,"
+                                + " 'compose-queue' FROM generate_series(1, ?) g")) {
+            insert.setString(1, namespace);
+            insert.setInt(2, CONNECT_ROWS);
+            assertThat(insert.executeUpdate()).isEqualTo(CONNECT_ROWS);
+        }
+        String count = "{\"query\":{\"prefix\":{\"RunId\":\"connect-run-\"}}}";
+        Awaitility.await("the rows captured by Kafka Connect indexed in Elasticsearch")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(2))
+                .until(() -> json("POST", "ELASTICSEARCH_PORT", "/temporal_visibility_v1/_count", count)
+                                .path("count")
+                                .asLong()
+                        == CONNECT_ROWS);
+        JsonNode running = json("GET", "CONNECT_PORT", "/connectors/temporal-postgres/status");
+        assertThat(running.path("connector").path("state").asText())
+                .as(running.toString())
+                .isEqualTo("RUNNING");
+        assertThat(running.path("tasks").get(0).path("state").asText())
+                .as(running.toString())
+                .isEqualTo("RUNNING");
+    }
+
     private JsonNode json(String method, String portVariable, String path) throws Exception {
         return json(method, portVariable, path, null);
     }
@@ -366,6 +424,9 @@ class ComposeStackIT {
                 ROOT.resolve("compose/compose.yml").toString(),
                 "-f",
                 ROOT.resolve("compose/compose.local.yml").toString()));
+        if (connectProfile) {
+            command.addAll(List.of("--profile", "connect"));
+        }
         command.addAll(Arrays.asList(args));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -427,10 +488,10 @@ class ComposeStackIT {
         StringBuilder text = new StringBuilder("compose stack under podman (project " + project + "):\n");
         long total = 0;
         for (Map.Entry<String, Long> phase : timings.entrySet()) {
-            text.append(String.format("  %-65s %4d s%n", phase.getKey(), phase.getValue()));
+            text.append(String.format("  %-72s %4d s%n", phase.getKey(), phase.getValue()));
             total += phase.getValue();
         }
-        text.append(String.format("  %-65s %4d s%n", "total", total));
+        text.append(String.format("  %-72s %4d s%n", "total", total));
         System.out.print(text);
         Files.writeString(WORK.resolve("timings.txt"), text);
     }
