@@ -55,6 +55,11 @@ public final class CdcSourceConfig extends AbstractConfig {
     /** The schema registry (Confluent REST API) the Avro schemas are registered in. */
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
+    /**
+     * The region whose database this cdc-source captures: the header {@link Topics#REGION_HEADER} of every record,
+     * and the MirrorMaker 2 cluster alias of its Kafka; empty in a single-region deployment (no header).
+     */
+    public static final String REGION = "region";
     /** Debezium's signaling table (incremental snapshots on request); empty disables signals. */
     public static final String SIGNAL_TABLE = "signal.table";
     /** WAL the slot may hold back before cdc-source raises its alert gauge and logs a warning. */
@@ -75,6 +80,7 @@ public final class CdcSourceConfig extends AbstractConfig {
     private static final Pattern TOPIC_PREFIX_PATTERN = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
     private static final Pattern PG_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Pattern REGION_NAME = Pattern.compile("([a-zA-Z0-9_-]{1,64})?");
 
     /** The definition of every key. */
     public static final ConfigDef DEF = new ConfigDef()
@@ -172,6 +178,19 @@ public final class CdcSourceConfig extends AbstractConfig {
                     "Debezium's time.precision.mode. Only the modes that send timestamp(6) columns as epoch"
                             + " microseconds are allowed: readers of topics without the embedded schema rely on it.")
             .define(
+                    REGION,
+                    Type.STRING,
+                    "",
+                    matching(
+                            REGION_NAME,
+                            "empty, or at most 64 letters, digits, '_' or '-' (no '.': MirrorMaker 2"
+                                    + " separates the region from the topic with it)"),
+                    Importance.MEDIUM,
+                    "The region whose database this cdc-source captures (e.g. us-east-1). Every record carries it in"
+                            + " the header " + Topics.REGION_HEADER + "; name this region's Kafka cluster the same in"
+                            + " MirrorMaker 2, whose default policy mirrors its topics to other regions as"
+                            + " <region>.<topic>. Empty (the default): one region, no header.")
+            .define(
                     SIGNAL_TABLE,
                     Type.STRING,
                     "temporal.temporal_cdc_signal",
@@ -231,6 +250,11 @@ public final class CdcSourceConfig extends AbstractConfig {
     /** The signaling table ({@code schema.table}), or empty when signals are off. */
     public String signalTable() {
         return getString(SIGNAL_TABLE);
+    }
+
+    /** @return the region (empty: a single-region deployment) */
+    public String region() {
+        return getString(REGION);
     }
 
     public long slotLagAlertBytes() {

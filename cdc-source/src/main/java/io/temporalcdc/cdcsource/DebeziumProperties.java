@@ -1,5 +1,6 @@
 package io.temporalcdc.cdcsource;
 
+import io.temporalcdc.schemas.Topics;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -51,7 +52,28 @@ public final class DebeziumProperties {
         final Map<String, Object> overrides = new java.util.HashMap<>(config.debeziumOverrides());
         overrides.remove("table.exclude.list");
         props.putAll(stringValues(overrides));
+        region(props, config);
         return props;
+    }
+
+    /** The transform's name in {@code transforms}. */
+    static final String REGION_TRANSFORM = "temporalCdcRegion";
+
+    /**
+     * With a region, Kafka Connect's {@code InsertHeader} transform adds {@link Topics#REGION_HEADER} to every record,
+     * first in the chain: the same transform labels the records of the Connect path (connect/README.md); transforms
+     * the operator lists ({@code debezium.transforms}) follow it.
+     */
+    private static void region(Properties props, CdcSourceConfig config) {
+        if (config.region().isEmpty()) {
+            return;
+        }
+        String operator = props.getProperty("transforms", "").strip();
+        props.setProperty("transforms", operator.isEmpty() ? REGION_TRANSFORM : REGION_TRANSFORM + "," + operator);
+        String prefix = "transforms." + REGION_TRANSFORM + ".";
+        props.setProperty(prefix + "type", "org.apache.kafka.connect.transforms.InsertHeader");
+        props.setProperty(prefix + "header", Topics.REGION_HEADER);
+        props.setProperty(prefix + "value.literal", config.region());
     }
 
     /** Debezium's table.exclude.list: the monthly pattern, the given partitions, then what the operator set. */

@@ -79,6 +79,17 @@ class CdcSourceConfigTest {
     }
 
     @Test
+    void shouldRejectARegionMirrorMakerCouldNotSeparateFromTheTopic() {
+        final Map<String, String> settings = minimal();
+        settings.put("region", "us.east");
+
+        assertThatThrownBy(() -> new CdcSourceConfig(settings))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("region")
+                .hasMessageContaining("no '.'");
+    }
+
+    @Test
     void shouldRejectPortOutOfRange() {
         final Map<String, String> settings = minimal();
         settings.put("database.port", "70000");

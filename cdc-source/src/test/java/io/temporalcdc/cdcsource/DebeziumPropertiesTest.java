@@ -77,4 +77,26 @@ class DebeziumPropertiesTest {
                 .allSatisfy(table -> assertThat(patterns)
                         .noneSatisfy(p -> assertThat(p.matcher(table).matches()).isTrue()));
     }
+
+    @Test
+    void shouldLabelEveryRecordWithTheRegionThroughInsertHeaderFirstInTheChain() {
+        final Map<String, String> settings = CdcSourceConfigTest.minimal();
+        settings.put("region", "us-east-1");
+        settings.put("debezium.transforms", "unwrap");
+
+        final Properties props = DebeziumProperties.of(new CdcSourceConfig(settings));
+
+        assertThat(props)
+                .containsEntry("transforms", "temporalCdcRegion,unwrap")
+                .containsEntry("transforms.temporalCdcRegion.type", "org.apache.kafka.connect.transforms.InsertHeader")
+                .containsEntry("transforms.temporalCdcRegion.header", "temporal-cdc.region")
+                .containsEntry("transforms.temporalCdcRegion.value.literal", "us-east-1");
+    }
+
+    @Test
+    void shouldAddNoTransformWithoutARegion() {
+        final Properties props = DebeziumProperties.of(new CdcSourceConfig(CdcSourceConfigTest.minimal()));
+
+        assertThat(props.stringPropertyNames()).noneMatch(name -> name.startsWith("transforms"));
+    }
 }

@@ -29,6 +29,11 @@ final class TopicReader implements AutoCloseable {
     private final Map<org.apache.kafka.common.TopicPartition, Long> next = new HashMap<>();
 
     TopicReader(String bootstrapServers, String topicPrefix) {
+        this(bootstrapServers, Pattern.compile(Pattern.quote(topicPrefix) + "\\.temporal.*"));
+    }
+
+    /** Reads every topic matching {@code topics}. */
+    TopicReader(String bootstrapServers, Pattern topics) {
         consumer = new KafkaConsumer<>(
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -45,7 +50,7 @@ final class TopicReader implements AutoCloseable {
                         5000),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        consumer.subscribe(Pattern.compile(Pattern.quote(topicPrefix) + "\\.temporal.*"));
+        consumer.subscribe(topics);
     }
 
     /** Reads what is there (until a poll comes back empty) and returns everything read so far from {@code topic}. */

@@ -21,6 +21,11 @@ public final class Topics {
     public static final String VISIBILITY_EXECUTIONS_TABLE = "executions";
     /** The visibility table of custom search attributes, joined into the documents. */
     public static final String CUSTOM_SEARCH_ATTRIBUTES_TABLE = "custom_search_attributes";
+    /**
+     * The header naming the region whose database a change was captured in (cdc-source's {@code region}; Kafka
+     * Connect's {@code InsertHeader} transform in the Connect path), kept by MirrorMaker 2.
+     */
+    public static final String REGION_HEADER = "temporal-cdc.region";
 
     private Topics() {}
 
@@ -43,6 +48,14 @@ public final class Topics {
      */
     public static String visibilityCustomSearchAttributes(String prefix) {
         return table(prefix, VISIBILITY_SCHEMA, CUSTOM_SEARCH_ATTRIBUTES_TABLE);
+    }
+
+    /**
+     * @return the name MirrorMaker 2 (its default replication policy) gives {@code topic} of the cluster aliased
+     *     {@code region} in another cluster: {@code region.topic}
+     */
+    public static String mirrored(String region, String topic) {
+        return requireName(region, "region") + "." + requireName(topic, "topic");
     }
 
     /**

@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +22,6 @@ public final class ConnectWorker implements AutoCloseable, Server {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectWorker.class);
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
-    private static final List<String> JVM_ARGS =
-            List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true");
 
     private final Path dir;
     private final Path logFile;
@@ -98,20 +95,14 @@ public final class ConnectWorker implements AutoCloseable, Server {
     @Override
     public void start(Path runDir, Duration timeout) {
         try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("log4j2.properties"), BuildInfo.brokerLog4j());
             Path properties = dir.resolve("worker.properties");
+            List<String> command = BrokerJvm.command(
+                    dir,
+                    logFile,
+                    BrokerJvm.SMALL,
+                    "org.apache.kafka.connect.cli.ConnectDistributed",
+                    properties.toString());
             Files.writeString(properties, workerProperties());
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(JVM_ARGS);
-            command.add("-Dlog4j2.configurationFile="
-                    + dir.resolve("log4j2.properties").toUri());
-            command.add("-Dtcdc.kafka.log=" + logFile);
-            command.add("-cp");
-            command.add(BuildInfo.brokerClasspath());
-            command.add("org.apache.kafka.connect.cli.ConnectDistributed");
-            command.add(properties.toString());
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(

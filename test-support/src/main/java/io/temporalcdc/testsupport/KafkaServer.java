@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -71,7 +70,6 @@ final class KafkaServer implements Kafka, Server {
         launch.begin();
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("log4j2.properties"), BuildInfo.brokerLog4j());
             Files.writeString(properties, serverProperties());
             if (!Files.exists(dir.resolve("data").resolve("meta.properties"))) {
                 // a restart on the same data keeps it: only a new log dir is formatted
@@ -166,18 +164,8 @@ final class KafkaServer implements Kafka, Server {
         }
     }
 
-    private List<String> java(String mainClass, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_ARGS);
-        command.add(
-                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties").toUri());
-        command.add("-Dtcdc.kafka.log=" + logFile);
-        command.add("-cp");
-        command.add(BuildInfo.brokerClasspath());
-        command.add(mainClass);
-        command.addAll(List.of(args));
-        return command;
+    private List<String> java(String mainClass, String... args) throws IOException {
+        return BrokerJvm.command(dir, logFile, JVM_ARGS, mainClass, args);
     }
 
     private Properties adminProperties() {
