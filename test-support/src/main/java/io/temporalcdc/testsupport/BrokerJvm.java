@@ -38,4 +38,13 @@ final class BrokerJvm {
         command.addAll(List.of(args));
         return command;
     }
+
+    /** Starts {@code command} with its output (both streams) appended to {@code dir/stdout.log}. */
+    static Process start(List<String> command, Path dir) throws IOException {
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("stdout.log").toFile()))
+                .start();
+    }
 }

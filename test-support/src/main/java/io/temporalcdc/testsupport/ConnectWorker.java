@@ -103,11 +103,7 @@ public final class ConnectWorker implements AutoCloseable, Server {
                     "org.apache.kafka.connect.cli.ConnectDistributed",
                     properties.toString());
             Files.writeString(properties, workerProperties());
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                            dir.resolve("stdout.log").toFile()))
-                    .start();
+            process = BrokerJvm.start(command, dir);
         } catch (IOException e) {
             throw new StackException("Kafka Connect could not be started in " + dir + ": " + e, e);
         }

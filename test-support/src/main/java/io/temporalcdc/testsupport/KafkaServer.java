@@ -86,11 +86,7 @@ final class KafkaServer implements Kafka, Server {
                         dir.resolve("format.log"),
                         timeout);
             }
-            process = new ProcessBuilder(java("kafka.Kafka", properties.toString()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                            dir.resolve("stdout.log").toFile()))
-                    .start();
+            process = BrokerJvm.start(java("kafka.Kafka", properties.toString()), dir);
         } catch (IOException e) {
             throw new StackException("Kafka could not be started in " + dir + ": " + e, e);
         } finally {

@@ -98,11 +98,7 @@ public final class MirrorMaker2 implements AutoCloseable {
                     BrokerJvm.SMALL,
                     "org.apache.kafka.connect.mirror.MirrorMaker",
                     properties.toString());
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                            dir.resolve("stdout.log").toFile()))
-                    .start();
+            process = BrokerJvm.start(command, dir);
         } catch (IOException e) {
             throw new StackException("MirrorMaker 2 could not be started in " + dir + ": " + e, e);
         }
