@@ -2,6 +2,8 @@ package io.temporalcdc.cdcsource;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.temporalcdc.runtime.ReplicationSlots;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,6 +26,12 @@ import org.slf4j.LoggerFactory;
  *       crossing the threshold is logged once, as is the return under it.
  * </ul>
  *
+ * and every other logical slot of the database, the seed's cross-region subscription's among them (tag {@code
+ * slot}): {@code cdc_source_subscription_lag_bytes} (WAL held for it), {@code cdc_source_subscription_lag_seconds}
+ * (its walsender's {@code replay_lag}, -1 while inactive), {@code cdc_source_subscription_active}; untagged, {@code
+ * cdc_source_subscription_max_lag_bytes} (0 when there is none) and {@code cdc_source_subscription_lag_alert} (1
+ * while one of them holds more than {@code slot.lag.alert.bytes}), logged like the slot's own alert.
+ *
  * A failed poll is logged and retried on the next tick (the metrics keep their last values); it never stops the app.
  */
 final class SlotMonitor implements AutoCloseable {
@@ -40,6 +48,11 @@ final class SlotMonitor implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private boolean alerting;
+    private final AtomicLong subscriberMaxBytes = new AtomicLong();
+    private final MultiGauge subscriberBytes;
+    private final MultiGauge subscriberSeconds;
+    private final MultiGauge subscriberActive;
+    private final java.util.Set<String> subscribersAlerting = new java.util.TreeSet<>();
     private Connection connection;
 
     SlotMonitor(String slot, long alertBytes, Duration interval, Supplier<Connection> connect, MeterRegistry meters) {
@@ -60,6 +73,24 @@ final class SlotMonitor implements AutoCloseable {
         Gauge.builder("cdc.source.slot.lag.alert", this, m -> m.alertingNow() ? 1 : 0)
                 .description("1 while the slot's lag exceeds slot.lag.alert.bytes")
                 .register(meters);
+        subscriberBytes = MultiGauge.builder("cdc.source.subscription.lag.bytes")
+                .description("WAL held for another logical slot of the database (a subscription's): current WAL"
+                        + " position - its confirmed_flush_lsn")
+                .baseUnit("bytes")
+                .register(meters);
+        subscriberSeconds = MultiGauge.builder("cdc.source.subscription.lag.seconds")
+                .description("replay_lag of the walsender serving another logical slot; -1 while inactive")
+                .register(meters);
+        subscriberActive = MultiGauge.builder("cdc.source.subscription.active")
+                .description("1 while a client streams from another logical slot of the database")
+                .register(meters);
+        Gauge.builder("cdc.source.subscription.max.lag.bytes", subscriberMaxBytes, AtomicLong::get)
+                .description("The most WAL any other logical slot of the database holds; 0 when there is none")
+                .baseUnit("bytes")
+                .register(meters);
+        Gauge.builder("cdc.source.subscription.lag.alert", this, m -> m.subscribersAlertingNow() ? 1 : 0)
+                .description("1 while another logical slot holds more than slot.lag.alert.bytes")
+                .register(meters);
         this.thread =
                 Thread.ofPlatform().daemon().name("cdc-source-slot-monitor").unstarted(this::run);
     }
@@ -76,6 +107,10 @@ final class SlotMonitor implements AutoCloseable {
 
     private synchronized boolean alertingNow() {
         return alerting;
+    }
+
+    private synchronized boolean subscribersAlertingNow() {
+        return !subscribersAlerting.isEmpty();
     }
 
     private void run() {
@@ -107,6 +142,7 @@ final class SlotMonitor implements AutoCloseable {
         if (connection == null || connection.isClosed()) {
             connection = connect.get();
         }
+        subscribers(ReplicationSlots.others(connection, slot));
         java.util.Optional<ReplicationSlots.Lag> lag = ReplicationSlots.lag(connection, slot);
         if (lag.isEmpty()) {
             LOG.warn("Replication slot {} does not exist (yet)", slot);
@@ -132,6 +168,49 @@ final class SlotMonitor implements AutoCloseable {
         } else if (bytes <= alertBytes && alerting) {
             alerting = false;
             LOG.info("Replication slot {} is back under slot.lag.alert.bytes ({} bytes)", slot, bytes);
+        }
+    }
+
+    private void subscribers(java.util.List<ReplicationSlots.Subscriber> subscribers) {
+        subscriberBytes.register(
+                subscribers.stream()
+                        .map(s -> MultiGauge.Row.of(Tags.of("slot", s.slot()), s.bytes()))
+                        .toList(),
+                true);
+        subscriberSeconds.register(
+                subscribers.stream()
+                        .map(s -> MultiGauge.Row.of(
+                                Tags.of("slot", s.slot()), s.replayLagMillis() < 0 ? -1 : s.replayLagMillis() / 1000.0))
+                        .toList(),
+                true);
+        subscriberActive.register(
+                subscribers.stream()
+                        .map(s -> MultiGauge.Row.of(Tags.of("slot", s.slot()), s.active() ? 1 : 0))
+                        .toList(),
+                true);
+        subscriberMaxBytes.set(subscribers.stream()
+                .mapToLong(ReplicationSlots.Subscriber::bytes)
+                .max()
+                .orElse(0));
+        synchronized (this) {
+            java.util.Set<String> present = new java.util.TreeSet<>();
+            for (ReplicationSlots.Subscriber subscriber : subscribers) {
+                present.add(subscriber.slot());
+                if (subscriber.bytes() > alertBytes && subscribersAlerting.add(subscriber.slot())) {
+                    LOG.warn(
+                            "Replication slot {} (a subscription to this database) holds {} bytes of WAL, more than"
+                                    + " slot.lag.alert.bytes={}: the subscriber is behind or disconnected",
+                            subscriber.slot(),
+                            subscriber.bytes(),
+                            alertBytes);
+                } else if (subscriber.bytes() <= alertBytes && subscribersAlerting.remove(subscriber.slot())) {
+                    LOG.info(
+                            "Replication slot {} is back under slot.lag.alert.bytes ({} bytes)",
+                            subscriber.slot(),
+                            subscriber.bytes());
+                }
+            }
+            subscribersAlerting.retainAll(present);
         }
     }
 

@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * subscription ({@code sql/replication.sql}); a cdc-source per region, configured with its region; MirrorMaker 2
  * between the two brokers. A visibility row written in a arrives in four topics: a's own (header a), b's own
  * (captured from what the subscription applied, header b), and each region's copy of the other's, named {@code
- * <region>.<topic>} and keeping the header it was captured with.
+ * <region>.<topic>} and keeping the header it was captured with. Region a's cdc-source also watches the
+ * subscription's slot: disabled, the slot's lag passes the seed's 1 MB (the alert gauge turns 1), enabled again, it
+ * comes back under it.
  */
 class CrossRegionCaptureIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -78,7 +80,8 @@ class CrossRegionCaptureIT {
                     argsB.add("http.port=0");
                     // region b in a process of its own, as each region runs its cdc-source (in one JVM, two engines
                     // of one topic.prefix would register the same Debezium MBeans)
-                    try (AutoCloseable appA = a.startApp(new EmbeddedAppContext("cdc-source"), regionA);
+                    EmbeddedAppContext ctxA = new EmbeddedAppContext("cdc-source");
+                    try (AutoCloseable appA = a.startApp(ctxA, regionA);
                             JavaApp appB = JavaApp.start(
                                     "cdc-source-region-b",
                                     JavaApp.jarOf("cdc-source"),
@@ -103,6 +106,25 @@ class CrossRegionCaptureIT {
                             assertThat(region(readA.poll(Topics.mirrored("b", topic)), "run-xregion"))
                                     .contains("b");
                         });
+
+                        // the subscription's view from region a's cdc-source: disabled, its slot holds the WAL
+                        // written meanwhile (over the seed's 1 MB: the alert); enabled again, it catches up
+                        awaitSubscription(ctxA, subscription, 1, lag -> lag < 1_048_576);
+                        sql.execute("ALTER SUBSCRIPTION " + subscription + " DISABLE");
+                        a.execute("INSERT INTO temporal_visibility.executions (namespace_id, run_id, start_time,"
+                                + " execution_time, workflow_id, workflow_type_name, status, memo)"
+                                + " SELECT 'ns-lag', 'lag-' || g, now(), now(), 'wf-lag-' || g, 'LagWorkflow', 1,"
+                                + " convert_to(repeat(md5(g::text), 20), 'UTF8') FROM generate_series(1, 3000) g");
+                        awaitSubscription(ctxA, subscription, 0, lag -> lag > 1_048_576);
+                        assertThat(gauge(ctxA, "cdc.source.subscription.lag.alert", null))
+                                .isEqualTo(1.0);
+                        assertThat(gauge(ctxA, "cdc.source.subscription.lag.seconds", subscription))
+                                .isEqualTo(-1.0);
+                        sql.execute("ALTER SUBSCRIPTION " + subscription + " ENABLE");
+                        awaitSubscription(ctxA, subscription, 1, lag -> lag < 1_048_576);
+                        await().atMost(TIMEOUT)
+                                .untilAsserted(() -> assertThat(gauge(ctxA, "cdc.source.subscription.lag.alert", null))
+                                        .isZero());
                     }
                 } finally {
                     // drops the subscription's slot in region a too
@@ -111,6 +133,28 @@ class CrossRegionCaptureIT {
                 }
             }
         }
+    }
+
+    /** Waits until cdc-source's gauges show the subscription's slot with {@code active} and a lag {@code bytes} accepts. */
+    private static void awaitSubscription(
+            EmbeddedAppContext ctx, String slot, int active, java.util.function.LongPredicate bytes) {
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(gauge(ctx, "cdc.source.subscription.active", slot)).isEqualTo((double) active);
+            assertThat((long) gauge(ctx, "cdc.source.subscription.lag.bytes", slot))
+                    .matches(bytes::test, "the slot's lag");
+            assertThat(gauge(ctx, "cdc.source.subscription.max.lag.bytes", null))
+                    .isGreaterThanOrEqualTo(gauge(ctx, "cdc.source.subscription.lag.bytes", slot));
+        });
+    }
+
+    /** @return the gauge's value (of the row tagged {@code slot}, when given); NaN when it is not there */
+    private static double gauge(EmbeddedAppContext ctx, String name, String slot) {
+        var search = ctx.registry().find(name);
+        if (slot != null) {
+            search = search.tag("slot", slot);
+        }
+        var gauge = search.gauge();
+        return gauge == null ? Double.NaN : gauge.value();
     }
 
     /** A prefix's change topics, in this region's Kafka and mirrored from another region's. */
