@@ -77,7 +77,10 @@ class SnapshotOverlapIT {
                                 + " close_time = '2026-03-04 05:07:00' WHERE namespace_id = 'overlap-ns' AND run_id = ?")) {
             connection.setAutoCommit(false);
             ThreadLocalRandom random = ThreadLocalRandom.current();
-            for (int row = writer; row + WRITERS < ROWS && running.get(); row += 2 * WRITERS) {
+            // round and round the writer's rows until stopped: however long the pipeline takes to start, transactions
+            // keep straddling its snapshot (a multiple of 2 * WRITERS keeps the writers' rows apart: no deadlocks)
+            int cycle = 2 * WRITERS * ((ROWS - WRITERS) / (2 * WRITERS));
+            for (int row = writer; running.get(); row = (row + 2 * WRITERS) % cycle) {
                 update.setString(1, "run-" + row);
                 update.executeUpdate();
                 TimeUnit.MILLISECONDS.sleep(100 + random.nextInt(400));
