@@ -59,6 +59,21 @@ public final class Topics {
     }
 
     /**
+     * @return {@code prefix.replication-events}: cross-region's lag, divergence-opened and divergence-closed events,
+     *     keyed by {@code schema.table/key}
+     */
+    public static String replicationEvents(String prefix) {
+        return requireName(prefix, "prefix") + ".replication-events";
+    }
+
+    /**
+     * @return {@code prefix.cross-region.dlq}, cross-region's dead-letter topic
+     */
+    public static String crossRegionDlq(String prefix) {
+        return requireName(prefix, "prefix") + ".cross-region.dlq";
+    }
+
+    /**
      * @return {@code prefix.visibility.documents}: the visibility documents, keyed by document id, the external version
      *     in a header; compacted, so the index can always be rebuilt from it
      */
