@@ -2,7 +2,8 @@
 # Registers cdc-source/connect/temporal-postgres-connector.json (mounted at /connector.json) with the worker,
 # pointed at compose's services: database.hostname postgres, user postgres, the password of .env (given here as
 # POSTGRES_PASSWORD, written into the connector's configuration: use the worker's FileConfigProvider outside a
-# laptop), the registry's Confluent-compatible API. 201 (created) and 409 (already there) both succeed.
+# laptop), the registry's Confluent-compatible API. 201 (created) succeeds, and 409 when the connector is already
+# there (409 also means "rebalancing": then it retries). The password must not hold '"', '\' or '/'.
 set -eu
 config=$(sed \
   -e 's/"database.hostname": "[^"]*"/"database.hostname": "postgres"/' \
@@ -15,7 +16,13 @@ for attempt in $(seq 1 60); do
   code=$(printf '%s' "$config" | curl -s -o /tmp/reply -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
     --data-binary @- http://kafka-connect:8083/connectors || true)
   case "$code" in
-    201|409) echo "connector temporal-postgres registered ($code)"; exit 0 ;;
+    201) echo "connector temporal-postgres registered"; exit 0 ;;
+    409)
+      # already there, or the worker is rebalancing: only an answer for the connector itself says which
+      if [ "$(curl -s -o /dev/null -w '%{http_code}' http://kafka-connect:8083/connectors/temporal-postgres)" = 200 ]; then
+        echo "connector temporal-postgres already registered"; exit 0
+      fi
+      echo "worker answered 409 (rebalancing); retrying"; sleep 2 ;;
     *) echo "worker answered ${code:-nothing}: $(cat /tmp/reply 2>/dev/null); retrying"; sleep 2 ;;
   esac
 done

@@ -12,7 +12,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 compose_args=(-f "$root/compose/compose.yml" -f "$root/compose/compose.local.yml")
-if [ "${1:-}" = --project-name ]; then compose_args=(-p "$2" "${compose_args[@]}"); fi
+if [ "${1:-}" = --project-name ]; then
+  [ $# -ge 2 ] || { echo "build-images: --project-name needs a value" >&2; exit 2; }
+  compose_args=(-p "$2" "${compose_args[@]}")
+fi
 engine=${CONTAINER_ENGINE:-podman}
 started=$SECONDS
 step() { printf '[build-images %3ds] %s\n' $((SECONDS - started)) "$*"; }
@@ -57,7 +60,9 @@ rm -rf "$here"/*/dist
 cp -a "$(readlink -f "$JAVA_HOME")/." "$here/jre/dist/"
 rm -rf "$here/jre/dist/lib/src.zip" "$here/jre/dist/include" "$here/jre/dist/man" "$here/jre/dist/demo"
 mkdir -p "$here/kafka/dist/libs" "$here/elasticsearch/dist" "$here/schema-registry/dist" "$here/cli/dist"
-tr ':' '\n' < "$kafka_classpath" | while read -r jar; do [ -n "$jar" ] && cp "$jar" "$here/kafka/dist/libs/"; done
+# one line, no newline at its end: read returns 1 at that end, after filling the array
+IFS=: read -ra jars < "$kafka_classpath" || true
+for jar in "${jars[@]}"; do cp "$jar" "$here/kafka/dist/libs/"; done
 cp -a "$es_home" "$here/elasticsearch/dist/elasticsearch"
 cp -a "$root/schema-registry/target/quarkus-app" "$here/schema-registry/dist/quarkus-app"
 cp "$root/cli/target/temporal-cdc.jar" "$here/cli/dist/temporal-cdc.jar"
