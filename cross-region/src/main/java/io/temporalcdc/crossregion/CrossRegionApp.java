@@ -10,9 +10,11 @@ import io.temporalcdc.runtime.streams.StreamsErrorHandling;
 import io.temporalcdc.runtime.streams.StreamsRunner;
 import io.temporalcdc.schemas.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,17 +43,20 @@ public final class CrossRegionApp {
                 CrossRegionConfig.KAFKA_BOOTSTRAP_SERVERS, config.kafkaClientProperties(), KAFKA_PREFLIGHT_TIMEOUT);
         String prefix = config.getString(CrossRegionConfig.TOPIC_PREFIX);
         Optional<Short> replication = Optional.of(config.getShort(CrossRegionConfig.TOPIC_REPLICATION_FACTOR));
+        Optional<Integer> partitions = Optional.of(config.getInt(StreamsAppKeys.TOPIC_PARTITIONS));
+        // every change topic read, with cdc-source's spec (compacted), when cdc-source (the local ones) or MirrorMaker
+        // 2
+        // (the other regions', which it then fills: it creates only missing topics) has not made it yet
+        List<KafkaTopics.Spec> topics = new ArrayList<>();
+        Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        for (String topic :
+                CrossRegionTopology.changeTopics(prefix, config.localRegion(), config.regions(), config.tables())) {
+            topics.add(new KafkaTopics.Spec(topic, partitions, replication, compact));
+        }
+        topics.add(new KafkaTopics.Spec(Topics.replicationEvents(prefix), partitions, replication, Map.of()));
+        topics.add(new KafkaTopics.Spec(Topics.crossRegionDlq(prefix), Optional.empty(), replication, Map.of()));
         Preflight.check(CrossRegionConfig.TOPIC_PREFIX, "preparing the topics", () -> {
-            KafkaTopics.ensure(
-                    config.kafkaClientProperties(),
-                    List.of(
-                            new KafkaTopics.Spec(
-                                    Topics.replicationEvents(prefix),
-                                    Optional.of(config.getInt(StreamsAppKeys.TOPIC_PARTITIONS)),
-                                    replication,
-                                    Map.of()),
-                            new KafkaTopics.Spec(
-                                    Topics.crossRegionDlq(prefix), Optional.empty(), replication, Map.of())));
+            KafkaTopics.ensure(config.kafkaClientProperties(), topics);
             return null;
         });
         ReplicationStatus status = new ReplicationStatus(ctx.registry(), System::currentTimeMillis, config.tables());
@@ -69,6 +74,7 @@ public final class CrossRegionApp {
         CrossRegionTopology.Settings topology = new CrossRegionTopology.Settings(
                 prefix,
                 config.localRegion(),
+                config.primaryRegion(),
                 config.regions(),
                 config.tables(),
                 config.duration(CrossRegionConfig.DIVERGENCE_BOUND),

@@ -32,6 +32,8 @@ public final class CrossRegionConfig extends AbstractConfig {
     public static final String REGIONS = "regions";
     /** The region whose Kafka this instance reads: its change topics are unprefixed there. */
     public static final String LOCAL_REGION = "local.region";
+    /** The region the others replicate from (default: the first of regions). */
+    public static final String PRIMARY_REGION = "primary.region";
     /** The tables compared, schema.table. */
     public static final String TABLES = "tables";
     /** How long the regions may disagree on a row before it is a divergence. */
@@ -59,7 +61,10 @@ public final class CrossRegionConfig extends AbstractConfig {
                                     + " <region>.<prefix>.<schema>.<table> (the other regions', mirrored by MirrorMaker"
                                     + " 2), writes <prefix>.replication-events, dead-letters to"
                                     + " <prefix>.cross-region.dlq.",
-                            "Partitions of <prefix>.replication-events when cross-region creates it."))
+                            "Partitions of the topics cross-region creates when they are missing:"
+                                    + " <prefix>.replication-events, and the change topics if it starts before"
+                                    + " cdc-source or MirrorMaker 2 made them (keep cdc-source's value in every"
+                                    + " region)."))
             .define(
                     REGIONS,
                     Type.LIST,
@@ -88,6 +93,14 @@ public final class CrossRegionConfig extends AbstractConfig {
                     Importance.HIGH,
                     "The region whose Kafka this reads (one of regions): its change topics are <prefix>.<schema>."
                             + "<table>, the others' are mirrored as <region>.<prefix>.<schema>.<table>.")
+            .define(
+                    PRIMARY_REGION,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
+                    "The region the others replicate from (the seed's primary; one of regions). PostgreSQL reports a"
+                            + " transaction a subscription applied with its origin's commit time, so a change seen with"
+                            + " the same commit time in two regions came from the primary. Empty: the first of regions.")
             .define(
                     TABLES,
                     Type.LIST,
@@ -131,6 +144,9 @@ public final class CrossRegionConfig extends AbstractConfig {
         if (!getList(REGIONS).contains(getString(LOCAL_REGION))) {
             throw new ConfigException(LOCAL_REGION, getString(LOCAL_REGION), "must be one of regions " + regions());
         }
+        if (!getList(REGIONS).contains(primaryRegion())) {
+            throw new ConfigException(PRIMARY_REGION, primaryRegion(), "must be one of regions " + regions());
+        }
     }
 
     /** @return settings for any Kafka client: {@code kafka.*} with the prefix stripped */
@@ -155,6 +171,12 @@ public final class CrossRegionConfig extends AbstractConfig {
 
     public String localRegion() {
         return getString(LOCAL_REGION);
+    }
+
+    /** @return {@link #PRIMARY_REGION}, or the first of regions when it is empty */
+    public String primaryRegion() {
+        String primary = getString(PRIMARY_REGION).strip();
+        return primary.isEmpty() ? getList(REGIONS).get(0) : primary;
     }
 
     public List<String> tables() {

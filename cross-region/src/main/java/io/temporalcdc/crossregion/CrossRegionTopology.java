@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -32,7 +30,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The pure topology: every region's change topics of the compared tables (the local region's as cdc-source names them,
- * the others' as MirrorMaker 2 mirrors them, one pattern) → each change as a {@link RowChange} (region from the
+ * the others' as MirrorMaker 2 mirrors them) → each change as a {@link RowChange} (region from the
  * {@value Topics#REGION_HEADER} header, else from the topic) → repartitioned by table and key, so every region's
  * changes of one row meet in one task → the {@link ReplicationLedger} over the {@value #ROWS_STORE} store → {@code
  * <prefix>.replication-events}. A wall-clock punctuation opens the divergences of the rows in {@value
@@ -53,6 +51,7 @@ public final class CrossRegionTopology {
     public record Settings(
             String topicPrefix,
             String localRegion,
+            String primaryRegion,
             Set<String> regions,
             List<String> tables,
             Duration bound,
@@ -82,16 +81,18 @@ public final class CrossRegionTopology {
     }
 
     /**
-     * @return the pattern of the change topics compared: {@code <prefix>.<table>} and, for every other region r,
-     *     {@code r.<prefix>.<table>}
+     * @return the change topics compared: {@code <prefix>.<table>} of the local region and, for every other region r,
+     *     {@code r.<prefix>.<table>} (MirrorMaker 2's name for r's topic)
      */
-    public static Pattern changeTopics(String prefix, String localRegion, Set<String> regions, List<String> tables) {
-        String remote = regions.stream()
-                .filter(r -> !r.equals(localRegion))
-                .map(r -> Pattern.quote(r + "."))
-                .collect(Collectors.joining("|"));
-        String table = tables.stream().map(Pattern::quote).collect(Collectors.joining("|"));
-        return Pattern.compile("(?:" + remote + ")?" + Pattern.quote(prefix + ".") + "(?:" + table + ")");
+    public static List<String> changeTopics(
+            String prefix, String localRegion, Set<String> regions, List<String> tables) {
+        List<String> topics = new java.util.ArrayList<>();
+        for (String table : tables) {
+            String local = prefix + "." + table;
+            topics.add(local);
+            regions.stream().filter(r -> !r.equals(localRegion)).forEach(r -> topics.add(Topics.mirrored(r, local)));
+        }
+        return topics;
     }
 
     /** The region of a record: its header, else the mirrored topic's prefix, else the local region. */
@@ -146,6 +147,7 @@ public final class CrossRegionTopology {
                     region,
                     version,
                     event.source().tsMs(),
+                    record.timestamp(),
                     event.source().snapshot());
             context.forward(record.withKey(change.rowKey()).withValue(write(change)));
         }
@@ -158,10 +160,12 @@ public final class CrossRegionTopology {
         private ProcessorContext<String, byte[]> context;
         private KeyValueStore<String, byte[]> rows;
         private KeyValueStore<String, Long> disagreements;
+        /** The divergences of this task in the status, to take out when the task leaves this instance. */
+        private final Set<String> divergent = new java.util.HashSet<>();
 
         Ledger(Settings settings) {
             this.settings = settings;
-            this.ledger = new ReplicationLedger(settings.regions(), settings.bound());
+            this.ledger = new ReplicationLedger(settings.regions(), settings.primaryRegion(), settings.bound());
         }
 
         @Override
@@ -176,6 +180,7 @@ public final class CrossRegionTopology {
                     RowState state = state(entry.key);
                     if (state.divergent()) {
                         settings.status().opened(table(entry.key), key(entry.key), state.divergenceOpenedMs());
+                        divergent.add(entry.key);
                     }
                 }
             }
@@ -212,12 +217,26 @@ public final class CrossRegionTopology {
         private void emit(ReplicationEvent event, long now) {
             switch (event.type()) {
                 case ReplicationEvent.REPLICATED -> settings.status().replicated(event.table(), event.lagMs());
-                case ReplicationEvent.DIVERGENCE_OPENED ->
+                case ReplicationEvent.DIVERGENCE_OPENED -> {
                     settings.status().opened(event.table(), event.key(), event.atMs());
-                case ReplicationEvent.DIVERGENCE_CLOSED -> settings.status().closed(event.table(), event.key());
+                    divergent.add(event.table() + '\0' + event.key());
+                }
+                case ReplicationEvent.DIVERGENCE_CLOSED -> {
+                    settings.status().closed(event.table(), event.key());
+                    divergent.remove(event.table() + '\0' + event.key());
+                }
                 default -> throw new IllegalStateException("unknown event " + event.type());
             }
             context.forward(new Record<>(event.table() + "/" + event.key(), write(event), now));
+        }
+
+        /** The task leaves this instance (revoked, migrated, closed): its divergences leave the status with it. */
+        @Override
+        public void close() {
+            for (String rowKey : divergent) {
+                settings.status().closed(table(rowKey), key(rowKey));
+            }
+            divergent.clear();
         }
 
         private RowState state(String rowKey) {

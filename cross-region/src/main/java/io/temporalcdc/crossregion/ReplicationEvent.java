@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code replicated}: a row version reached {@code region}, {@code lagMs} after it was committed in {@code
- *       originRegion} (commit time there − commit time in the origin);
+ *       originRegion}: {@code capturedMs} (when {@code region}'s cdc-source captured it) − {@code originCommitMs};
  *   <li>{@code divergence-opened}: the regions have disagreed on the row for longer than the bound; {@code
  *       versions} says what each has ({@code null}: nothing);
  *   <li>{@code divergence-closed}: they agree again, on {@code version}, after {@code openForMs}.
@@ -23,7 +23,7 @@ public record ReplicationEvent(
         String originRegion,
         String region,
         Long originCommitMs,
-        Long commitMs,
+        Long capturedMs,
         Long lagMs,
         Map<String, String> versions,
         Long sinceMs,
@@ -33,17 +33,25 @@ public record ReplicationEvent(
     public static final String DIVERGENCE_OPENED = "divergence-opened";
     public static final String DIVERGENCE_CLOSED = "divergence-closed";
 
-    static ReplicationEvent replicated(RowChange change, String originRegion, long originCommitMs, long nowMs) {
+    static ReplicationEvent replicated(
+            String table,
+            String key,
+            String version,
+            String originRegion,
+            long originCommitMs,
+            String region,
+            long capturedMs,
+            long nowMs) {
         return new ReplicationEvent(
                 REPLICATED,
-                change.table(),
-                change.key(),
-                change.version(),
+                table,
+                key,
+                version,
                 originRegion,
-                change.region(),
+                region,
                 originCommitMs,
-                change.commitMs(),
-                change.commitMs() - originCommitMs,
+                capturedMs,
+                capturedMs - originCommitMs,
                 null,
                 null,
                 null,

@@ -12,8 +12,11 @@ import java.util.Set;
  * ReplicationEvent}s follow.
  *
  * <ul>
- *   <li><b>Lag</b>: when a region reaches a version another region already has, the change was replicated: lag = its
- *       commit time − the earlier region's commit time (not measured when either side was read by a snapshot,
+ *   <li><b>Lag</b>: when a region reaches a version another region already has, the change was replicated: lag = when
+ *       the later region's cdc-source captured it − the commit time in the origin (PostgreSQL reports a transaction
+ *       applied from a subscription with its origin's commit time, so the replica's own commit time is not in its
+ *       change stream; its capture time stands in, late by cdc-source's poll interval). Not measured when either side
+ *       was read by a snapshot,
  *       whose time is not a commit's, nor when a region returns to the version all regions last agreed on: a row
  *       re-synced by hand was not replicated).
  *   <li><b>Agreement</b>: every region of {@code regions} has the row at the same version (a deleted row: {@link
@@ -24,52 +27,75 @@ import java.util.Set;
  */
 public final class ReplicationLedger {
     private final Set<String> regions;
+    private final String primary;
     private final long boundMs;
 
     /**
      * @param regions every region whose change streams are compared
+     * @param primary the region the others replicate from: the origin of a version two regions report with the same
+     *     commit time
      * @param bound how long regions may disagree on a row before it is a divergence
      */
-    public ReplicationLedger(Set<String> regions, Duration bound) {
+    public ReplicationLedger(Set<String> regions, String primary, Duration bound) {
         if (regions.size() < 2) {
             throw new IllegalArgumentException("cross-region needs two regions or more, got " + regions);
         }
+        if (!regions.contains(primary)) {
+            throw new IllegalArgumentException("the primary region " + primary + " is not one of " + regions);
+        }
         this.regions = Set.copyOf(regions);
+        this.primary = primary;
         this.boundMs = bound.toMillis();
     }
 
     /** Applies {@code change} to {@code state} (which it updates) at wall-clock time {@code nowMs}. */
     public List<ReplicationEvent> apply(RowState state, RowChange change, long nowMs) {
         List<ReplicationEvent> events = new ArrayList<>();
-        RowState.Seen origin = null;
-        String originRegion = null;
-        for (Map.Entry<String, RowState.Seen> other : state.regions().entrySet()) {
-            RowState.Seen seen = other.getValue();
-            if (!other.getKey().equals(change.region())
+        String otherRegion = null;
+        RowState.Seen other = null;
+        for (Map.Entry<String, RowState.Seen> entry : state.regions().entrySet()) {
+            RowState.Seen seen = entry.getValue();
+            if (!entry.getKey().equals(change.region())
                     && seen.version().equals(change.version())
-                    && (origin == null || seen.commitMs() < origin.commitMs())) {
-                origin = seen;
-                originRegion = other.getKey();
+                    && (other == null || seen.commitMs() < other.commitMs())) {
+                other = seen;
+                otherRegion = entry.getKey();
             }
         }
         RowState.Seen previous = state.regions().get(change.region());
         boolean repeated = previous != null && previous.version().equals(change.version());
-        state.regions().put(change.region(), new RowState.Seen(change.version(), change.commitMs(), change.snapshot()));
+        state.regions()
+                .put(
+                        change.region(),
+                        new RowState.Seen(change.version(), change.commitMs(), change.capturedMs(), change.snapshot()));
         boolean resynced = change.version().equals(state.agreedVersion());
-        if (origin != null && !repeated && !resynced && !origin.snapshot() && !change.snapshot()) {
+        if (other != null && !repeated && !resynced && !other.snapshot() && !change.snapshot()) {
+            // the origin: the earlier commit; PostgreSQL reports a subscription's applied transaction with its
+            // origin's commit time, so the two are usually equal: then the primary region, else the earlier capture.
+            // The replica: the other one, seen when its cdc-source captured it
+            boolean sameCommit = change.commitMs() == other.commitMs();
+            boolean changeIsOrigin = change.commitMs() < other.commitMs()
+                    || (sameCommit && change.region().equals(primary))
+                    || (sameCommit && !otherRegion.equals(primary) && change.capturedMs() <= other.capturedMs());
             events.add(
-                    origin.commitMs() <= change.commitMs()
-                            ? ReplicationEvent.replicated(change, originRegion, origin.commitMs(), nowMs)
-                            : ReplicationEvent.replicated(
-                                    new RowChange(
-                                            change.table(),
-                                            change.key(),
-                                            originRegion,
-                                            change.version(),
-                                            origin.commitMs(),
-                                            false),
+                    changeIsOrigin
+                            ? ReplicationEvent.replicated(
+                                    change.table(),
+                                    change.key(),
+                                    change.version(),
                                     change.region(),
                                     change.commitMs(),
+                                    otherRegion,
+                                    other.capturedMs(),
+                                    nowMs)
+                            : ReplicationEvent.replicated(
+                                    change.table(),
+                                    change.key(),
+                                    change.version(),
+                                    otherRegion,
+                                    other.commitMs(),
+                                    change.region(),
+                                    change.capturedMs(),
                                     nowMs));
         }
         if (agree(state)) {

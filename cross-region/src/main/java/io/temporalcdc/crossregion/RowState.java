@@ -15,6 +15,7 @@ public final class RowState {
     public record Seen(
             @JsonProperty("version") String version,
             @JsonProperty("commitMs") long commitMs,
+            @JsonProperty("capturedMs") long capturedMs,
             @JsonProperty("snapshot") boolean snapshot) {}
 
     private final TreeMap<String, Seen> regions;

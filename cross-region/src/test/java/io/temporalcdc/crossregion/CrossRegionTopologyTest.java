@@ -52,6 +52,7 @@ class CrossRegionTopologyTest {
         CrossRegionTopology.Settings settings = new CrossRegionTopology.Settings(
                 PREFIX,
                 "b",
+                "a",
                 new LinkedHashSet<>(List.of("a", "b")),
                 List.of(TABLE),
                 Duration.ofSeconds(60),
@@ -124,20 +125,43 @@ class CrossRegionTopologyTest {
         assertThat(JSON.readTree(events.readValue()).path("lagMs").asLong()).isEqualTo(500);
     }
 
+    @Test
+    void shouldReadKafkaConnectJsonWithItsSchemaAsCdcSourceWritesIt() throws Exception {
+        for (String region : List.of("a", "b")) {
+            byte[] value = ("{\"schema\":{\"type\":\"struct\"},\"payload\":"
+                            + new String(
+                                    envelope("c", null, row("run-4", 1), region.equals("a") ? 5_000 : 5_200),
+                                    StandardCharsets.UTF_8)
+                            + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] key = "{\"schema\":{\"type\":\"struct\"},\"payload\":{\"namespace_id\":\"ns\",\"run_id\":\"run-4\"}}"
+                    .getBytes(StandardCharsets.UTF_8);
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(Topics.REGION_HEADER, region.getBytes(StandardCharsets.UTF_8));
+            (region.equals("a") ? mirrored : local)
+                    .pipeInput(new TestRecord<>(
+                            key, value, headers, Instant.ofEpochMilli(region.equals("a") ? 5_000 : 5_200)));
+        }
+
+        assertThat(JSON.readTree(events.readValue()).path("lagMs").asLong()).isEqualTo(200);
+    }
+
     private static TestRecord<byte[], byte[]> record(String region, String runId, int status, long commitMs) {
         ObjectNode after = row(runId, status);
-        return record(region, runId, envelope("u", null, after, commitMs));
+        return record(region, runId, envelope("u", null, after, commitMs), commitMs);
     }
 
     private static TestRecord<byte[], byte[]> delete(String region, String runId, int status, long commitMs) {
-        return record(region, runId, envelope("d", row(runId, status), null, commitMs));
+        return record(region, runId, envelope("d", row(runId, status), null, commitMs), commitMs);
     }
 
-    private static TestRecord<byte[], byte[]> record(String region, String runId, byte[] value) {
+    /** A record as cdc-source writes it: its timestamp is the capture time (here: the commit time). */
+    private static TestRecord<byte[], byte[]> record(String region, String runId, byte[] value, long capturedMs) {
         ObjectNode key = JSON.createObjectNode().put("namespace_id", "ns").put("run_id", runId);
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.REGION_HEADER, region.getBytes(StandardCharsets.UTF_8));
-        return new TestRecord<>(key.toString().getBytes(StandardCharsets.UTF_8), value, headers, START);
+        return new TestRecord<>(
+                key.toString().getBytes(StandardCharsets.UTF_8), value, headers, Instant.ofEpochMilli(capturedMs));
     }
 
     private static ObjectNode row(String runId, int status) {

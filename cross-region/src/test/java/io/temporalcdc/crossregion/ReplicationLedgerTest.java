@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 class ReplicationLedgerTest {
     private static final String TABLE = "temporal_visibility.executions";
     private static final String KEY = "{\"namespace_id\":\"ns\",\"run_id\":\"r1\"}";
-    private final ReplicationLedger ledger = new ReplicationLedger(Set.of("a", "b"), Duration.ofSeconds(60));
+    private final ReplicationLedger ledger = new ReplicationLedger(Set.of("a", "b"), "a", Duration.ofSeconds(60));
 
     private static RowChange change(String region, String version, long commitMs) {
-        return new RowChange(TABLE, KEY, region, version, commitMs, false);
+        return new RowChange(TABLE, KEY, region, version, commitMs, commitMs, false);
     }
 
     @Test
@@ -50,11 +50,44 @@ class ReplicationLedgerTest {
     }
 
     @Test
+    void shouldMeasureFromTheReplicasCaptureWhenItReportsTheOriginsCommitTime() {
+        // PostgreSQL reports a transaction applied from a subscription with its origin's commit time
+        RowState state = new RowState();
+        ledger.apply(state, new RowChange(TABLE, KEY, "b", "v1", 1_000, 7_000, false), 5_000);
+
+        List<ReplicationEvent> events =
+                ledger.apply(state, new RowChange(TABLE, KEY, "a", "v1", 1_000, 1_050, false), 5_100);
+
+        assertThat(events).singleElement().satisfies(event -> {
+            assertThat(event.originRegion()).isEqualTo("a");
+            assertThat(event.region()).isEqualTo("b");
+            assertThat(event.lagMs()).isEqualTo(6_000);
+        });
+    }
+
+    @Test
+    void shouldTakeThePrimaryAsTheOriginOfAVersionBothReportWithOneCommitTimeWhateverTheCaptureOrder() {
+        RowState state = new RowState();
+        // the replica's cdc-source happened to capture first
+        ledger.apply(state, new RowChange(TABLE, KEY, "b", "v1", 1_000, 1_030, false), 5_000);
+
+        List<ReplicationEvent> events =
+                ledger.apply(state, new RowChange(TABLE, KEY, "a", "v1", 1_000, 1_090, false), 5_100);
+
+        assertThat(events).singleElement().satisfies(event -> {
+            assertThat(event.originRegion()).isEqualTo("a");
+            assertThat(event.region()).isEqualTo("b");
+            assertThat(event.lagMs()).isEqualTo(30);
+        });
+    }
+
+    @Test
     void shouldNotMeasureALagAgainstASnapshotRead() {
         RowState state = new RowState();
         ledger.apply(state, change("a", "v1", 1_000), 5_000);
 
-        List<ReplicationEvent> events = ledger.apply(state, new RowChange(TABLE, KEY, "b", "v1", 90_000, true), 5_100);
+        List<ReplicationEvent> events =
+                ledger.apply(state, new RowChange(TABLE, KEY, "b", "v1", 90_000, 90_000, true), 5_100);
 
         assertThat(events).isEmpty();
         assertThat(ledger.agree(state)).isTrue();
@@ -109,7 +142,7 @@ class ReplicationLedgerTest {
 
     @Test
     void shouldNeedTwoRegions() {
-        assertThatThrownBy(() -> new ReplicationLedger(Set.of("a"), Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> new ReplicationLedger(Set.of("a"), "a", Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("two regions");
     }

@@ -82,8 +82,30 @@ public final class KafkaTopics {
                     created.add(topic);
                 }
             });
+            awaitVisible(admin, created);
             warnAboutDifferences(admin, present);
             return created;
+        }
+    }
+
+    /**
+     * Waits until the brokers' metadata lists the topics just created: a client that asks right after the controller
+     * created them (Kafka Streams assigning its source topics) may otherwise be told they are missing.
+     */
+    private static void awaitVisible(Admin admin, List<String> created)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!created.isEmpty()) {
+            Set<String> listed = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (listed.containsAll(created)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics created but not in the brokers' metadata within " + TIMEOUT_SECONDS
+                        + " s: "
+                        + created.stream().filter(t -> !listed.contains(t)).toList());
+            }
+            Thread.sleep(100);
         }
     }
 
