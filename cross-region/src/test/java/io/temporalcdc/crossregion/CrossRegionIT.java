@@ -40,12 +40,14 @@ import org.junit.jupiter.api.Test;
  * subscription; a cdc-source per region (its own process, {@code region=a|b}); MirrorMaker 2 mirrors a's topics to
  * b. Lag: the subscription disabled for a known time while a row is written in a, then enabled: the row's {@code
  * replicated} event measures that time. Divergence: a row deleted by hand in b opens a divergence within the bound;
- * written back as a has it, the divergence closes. {@code /replication/status}'s figures follow.
+ * written back as a has it, the divergence closes. MirrorMaker 2 stopped for 30 s: a's new rows diverge in b, and close
+ * once it mirrors again. {@code /replication/status}'s figures follow.
  */
 class CrossRegionIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final Duration BOUND = Duration.ofSeconds(5);
     private static final long DISABLED_MS = 6_000;
+    private static final Duration OUTAGE = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path LOGS = Path.of("target", "cross-region-it");
 
@@ -163,6 +165,34 @@ class CrossRegionIT {
                 assertThat(status.path("replicated").asLong()).isGreaterThanOrEqualTo(2);
                 assertThat(status.path("lagP99Seconds").asDouble()).isGreaterThan(DISABLED_MS / 2000.0);
                 assertThat(cdcA.isAlive() && cdcB.isAlive() && mirror.isAlive()).isTrue();
+
+                // MirrorMaker 2 stopped for 30 s: b still receives a's rows through the subscription, b's Kafka no
+                // longer receives a's change stream, so the rows diverge past the bound; mirrored again (from the
+                // offsets it stored), every one of a's changes arrives and every divergence closes: nothing lost
+                long stopped = System.nanoTime();
+                mirror.stop();
+                List<String> outage = List.of("run-outage-1", "run-outage-2", "run-outage-3");
+                for (String runId : outage) {
+                    execute(aUrl, insert(runId));
+                }
+                for (String runId : outage) {
+                    JsonNode diverged = await().atMost(TIMEOUT)
+                            .until(() -> find(reader, events, "divergence-opened", runId), e -> e != null);
+                    assertThat(diverged.path("versions").path("a").isNull())
+                            .as(diverged.toString())
+                            .isTrue();
+                    assertThat(diverged.path("versions").path("b").asText()).startsWith("sha256=");
+                }
+                Thread.sleep(Math.max(
+                        0,
+                        OUTAGE.toMillis()
+                                - Duration.ofNanos(System.nanoTime() - stopped).toMillis()));
+                mirror.start();
+                for (String runId : outage) {
+                    await().atMost(TIMEOUT)
+                            .until(() -> find(reader, events, "divergence-closed", runId), e -> e != null);
+                }
+                assertThat(table(ctx).path("openDivergences").asInt()).isZero();
             } finally {
                 execute(bUrl, "DROP SUBSCRIPTION " + subscription);
             }
