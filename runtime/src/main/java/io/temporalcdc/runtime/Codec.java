@@ -100,6 +100,11 @@ public final class Codec {
             }
         }
 
+        /** @return the format byte {@code bytes} starts with (to read an older layout), -1 when empty */
+        public static int formatOf(byte[] bytes) {
+            return bytes == null || bytes.length == 0 ? -1 : bytes[0];
+        }
+
         public boolean bool() {
             return read(in::readBoolean);
         }

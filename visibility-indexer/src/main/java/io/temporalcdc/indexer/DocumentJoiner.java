@@ -11,22 +11,32 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * document's writes get one sequence of versions) and writes the document to the documents topic, keyed by its
  * id, the version in a header; a deleted executions row writes a tombstone.
  *
- * <p>Each table's changes arrive in commit order per row; a change that does not follow the last one applied for
- * its table (a replay of an older change) is skipped, and a redelivery of the very last one writes the current
- * document again with its current version (so a write lost before a crash is made good, and an acknowledged one is
- * answered "already there"). Either table may arrive first: the custom attributes wait in the store for their
+ * <p>Each table's changes arrive in commit order per row and region; a change that does not follow the last one
+ * applied for its table (a replay of an older change) is skipped, and a redelivery of the very last one writes the
+ * current document again with its current version (so a write lost before a crash is made good, and an acknowledged
+ * one is answered "already there"). Either table may arrive first: the custom attributes wait in the store for their
  * executions row.
+ *
+ * <p>With several regions ({@code regions}), each region's tables are joined apart and the document written is the
+ * winning region's ({@link RowState#winner}): a change of a region that does not win is kept, not written, and a
+ * change that makes another region win writes that region's document. Every region's indexer receives the same
+ * changes, so each writes the same winner, whichever order they arrive in.
  */
 final class DocumentJoiner implements Processor<String, byte[], String, byte[]> {
     private final String storeName;
+    private final String localRegion;
     private final IndexerMetrics metrics;
     private final long freshnessMs;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
 
-    /** @param freshness a refused change committed less than this long ago counts as a stale write */
-    DocumentJoiner(String storeName, IndexerMetrics metrics, java.time.Duration freshness) {
+    /**
+     * @param localRegion the local region's name (the tie-break between equal conflict versions uses it)
+     * @param freshness a refused change committed less than this long ago counts as a stale write
+     */
+    DocumentJoiner(String storeName, String localRegion, IndexerMetrics metrics, java.time.Duration freshness) {
         this.storeName = storeName;
+        this.localRegion = localRegion;
         this.metrics = metrics;
         this.freshnessMs = freshness.toMillis();
     }
@@ -40,41 +50,63 @@ final class DocumentJoiner implements Processor<String, byte[], String, byte[]> 
     @Override
     public void process(Record<String, byte[]> record) {
         RowChange change = RowChange.decode(record.value());
-        DocumentState state = DocumentState.decode(store.get(record.key()));
-        DocumentState.Side side = state.side(change.side());
-        if (side.known() && change.position().sameChange(side.position)) {
-            metrics.redelivered();
-            emit(record, state, change.sourceTsMs());
-            return;
-        }
-        if (side.known() && !change.position().follows(side.position, side.lastSnapshot)) {
-            if (change.position().snapshot() && !change.position().sameChange(side.lastSnapshot)) {
-                state.seen(change);
-                store.put(record.key(), state.encode());
+        RowState row = RowState.decode(store.get(record.key()));
+        DocumentState state = row.region(change.region());
+        if (change.side() == RowChange.Side.EXECUTION_VERSION) {
+            if (state.versionPosition != null && change.position().sameChange(state.versionPosition)) {
+                metrics.redelivered();
+                emit(record, row, row.written, change.sourceTsMs());
+                return;
             }
-            metrics.replayed();
-            if (System.currentTimeMillis() - change.sourceTsMs() <= freshnessMs) {
-                // a recent change older than the row's last one: the source's LSNs may have gone back
-                metrics.staleWrite(record.key() + " at " + change.position() + " after " + side.position);
+            if (state.versionPosition != null && !change.position().follows(state.versionPosition, null)) {
+                metrics.replayed();
+                return;
             }
-            return;
+            state.applyVersions(change);
+        } else {
+            DocumentState.Side side = state.side(change.side());
+            if (side.known() && change.position().sameChange(side.position)) {
+                metrics.redelivered();
+                // the document last written, again: a write lost before a crash is made good
+                emit(record, row, row.written, change.sourceTsMs());
+                return;
+            }
+            if (side.known() && !change.position().follows(side.position, side.lastSnapshot)) {
+                if (change.position().snapshot() && !change.position().sameChange(side.lastSnapshot)) {
+                    state.seen(change);
+                    store.put(record.key(), row.encode());
+                }
+                metrics.replayed();
+                if (System.currentTimeMillis() - change.sourceTsMs() <= freshnessMs) {
+                    // a recent change older than the row's last one: the source's LSNs may have gone back
+                    metrics.staleWrite(record.key() + " at " + change.position() + " after " + side.position);
+                }
+                return;
+            }
+            state.apply(change);
         }
-        state.apply(change);
-        state.version = DocumentVersion.next(state.version, change.position());
-        emit(record, state, change.sourceTsMs());
-        if (state.empty()) {
+        String winner = row.winner(localRegion);
+        if (winner != null && (winner.equals(change.region()) || !winner.equals(row.written))) {
+            row.version = DocumentVersion.next(row.version, change.position());
+            row.written = winner;
+            emit(record, row, winner, change.sourceTsMs());
+        } else if (winner != null) {
+            metrics.superseded();
+        }
+        if (row.empty()) {
             store.delete(record.key());
         } else {
-            store.put(record.key(), state.encode());
+            store.put(record.key(), row.encode());
         }
     }
 
-    private void emit(Record<String, byte[]> record, DocumentState state, long sourceTsMs) {
-        String id = state.executions.documentId;
-        if (id == null || state.version == null) {
+    private void emit(Record<String, byte[]> record, RowState row, String region, long sourceTsMs) {
+        DocumentState state = region == null ? null : row.regions.get(region);
+        String id = state == null ? null : state.executions.documentId;
+        if (id == null || row.version == null) {
             return; // custom attributes without their executions row yet: nothing to index
         }
         context.forward(new Record<>(
-                id, state.document(), record.timestamp(), DocumentHeaders.of(state.version.asLong(), sourceTsMs)));
+                id, state.document(), record.timestamp(), DocumentHeaders.of(row.version.asLong(), sourceTsMs)));
     }
 }

@@ -3,20 +3,20 @@ package io.temporalcdc.indexer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.temporalcdc.indexer.version.DocumentVersion;
 import io.temporalcdc.runtime.Codec;
 import io.temporalcdc.runtime.version.ChangePosition;
+import io.temporalcdc.runtime.version.ConflictVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Map;
 
 /**
- * What the document joiner keeps per visibility row (namespace_id, run_id): the latest change of each table and
- * the version of the document's last write ({@link Codec} layout 2).
+ * What the document joiner keeps per visibility row (namespace_id, run_id) and region: the latest change of each
+ * table and, when several regions are read, the run's conflict versions from {@code temporal.executions} ({@link
+ * RowState} keeps one per region with the version of the document's last write).
  */
 final class DocumentState {
-    private static final int FORMAT = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The latest change of one table: whether the row exists, its data (JSON), where the change stands. */
@@ -34,10 +34,33 @@ final class DocumentState {
 
     final Side executions = new Side();
     final Side attributes = new Side();
-    DocumentVersion version;
+    /** Where the last execution version applied stands; null before any (then the versions are unknown). */
+    ChangePosition versionPosition;
+
+    long lastWriteVersion;
+    long dbRecordVersion;
+    /** Whether the {@code temporal.executions} row exists (its last version change was not a delete). */
+    boolean versionLive;
 
     Side side(RowChange.Side which) {
-        return which == RowChange.Side.EXECUTIONS ? executions : attributes;
+        return switch (which) {
+            case EXECUTIONS -> executions;
+            case CUSTOM_ATTRIBUTES -> attributes;
+            case EXECUTION_VERSION -> throw new IllegalArgumentException("execution versions have no side");
+        };
+    }
+
+    /** Applies an execution version change: the run's versions as of {@code change}. */
+    void applyVersions(RowChange change) {
+        versionPosition = change.position();
+        lastWriteVersion = change.lastWriteVersion();
+        dbRecordVersion = change.dbRecordVersion();
+        versionLive = !change.delete();
+    }
+
+    /** @return the region's conflict version, null while no execution version arrived */
+    ConflictVersion conflictVersion(String regionName) {
+        return versionPosition == null ? null : new ConflictVersion(lastWriteVersion, dbRecordVersion, regionName);
     }
 
     /** Applies {@code change} to its side. */
@@ -59,9 +82,9 @@ final class DocumentState {
         }
     }
 
-    /** Whether nothing is left worth keeping: no executions row and no custom attributes row. */
+    /** Whether nothing is left worth keeping: no executions row, no custom attributes row, no execution row. */
     boolean empty() {
-        return !executions.exists && !attributes.exists;
+        return !executions.exists && !attributes.exists && !versionLive;
     }
 
     /**
@@ -93,21 +116,31 @@ final class DocumentState {
         }
     }
 
-    byte[] encode() {
-        Codec.Writer out = new Codec.Writer(FORMAT).number(version == null ? -1 : version.asLong());
+    /** Writes the region's state (inside {@link RowState}'s layout). */
+    void encode(Codec.Writer out) {
         encode(out, executions);
         encode(out, attributes);
-        return out.bytes();
+        out.position(versionPosition)
+                .number(lastWriteVersion)
+                .number(dbRecordVersion)
+                .bool(versionLive);
     }
 
-    static DocumentState decode(byte[] bytes) {
+    /** Reads what {@link #encode(Codec.Writer)} wrote. */
+    static DocumentState decode(Codec.Reader in) {
         DocumentState state = new DocumentState();
-        if (bytes == null) {
-            return state;
-        }
-        Codec.Reader in = new Codec.Reader(bytes, FORMAT, "the joiner's state");
-        long version = in.number();
-        state.version = version < 0 ? null : DocumentVersion.of(version);
+        decode(in, state.executions);
+        decode(in, state.attributes);
+        state.versionPosition = in.position();
+        state.lastWriteVersion = in.number();
+        state.dbRecordVersion = in.number();
+        state.versionLive = in.bool();
+        return state;
+    }
+
+    /** Reads the two sides of {@link RowState}'s layout 2 (one region, before regions existed). */
+    static DocumentState decodeSides(Codec.Reader in) {
+        DocumentState state = new DocumentState();
         decode(in, state.executions);
         decode(in, state.attributes);
         return state;

@@ -46,6 +46,7 @@ public final class IndexerMetrics {
     private final Counter deadLettered;
     private final Counter replayedChanges;
     private final Counter redeliveredChanges;
+    private final Counter supersededChanges;
     private final Counter droppedAttributes;
     private final Counter truncates;
     private final Counter tombstones;
@@ -84,6 +85,10 @@ public final class IndexerMetrics {
         deadLettered = counter(registry, "dlq.records", "Records sent to the dead-letter topic");
         replayedChanges = counter(registry, "replayed.changes", "Changes older than the row's last applied change");
         redeliveredChanges = counter(registry, "redelivered.changes", "Changes equal to the row's last applied change");
+        supersededChanges = counter(
+                registry,
+                "superseded.changes",
+                "Changes of a region whose execution lost to another region's higher version (kept, not written)");
         droppedAttributes =
                 counter(registry, "unknown.attributes.dropped", "Unregistered search attributes left out of documents");
         truncates = counter(registry, "truncates", "TRUNCATE events seen (logged, not applied)");
@@ -176,6 +181,11 @@ public final class IndexerMetrics {
 
     public void redelivered() {
         redeliveredChanges.increment();
+    }
+
+    /** A region's change was kept but not written: another region's state of the run wins. */
+    public void superseded() {
+        supersededChanges.increment();
     }
 
     public void droppedAttribute() {

@@ -6,7 +6,9 @@ import io.temporalcdc.indexer.version.DocumentVersion;
 import io.temporalcdc.runtime.ChangeEvent;
 import io.temporalcdc.runtime.ChangeEventDecoder;
 import io.temporalcdc.runtime.RowColumns;
+import io.temporalcdc.runtime.SourceRegions;
 import io.temporalcdc.runtime.version.ChangePosition;
+import io.temporalcdc.runtime.version.ConflictVersion;
 import io.temporalcdc.runtime.version.VersionEpochs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,21 +34,25 @@ final class RowChangeMapper implements Processor<byte[], byte[], String, byte[]>
 
     private final RowChange.Side side;
     private final String sourceTopic;
+    private final SourceRegions regions;
     private final ChangeEventDecoder decoder;
     private final VisibilityDocumentMapper mapper;
     private final VersionEpochs epochs;
     private final IndexerMetrics metrics;
     private ProcessorContext<String, byte[]> context;
 
+    /** @param sourceTopic the local region's change topic of the table; the other regions' are its mirrors */
     RowChangeMapper(
             RowChange.Side side,
             String sourceTopic,
+            SourceRegions regions,
             ChangeEventDecoder decoder,
             VisibilityDocumentMapper mapper,
             VersionEpochs epochs,
             IndexerMetrics metrics) {
         this.side = side;
         this.sourceTopic = sourceTopic;
+        this.regions = regions;
         this.decoder = decoder;
         this.mapper = mapper;
         this.epochs = epochs;
@@ -82,15 +88,31 @@ final class RowChangeMapper implements Processor<byte[], byte[], String, byte[]>
         ChangePosition position = position(event);
         boolean delete = event.op() == ChangeEvent.Op.DELETE;
         JsonNode row = event.row();
+        String region = region();
+        if (side == RowChange.Side.EXECUTION_VERSION) {
+            ConflictVersion version = ConflictVersion.of(new RowColumns(row), region);
+            return new RowChange(
+                    side,
+                    region,
+                    delete,
+                    position,
+                    event.source().tsMs(),
+                    null,
+                    null,
+                    version.lastWriteVersion(),
+                    version.dbRecordVersion());
+        }
         if (side == RowChange.Side.EXECUTIONS) {
             if (delete) {
-                return new RowChange(side, true, position, event.source().tsMs(), mapper.documentId(row), null);
+                return new RowChange(
+                        side, region, true, position, event.source().tsMs(), mapper.documentId(row), null);
             }
             VisibilityDocument document = mapper.toDocument(row, event.columnTypes());
-            return new RowChange(side, false, position, event.source().tsMs(), document.id(), json(document.source()));
+            return new RowChange(
+                    side, region, false, position, event.source().tsMs(), document.id(), json(document.source()));
         }
         if (delete) {
-            return new RowChange(side, true, position, event.source().tsMs(), null, null);
+            return new RowChange(side, region, true, position, event.source().tsMs(), null, null);
         }
         JsonNode values = new RowColumns(row).json(VisibilityDocumentMapper.SEARCH_ATTRIBUTES);
         if (values == null) {
@@ -98,6 +120,7 @@ final class RowChangeMapper implements Processor<byte[], byte[], String, byte[]>
         }
         return new RowChange(
                 side,
+                region,
                 false,
                 position,
                 event.source().tsMs(),
@@ -139,6 +162,12 @@ final class RowChangeMapper implements Processor<byte[], byte[], String, byte[]>
                 "{}: TRUNCATE at lsn {} is not applied to Elasticsearch; reindex by replay if needed",
                 topic(),
                 event.source() == null ? -1 : event.source().lsn());
+    }
+
+    /** @return the region of the record's topic, "" for the local region */
+    private String region() {
+        String region = regions.regionOf(topic(), java.util.List.of(sourceTopic));
+        return region.equals(regions.local()) ? "" : region;
     }
 
     private String topic() {

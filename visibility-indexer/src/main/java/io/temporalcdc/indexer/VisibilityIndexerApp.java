@@ -101,7 +101,11 @@ public final class VisibilityIndexerApp {
                 new StreamsWithSink.Parts(
                         VisibilityIndexerTopology.build(
                                 new VisibilityIndexerTopology.Settings(
-                                        prefix, config.searchAttributes(), config.versionEpochs(), ctx.registry()),
+                                        prefix,
+                                        config.searchAttributes(),
+                                        config.versionEpochs(),
+                                        ctx.registry(),
+                                        config.regions()),
                                 StreamsAppKeys.decoder(config, null, ctx.registry())),
                         streamsProperties(config, ctx),
                         config.kafkaClientProperties(),
@@ -155,9 +159,11 @@ public final class VisibilityIndexerApp {
         Optional<Integer> partitions = Optional.of(config.getInt(VisibilityIndexerConfig.TOPIC_PARTITIONS));
         Optional<Short> replication = Optional.of(config.getShort(VisibilityIndexerConfig.TOPIC_REPLICATION_FACTOR));
         Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        return List.of(
-                new KafkaTopics.Spec(Topics.visibilityExecutions(prefix), partitions, replication, compact),
-                new KafkaTopics.Spec(Topics.visibilityCustomSearchAttributes(prefix), partitions, replication, compact),
+        List<KafkaTopics.Spec> topics = new java.util.ArrayList<>();
+        for (String topic : config.regions().allTopics(changeTopics(config))) {
+            topics.add(new KafkaTopics.Spec(topic, partitions, replication, compact));
+        }
+        topics.addAll(List.of(
                 new KafkaTopics.Spec(
                         Topics.visibilityDocuments(prefix),
                         partitions,
@@ -167,7 +173,19 @@ public final class VisibilityIndexerApp {
                                 TopicConfig.CLEANUP_POLICY_COMPACT,
                                 TopicConfig.DELETE_RETENTION_MS_CONFIG,
                                 Long.toString(DOCUMENT_TOMBSTONE_RETENTION.toMillis()))),
-                new KafkaTopics.Spec(Topics.visibilityIndexerDlq(prefix), Optional.empty(), replication, Map.of()));
+                new KafkaTopics.Spec(Topics.visibilityIndexerDlq(prefix), Optional.empty(), replication, Map.of())));
+        return topics;
+    }
+
+    /** @return the local change topics the indexer reads: with several regions, {@code temporal.executions}' too */
+    static List<String> changeTopics(VisibilityIndexerConfig config) {
+        String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
+        List<String> topics = new java.util.ArrayList<>(
+                List.of(Topics.visibilityExecutions(prefix), Topics.visibilityCustomSearchAttributes(prefix)));
+        if (config.regions().multiple()) {
+            topics.add(Topics.table(prefix, Topics.TEMPORAL_SCHEMA, VisibilityIndexerTopology.EXECUTIONS_TABLE));
+        }
+        return topics;
     }
 
     static IndexSettings indexSettings(VisibilityIndexerConfig config) {

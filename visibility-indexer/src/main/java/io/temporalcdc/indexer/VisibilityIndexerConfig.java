@@ -2,6 +2,7 @@ package io.temporalcdc.indexer;
 
 import io.temporalcdc.runtime.ConfigSources;
 import io.temporalcdc.runtime.ConfigTypes;
+import io.temporalcdc.runtime.SourceRegions;
 import io.temporalcdc.runtime.streams.StreamsAppKeys;
 import io.temporalcdc.runtime.streams.StreamsDefaults;
 import io.temporalcdc.runtime.version.VersionEpochs;
@@ -88,169 +89,175 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     private static final Pattern TIME_VALUE = Pattern.compile("-1|0|[0-9]+(nanos|micros|ms|s|m|h|d)");
 
     /** The declaration of every key: doc, default, validator. Required keys have no default. */
-    public static final ConfigDef DEF = StreamsAppKeys.define(
-                    new ConfigDef(),
-                    new StreamsAppKeys.Docs(
-                            "the indexer",
-                            "temporal-cdc-visibility-indexer",
-                            "Kafka Streams application id (consumer group, internal topic prefix).",
-                            Topics.DEFAULT_PREFIX,
-                            "CDC topic prefix: reads <prefix>.temporal_visibility.executions, dead-letters to "
-                                    + "<prefix>.visibility-indexer.dlq.",
-                            "Partitions of the compacted topics the indexer creates when they are missing:"
-                                    + " <prefix>.visibility.documents, and the two change topics if the indexer starts before"
-                                    + " cdc-source (created as cdc-source creates them: keep both at the same value)."))
-            .define(
-                    ELASTICSEARCH_URL,
-                    Type.LIST,
-                    ConfigDef.NO_DEFAULT_VALUE,
-                    ConfigTypes.validator(
-                            "http(s)://host[:port], comma-separated", VisibilityIndexerConfig::validateUrls),
-                    Importance.HIGH,
-                    "Elasticsearch base URL(s), e.g. http://127.0.0.1:9200 (comma-separated).")
-            .define(
-                    ELASTICSEARCH_USERNAME,
-                    Type.STRING,
-                    null,
-                    Importance.MEDIUM,
-                    "Elasticsearch user for basic authentication; none when unset.")
-            .define(
-                    ELASTICSEARCH_PASSWORD,
-                    Type.PASSWORD,
-                    null,
-                    Importance.MEDIUM,
-                    "Elasticsearch password for basic authentication.")
-            .define(
-                    INDEX_PREFIX,
-                    Type.STRING,
-                    ElasticsearchContracts.DEFAULT_INDEX_PREFIX,
-                    ConfigTypes.validator(
-                            "lowercase index name: [a-z0-9][a-z0-9_.-]*", VisibilityIndexerConfig::validateIndexPrefix),
-                    Importance.HIGH,
-                    "Write alias of the visibility index; the template matches <prefix>_*, the first index is "
-                            + "<prefix>_index-000001.")
-            .define(
-                    INDEX_SHARDS,
-                    Type.INT,
-                    3,
-                    ConfigDef.Range.atLeast(1),
-                    Importance.MEDIUM,
-                    "Primary shards of new visibility indices.")
-            .define(
-                    INDEX_REPLICAS,
-                    Type.INT,
-                    1,
-                    ConfigDef.Range.atLeast(0),
-                    Importance.MEDIUM,
-                    "Replicas of new visibility indices (0 on a single node).")
-            .define(
-                    INDEX_REFRESH_INTERVAL,
-                    Type.STRING,
-                    "5s",
-                    ConfigTypes.validator(
-                            "time value: -1, 0 or a number with nanos|micros|ms|s|m|h|d",
-                            VisibilityIndexerConfig::validateTimeValue),
-                    Importance.MEDIUM,
-                    "Refresh interval of new visibility indices, e.g. 5s, 1s or -1.")
-            .define(
-                    INDEX_LIFECYCLE_ENABLED,
-                    Type.BOOLEAN,
-                    true,
-                    Importance.MEDIUM,
-                    "Where the cluster has ILM, install the seed's policy (rollover at 7 d or 5 GB, priorities,"
-                            + " replicas) and name it in the template. Writes follow each document to the index that"
-                            + " holds it, so rollovers never split a run; the installed policy leaves out the seed's"
-                            + " delete phase (retention is the pipeline's: rows deleted in PostgreSQL delete their"
-                            + " documents) and the actions that make an index read-only (forcemerge, shrink), because a"
-                            + " rolled-over index still takes the updates of its runs.")
-            .define(
-                    INDEX_GC_DELETES,
-                    Type.STRING,
-                    "",
-                    ConfigTypes.validator(
-                            "empty (Elasticsearch's 60s) or a time value such as 60s, 10m, 1h",
-                            VisibilityIndexerConfig::validateOptionalTimeValue),
-                    Importance.LOW,
-                    "index.gc_deletes of the visibility indices: how long a deleted document's version is kept, so"
-                            + " that a late replay of a change older than the delete is refused instead of bringing the"
-                            + " document back. Empty keeps Elasticsearch's default (60s).")
-            .define(
-                    SEARCH_ATTRIBUTES,
-                    Type.LIST,
-                    SEED_ATTRIBUTES,
-                    ConfigTypes.validator("Name:Type, comma-separated", VisibilityIndexerConfig::validateAttributes),
-                    Importance.MEDIUM,
-                    "The search attribute registry, Name:Type (Keyword, Int, Double, Bool, Datetime, Text,"
-                            + " KeywordList). The seed's six are always known; an attribute registered here that the"
-                            + " mapping lacks is added to the mapping and the template at start-up.")
-            .define(
-                    SEARCH_ATTRIBUTE_COLUMNS,
-                    Type.LIST,
-                    "customer_id:CustomerId",
-                    ConfigTypes.validator(
-                            "column:Attribute, comma-separated", VisibilityIndexerConfig::validateColumns),
-                    Importance.MEDIUM,
-                    "Columns of temporal_visibility.executions indexed as search attributes, column:Attribute (the"
-                            + " seed's migrate_add_search_attribute() adds customer_id). A column is indexed once its"
-                            + " attribute is registered in search.attributes (e.g. CustomerId:Keyword); its value wins"
-                            + " over the same attribute in search_attributes.")
-            .define(
-                    SEARCH_ATTRIBUTES_UNKNOWN,
-                    Type.STRING,
-                    "dead-letter",
-                    ConfigDef.ValidString.in("dead-letter", "drop"),
-                    Importance.MEDIUM,
-                    "A search attribute the registry does not know: dead-letter (the record goes to the dead-letter"
-                            + " topic, naming it) or drop (the document is indexed without it; counted and logged).")
-            .define(
-                    VERSION_EPOCH_STARTS,
-                    Type.LIST,
-                    "",
-                    ConfigTypes.validator(
-                            "ISO-8601 instants in increasing order, e.g. 2026-11-29T10:00:00Z",
-                            VersionEpochs::validateSetting),
-                    Importance.LOW,
-                    "Version epochs: after a point-in-time restore or a move to another PostgreSQL cluster the LSNs"
-                            + " start lower, and every write would be refused as older. Add the cut-over instant here:"
-                            + " changes committed at or after it outrank everything before it.")
-            .define(
-                    BULK_MAX_ACTIONS,
-                    Type.INT,
-                    500,
-                    ConfigDef.Range.between(1, 100_000),
-                    Importance.MEDIUM,
-                    "Most actions in one _bulk request (Temporal's own bulk processor uses 500).")
-            .define(
-                    BULK_MAX_BYTES,
-                    Type.LONG,
-                    16L * 1024 * 1024,
-                    ConfigDef.Range.between(1024, 1024L * 1024 * 1024),
-                    Importance.MEDIUM,
-                    "Most bytes of documents in one _bulk request; keep it below the cluster's"
-                            + " http.max_content_length (100mb by default).")
-            .define(
-                    BULK_LINGER,
-                    Type.STRING,
-                    "50ms",
-                    ConfigTypes.duration("50ms or 1s"),
-                    Importance.MEDIUM,
-                    "How long a partial _bulk batch waits for more documents before it is sent.")
-            .define(
-                    BULK_MAX_IN_FLIGHT,
-                    Type.INT,
-                    4,
-                    ConfigDef.Range.between(1, 64),
-                    Importance.MEDIUM,
-                    "_bulk requests in flight at once.")
-            .define(
-                    RETRY_MAX_DURATION,
-                    Type.STRING,
-                    "2m",
-                    ConfigTypes.duration("2m or 120s"),
-                    Importance.MEDIUM,
-                    "How long a write may keep failing transiently (connection refused, 429, 5xx) before the app"
-                            + " exits 1; it resumes from the committed offsets when restarted. Readiness is DOWN while"
-                            + " writes are retried.");
+    public static final ConfigDef DEF = SourceRegions.define(
+            StreamsAppKeys.define(
+                            new ConfigDef(),
+                            new StreamsAppKeys.Docs(
+                                    "the indexer",
+                                    "temporal-cdc-visibility-indexer",
+                                    "Kafka Streams application id (consumer group, internal topic prefix).",
+                                    Topics.DEFAULT_PREFIX,
+                                    "CDC topic prefix: reads <prefix>.temporal_visibility.executions, dead-letters to "
+                                            + "<prefix>.visibility-indexer.dlq.",
+                                    "Partitions of the compacted topics the indexer creates when they are missing:"
+                                            + " <prefix>.visibility.documents, and the two change topics if the indexer starts before"
+                                            + " cdc-source (created as cdc-source creates them: keep both at the same value)."))
+                    .define(
+                            ELASTICSEARCH_URL,
+                            Type.LIST,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            ConfigTypes.validator(
+                                    "http(s)://host[:port], comma-separated", VisibilityIndexerConfig::validateUrls),
+                            Importance.HIGH,
+                            "Elasticsearch base URL(s), e.g. http://127.0.0.1:9200 (comma-separated).")
+                    .define(
+                            ELASTICSEARCH_USERNAME,
+                            Type.STRING,
+                            null,
+                            Importance.MEDIUM,
+                            "Elasticsearch user for basic authentication; none when unset.")
+                    .define(
+                            ELASTICSEARCH_PASSWORD,
+                            Type.PASSWORD,
+                            null,
+                            Importance.MEDIUM,
+                            "Elasticsearch password for basic authentication.")
+                    .define(
+                            INDEX_PREFIX,
+                            Type.STRING,
+                            ElasticsearchContracts.DEFAULT_INDEX_PREFIX,
+                            ConfigTypes.validator(
+                                    "lowercase index name: [a-z0-9][a-z0-9_.-]*",
+                                    VisibilityIndexerConfig::validateIndexPrefix),
+                            Importance.HIGH,
+                            "Write alias of the visibility index; the template matches <prefix>_*, the first index is "
+                                    + "<prefix>_index-000001.")
+                    .define(
+                            INDEX_SHARDS,
+                            Type.INT,
+                            3,
+                            ConfigDef.Range.atLeast(1),
+                            Importance.MEDIUM,
+                            "Primary shards of new visibility indices.")
+                    .define(
+                            INDEX_REPLICAS,
+                            Type.INT,
+                            1,
+                            ConfigDef.Range.atLeast(0),
+                            Importance.MEDIUM,
+                            "Replicas of new visibility indices (0 on a single node).")
+                    .define(
+                            INDEX_REFRESH_INTERVAL,
+                            Type.STRING,
+                            "5s",
+                            ConfigTypes.validator(
+                                    "time value: -1, 0 or a number with nanos|micros|ms|s|m|h|d",
+                                    VisibilityIndexerConfig::validateTimeValue),
+                            Importance.MEDIUM,
+                            "Refresh interval of new visibility indices, e.g. 5s, 1s or -1.")
+                    .define(
+                            INDEX_LIFECYCLE_ENABLED,
+                            Type.BOOLEAN,
+                            true,
+                            Importance.MEDIUM,
+                            "Where the cluster has ILM, install the seed's policy (rollover at 7 d or 5 GB, priorities,"
+                                    + " replicas) and name it in the template. Writes follow each document to the index that"
+                                    + " holds it, so rollovers never split a run; the installed policy leaves out the seed's"
+                                    + " delete phase (retention is the pipeline's: rows deleted in PostgreSQL delete their"
+                                    + " documents) and the actions that make an index read-only (forcemerge, shrink), because a"
+                                    + " rolled-over index still takes the updates of its runs.")
+                    .define(
+                            INDEX_GC_DELETES,
+                            Type.STRING,
+                            "",
+                            ConfigTypes.validator(
+                                    "empty (Elasticsearch's 60s) or a time value such as 60s, 10m, 1h",
+                                    VisibilityIndexerConfig::validateOptionalTimeValue),
+                            Importance.LOW,
+                            "index.gc_deletes of the visibility indices: how long a deleted document's version is kept, so"
+                                    + " that a late replay of a change older than the delete is refused instead of bringing the"
+                                    + " document back. Empty keeps Elasticsearch's default (60s).")
+                    .define(
+                            SEARCH_ATTRIBUTES,
+                            Type.LIST,
+                            SEED_ATTRIBUTES,
+                            ConfigTypes.validator(
+                                    "Name:Type, comma-separated", VisibilityIndexerConfig::validateAttributes),
+                            Importance.MEDIUM,
+                            "The search attribute registry, Name:Type (Keyword, Int, Double, Bool, Datetime, Text,"
+                                    + " KeywordList). The seed's six are always known; an attribute registered here that the"
+                                    + " mapping lacks is added to the mapping and the template at start-up.")
+                    .define(
+                            SEARCH_ATTRIBUTE_COLUMNS,
+                            Type.LIST,
+                            "customer_id:CustomerId",
+                            ConfigTypes.validator(
+                                    "column:Attribute, comma-separated", VisibilityIndexerConfig::validateColumns),
+                            Importance.MEDIUM,
+                            "Columns of temporal_visibility.executions indexed as search attributes, column:Attribute (the"
+                                    + " seed's migrate_add_search_attribute() adds customer_id). A column is indexed once its"
+                                    + " attribute is registered in search.attributes (e.g. CustomerId:Keyword); its value wins"
+                                    + " over the same attribute in search_attributes.")
+                    .define(
+                            SEARCH_ATTRIBUTES_UNKNOWN,
+                            Type.STRING,
+                            "dead-letter",
+                            ConfigDef.ValidString.in("dead-letter", "drop"),
+                            Importance.MEDIUM,
+                            "A search attribute the registry does not know: dead-letter (the record goes to the dead-letter"
+                                    + " topic, naming it) or drop (the document is indexed without it; counted and logged).")
+                    .define(
+                            VERSION_EPOCH_STARTS,
+                            Type.LIST,
+                            "",
+                            ConfigTypes.validator(
+                                    "ISO-8601 instants in increasing order, e.g. 2026-11-29T10:00:00Z",
+                                    VersionEpochs::validateSetting),
+                            Importance.LOW,
+                            "Version epochs: after a point-in-time restore or a move to another PostgreSQL cluster the LSNs"
+                                    + " start lower, and every write would be refused as older. Add the cut-over instant here:"
+                                    + " changes committed at or after it outrank everything before it.")
+                    .define(
+                            BULK_MAX_ACTIONS,
+                            Type.INT,
+                            500,
+                            ConfigDef.Range.between(1, 100_000),
+                            Importance.MEDIUM,
+                            "Most actions in one _bulk request (Temporal's own bulk processor uses 500).")
+                    .define(
+                            BULK_MAX_BYTES,
+                            Type.LONG,
+                            16L * 1024 * 1024,
+                            ConfigDef.Range.between(1024, 1024L * 1024 * 1024),
+                            Importance.MEDIUM,
+                            "Most bytes of documents in one _bulk request; keep it below the cluster's"
+                                    + " http.max_content_length (100mb by default).")
+                    .define(
+                            BULK_LINGER,
+                            Type.STRING,
+                            "50ms",
+                            ConfigTypes.duration("50ms or 1s"),
+                            Importance.MEDIUM,
+                            "How long a partial _bulk batch waits for more documents before it is sent.")
+                    .define(
+                            BULK_MAX_IN_FLIGHT,
+                            Type.INT,
+                            4,
+                            ConfigDef.Range.between(1, 64),
+                            Importance.MEDIUM,
+                            "_bulk requests in flight at once.")
+                    .define(
+                            RETRY_MAX_DURATION,
+                            Type.STRING,
+                            "2m",
+                            ConfigTypes.duration("2m or 120s"),
+                            Importance.MEDIUM,
+                            "How long a write may keep failing transiently (connection refused, 429, 5xx) before the app"
+                                    + " exits 1; it resumes from the committed offsets when restarted. Readiness is DOWN while"
+                                    + " writes are retried."),
+            "With several regions the indexer also reads temporal.executions (every region's) and indexes, for"
+                    + " each run, the state of the region whose execution has the higher last_write_version, then"
+                    + " db_record_version, then region name (README, \"Several regions\").");
 
     private final Map<String, String> settings;
 
@@ -258,6 +265,7 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     public VisibilityIndexerConfig(Map<String, String> settings) {
         super(DEF, settings, false);
         this.settings = Map.copyOf(settings);
+        SourceRegions.of(this);
     }
 
     /** @return the Elasticsearch base URLs */
@@ -330,6 +338,11 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     }
 
     /** @return the version epochs */
+    /** @return the regions read ({@value SourceRegions#REGIONS}, {@value SourceRegions#LOCAL_REGION}) */
+    public SourceRegions regions() {
+        return SourceRegions.of(this);
+    }
+
     public VersionEpochs versionEpochs() {
         return VersionEpochs.parse(getList(VERSION_EPOCH_STARTS));
     }

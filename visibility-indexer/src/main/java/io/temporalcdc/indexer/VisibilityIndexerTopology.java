@@ -2,8 +2,10 @@ package io.temporalcdc.indexer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporalcdc.runtime.ChangeEventDecoder;
+import io.temporalcdc.runtime.SourceRegions;
 import io.temporalcdc.runtime.version.VersionEpochs;
 import io.temporalcdc.schemas.Topics;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +44,12 @@ public final class VisibilityIndexerTopology {
     public static final String EXECUTIONS_MAPPER = "executions-mapper";
     /** Mapper of the custom search attributes table. */
     public static final String CUSTOM_MAPPER = "custom-search-attributes-mapper";
+    /** Source of {@code temporal.executions}, read only with several regions (the runs' conflict versions). */
+    public static final String VERSIONS_SOURCE = "execution-versions-source";
+    /** The table whose rows carry the runs' conflict versions. */
+    public static final String EXECUTIONS_TABLE = "executions";
+    /** Mapper of {@code temporal.executions}' conflict versions. */
+    public static final String VERSIONS_MAPPER = "execution-versions-mapper";
     /** The repartition between the mappers and the joiner (topic {@code <application.id>-row-changes-repartition}). */
     public static final String ROW_CHANGES = "row-changes";
     /** The joiner. */
@@ -66,10 +74,23 @@ public final class VisibilityIndexerTopology {
      * @param attributes the known search attributes
      * @param epochs the version epochs
      * @param registry where the indexer's meters live
+     * @param regions the regions read: with several, each table's topic of every region, and {@code
+     *     temporal.executions}' to decide between them
      */
     public record Settings(
-            String topicPrefix, SearchAttributeRegistry attributes, VersionEpochs epochs, MeterRegistry registry) {
+            String topicPrefix,
+            SearchAttributeRegistry attributes,
+            VersionEpochs epochs,
+            MeterRegistry registry,
+            SourceRegions regions) {
+        /** One region. */
+        public Settings(
+                String topicPrefix, SearchAttributeRegistry attributes, VersionEpochs epochs, MeterRegistry registry) {
+            this(topicPrefix, attributes, epochs, registry, SourceRegions.single());
+        }
+
         public Settings {
+            Objects.requireNonNull(regions, "regions");
             Objects.requireNonNull(topicPrefix, "topicPrefix");
             Objects.requireNonNull(attributes, "attributes");
             Objects.requireNonNull(epochs, "epochs");
@@ -89,40 +110,73 @@ public final class VisibilityIndexerTopology {
         builder.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
                         .withCachingEnabled());
-        KStream<String, byte[]> executions = builder.stream(
-                        executionsTopic,
-                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(EXECUTIONS_SOURCE))
-                .process(
-                        () -> new RowChangeMapper(
-                                RowChange.Side.EXECUTIONS,
-                                executionsTopic,
-                                decoder,
-                                mapper,
-                                settings.epochs(),
-                                metrics),
-                        Named.as(EXECUTIONS_MAPPER));
-        KStream<String, byte[]> custom = builder.stream(
-                        customTopic,
-                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(CUSTOM_SOURCE))
-                .process(
-                        () -> new RowChangeMapper(
-                                RowChange.Side.CUSTOM_ATTRIBUTES,
-                                customTopic,
-                                decoder,
-                                mapper,
-                                settings.epochs(),
-                                metrics),
-                        Named.as(CUSTOM_MAPPER));
-        executions
-                .merge(custom, Named.as(ROW_CHANGES + "-merge"))
-                .repartition(Repartitioned.<String, byte[]>as(ROW_CHANGES)
+        SourceRegions regions = settings.regions();
+        KStream<String, byte[]> executions = mapped(
+                builder,
+                settings,
+                decoder,
+                mapper,
+                metrics,
+                RowChange.Side.EXECUTIONS,
+                executionsTopic,
+                EXECUTIONS_SOURCE,
+                EXECUTIONS_MAPPER);
+        KStream<String, byte[]> custom = mapped(
+                builder,
+                settings,
+                decoder,
+                mapper,
+                metrics,
+                RowChange.Side.CUSTOM_ATTRIBUTES,
+                customTopic,
+                CUSTOM_SOURCE,
+                CUSTOM_MAPPER);
+        KStream<String, byte[]> changes = executions.merge(custom, Named.as(ROW_CHANGES + "-merge"));
+        if (regions.multiple()) {
+            changes = changes.merge(
+                    mapped(
+                            builder,
+                            settings,
+                            decoder,
+                            mapper,
+                            metrics,
+                            RowChange.Side.EXECUTION_VERSION,
+                            Topics.table(prefix, Topics.TEMPORAL_SCHEMA, EXECUTIONS_TABLE),
+                            VERSIONS_SOURCE,
+                            VERSIONS_MAPPER),
+                    Named.as(ROW_CHANGES + "-versions-merge"));
+        }
+        changes.repartition(Repartitioned.<String, byte[]>as(ROW_CHANGES)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(Serdes.ByteArray()))
-                .process(() -> new DocumentJoiner(STORE, metrics, STALE_FRESHNESS), Named.as(JOINER), STORE)
+                .process(
+                        () -> new DocumentJoiner(STORE, regions.local(), metrics, STALE_FRESHNESS),
+                        Named.as(JOINER),
+                        STORE)
                 .to(
                         Topics.visibilityDocuments(prefix),
                         Produced.with(Serdes.String(), Serdes.ByteArray()).withName(DOCUMENTS_SINK));
         return builder.build();
+    }
+
+    /** @return one table's changes from every region, mapped */
+    private static KStream<String, byte[]> mapped(
+            StreamsBuilder builder,
+            Settings settings,
+            ChangeEventDecoder decoder,
+            VisibilityDocumentMapper mapper,
+            IndexerMetrics metrics,
+            RowChange.Side side,
+            String localTopic,
+            String sourceName,
+            String mapperName) {
+        return builder.stream(
+                        List.copyOf(settings.regions().topics(localTopic).values()),
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(sourceName))
+                .process(
+                        () -> new RowChangeMapper(
+                                side, localTopic, settings.regions(), decoder, mapper, settings.epochs(), metrics),
+                        Named.as(mapperName));
     }
 
     /** Counts every unknown attribute left out, and logs each name once. */
