@@ -97,7 +97,7 @@ public final class CacheInvalidatorApp {
             StreamsWithSink running = StreamsWithSink.start(
                     new StreamsWithSink.Parts(
                             CacheInvalidatorTopology.build(
-                                    new CacheInvalidatorTopology.Settings(prefix, metrics),
+                                    new CacheInvalidatorTopology.Settings(prefix, metrics, config.regions()),
                                     // only the key columns: the rows' memos and search attributes stay unbuilt
                                     StreamsAppKeys.decoder(config, InvalidationRules.COLUMNS, ctx.registry())),
                             streamsProperties(config, metrics),
@@ -114,10 +114,11 @@ public final class CacheInvalidatorApp {
                     ctx);
             opened.add(0, running);
             LOG.info(
-                    "Invalidating {} from {} tables through {} (fences from {}, now at {}; WAIT for {} replicas;"
-                            + " dead letters: {})",
+                    "Invalidating {} from {} tables of regions {} through {} (fences from {}, now at {}; WAIT for {}"
+                            + " replicas; dead letters: {})",
                     redis.describe(),
                     Topics.cacheInvalidatorSources(prefix).size(),
+                    config.regions().multiple() ? config.regions().regions() : "(local)",
                     Topics.cacheInvalidations(prefix),
                     config.getString(CacheInvalidatorConfig.DATABASE_URL),
                     Lsn.format(position),
@@ -200,7 +201,7 @@ public final class CacheInvalidatorApp {
         Optional<Short> replication = Optional.of(config.getShort(CacheInvalidatorConfig.TOPIC_REPLICATION_FACTOR));
         Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         List<KafkaTopics.Spec> specs = new ArrayList<>();
-        for (String topic : Topics.cacheInvalidatorSources(prefix)) {
+        for (String topic : config.regions().allTopics(Topics.cacheInvalidatorSources(prefix))) {
             specs.add(new KafkaTopics.Spec(topic, partitions, replication, compact));
         }
         specs.add(new KafkaTopics.Spec(

@@ -3,6 +3,7 @@ package io.temporalcdc.invalidator;
 import io.temporalcdc.invalidator.redis.RedisConnector;
 import io.temporalcdc.runtime.ConfigSources;
 import io.temporalcdc.runtime.ConfigTypes;
+import io.temporalcdc.runtime.SourceRegions;
 import io.temporalcdc.runtime.streams.StreamsAppKeys;
 import io.temporalcdc.runtime.streams.StreamsDefaults;
 import io.temporalcdc.schemas.Topics;
@@ -59,97 +60,104 @@ public final class CacheInvalidatorConfig extends AbstractConfig {
     public static final int WAIT_REPLICAS_AUTO = -1;
 
     /** The declaration of every key: doc, default, validator. Required keys have no default. */
-    public static final ConfigDef DEF = StreamsAppKeys.define(
-                    new ConfigDef(),
-                    new StreamsAppKeys.Docs(
-                            "the invalidator",
-                            "temporal-cdc-cache-invalidator",
-                            "Kafka Streams application id (consumer group, internal topic prefix); the Redis sink's group is"
-                                    + " <application.id>-sink.",
-                            Topics.DEFAULT_PREFIX,
-                            "CDC topic prefix: reads <prefix>.temporal.{executions,current_executions,activity_info_maps,"
-                                    + "timer_info_maps,tasks} and <prefix>.temporal_visibility.executions, writes"
-                                    + " <prefix>.cache.invalidations, dead-letters to <prefix>.cache-invalidator.dlq.",
-                            "Partitions of the topics the invalidator creates when they are missing: <prefix>.cache.invalidations,"
-                                    + " and change topics if it starts before cdc-source (keep the same value as cdc-source)."))
-            .define(
-                    REDIS_URI,
-                    Type.STRING,
-                    ConfigDef.NO_DEFAULT_VALUE,
-                    ConfigTypes.validator(
-                            "redis://host:port[/db], rediss://… or redis-sentinel://host:port[,host:port…][/db]#master",
-                            CacheInvalidatorConfig::validateRedisUri),
-                    Importance.HIGH,
-                    "The Redis to invalidate. With redis-sentinel:// the primary is found through the sentinels and"
-                            + " followed across failovers.")
-            .define(
-                    REDIS_PASSWORD,
-                    Type.PASSWORD,
-                    null,
-                    Importance.MEDIUM,
-                    "Password of the Redis data nodes (AUTH); none when unset.")
-            .define(
-                    REDIS_WAIT_REPLICAS,
-                    Type.INT,
-                    WAIT_REPLICAS_AUTO,
-                    ConfigDef.Range.atLeast(-1),
-                    Importance.MEDIUM,
-                    "Replicas that must acknowledge a batch (Redis WAIT) before its offsets are committed, so a"
-                            + " failover cannot lose an acknowledged invalidation: what an old primary accepted after"
-                            + " it was cut off is retried on the new one. -1 = 1 with redis-sentinel://, 0 otherwise.")
-            .define(
-                    REDIS_WAIT_TIMEOUT,
-                    Type.STRING,
-                    "1s",
-                    // WAIT 0 blocks forever; a WAIT longer than the client's command timeout would time out there
-                    ConfigTypes.duration("1s or 500ms", Duration.ofMillis(1), RedisConnector.COMMAND_TIMEOUT),
-                    Importance.LOW,
-                    "How long WAIT waits for the replicas; a batch they did not all acknowledge is retried.")
-            .define(
-                    BATCH_MAX_RECORDS,
-                    Type.INT,
-                    2_000,
-                    ConfigDef.Range.between(1, 100_000),
-                    Importance.MEDIUM,
-                    "Most invalidation records in one batch; a key repeated in a batch is invalidated once.")
-            .define(
-                    BATCH_LINGER,
-                    Type.STRING,
-                    "5ms",
-                    ConfigTypes.duration("5ms or 50ms"),
-                    Importance.MEDIUM,
-                    "How long a partial batch waits for more records before it is written.")
-            .define(
-                    BATCH_MAX_IN_FLIGHT,
-                    Type.INT,
-                    4,
-                    ConfigDef.Range.between(1, 64),
-                    Importance.MEDIUM,
-                    "Batches written at once.")
-            .define(
-                    RETRY_MAX_DURATION,
-                    Type.STRING,
-                    "2m",
-                    ConfigTypes.duration("2m or 120s"),
-                    Importance.MEDIUM,
-                    "How long a batch may keep failing transiently (Redis or PostgreSQL unreachable, a failover, WAIT"
-                            + " not satisfied) before the app exits 1; it resumes from the committed offsets when"
-                            + " restarted. Readiness is DOWN while batches are retried.")
-            .define(
-                    DATABASE_URL,
-                    Type.STRING,
-                    ConfigDef.NO_DEFAULT_VALUE,
-                    ConfigTypes.validator("jdbc:postgresql://host:port/db", CacheInvalidatorConfig::validateJdbcUrl),
-                    Importance.HIGH,
-                    "JDBC URL of the PostgreSQL primary: each batch's fence is its pg_current_wal_lsn(), read after"
-                            + " the batch's changes were committed (an upper bound of their commit LSNs).")
-            .define(
-                    DATABASE_USER,
-                    Type.STRING,
-                    "postgres",
-                    Importance.HIGH,
-                    "Database user (any role can read" + " pg_current_wal_lsn()).")
-            .define(DATABASE_PASSWORD, Type.PASSWORD, null, Importance.HIGH, "Database password.");
+    public static final ConfigDef DEF = SourceRegions.define(
+            StreamsAppKeys.define(
+                            new ConfigDef(),
+                            new StreamsAppKeys.Docs(
+                                    "the invalidator",
+                                    "temporal-cdc-cache-invalidator",
+                                    "Kafka Streams application id (consumer group, internal topic prefix); the Redis sink's group is"
+                                            + " <application.id>-sink.",
+                                    Topics.DEFAULT_PREFIX,
+                                    "CDC topic prefix: reads <prefix>.temporal.{executions,current_executions,activity_info_maps,"
+                                            + "timer_info_maps,tasks} and <prefix>.temporal_visibility.executions, writes"
+                                            + " <prefix>.cache.invalidations, dead-letters to <prefix>.cache-invalidator.dlq.",
+                                    "Partitions of the topics the invalidator creates when they are missing: <prefix>.cache.invalidations,"
+                                            + " and change topics if it starts before cdc-source (keep the same value as cdc-source)."))
+                    .define(
+                            REDIS_URI,
+                            Type.STRING,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            ConfigTypes.validator(
+                                    "redis://host:port[/db], rediss://… or redis-sentinel://host:port[,host:port…][/db]#master",
+                                    CacheInvalidatorConfig::validateRedisUri),
+                            Importance.HIGH,
+                            "The Redis to invalidate. With redis-sentinel:// the primary is found through the sentinels and"
+                                    + " followed across failovers.")
+                    .define(
+                            REDIS_PASSWORD,
+                            Type.PASSWORD,
+                            null,
+                            Importance.MEDIUM,
+                            "Password of the Redis data nodes (AUTH); none when unset.")
+                    .define(
+                            REDIS_WAIT_REPLICAS,
+                            Type.INT,
+                            WAIT_REPLICAS_AUTO,
+                            ConfigDef.Range.atLeast(-1),
+                            Importance.MEDIUM,
+                            "Replicas that must acknowledge a batch (Redis WAIT) before its offsets are committed, so a"
+                                    + " failover cannot lose an acknowledged invalidation: what an old primary accepted after"
+                                    + " it was cut off is retried on the new one. -1 = 1 with redis-sentinel://, 0 otherwise.")
+                    .define(
+                            REDIS_WAIT_TIMEOUT,
+                            Type.STRING,
+                            "1s",
+                            // WAIT 0 blocks forever; a WAIT longer than the client's command timeout would time out
+                            // there
+                            ConfigTypes.duration("1s or 500ms", Duration.ofMillis(1), RedisConnector.COMMAND_TIMEOUT),
+                            Importance.LOW,
+                            "How long WAIT waits for the replicas; a batch they did not all acknowledge is retried.")
+                    .define(
+                            BATCH_MAX_RECORDS,
+                            Type.INT,
+                            2_000,
+                            ConfigDef.Range.between(1, 100_000),
+                            Importance.MEDIUM,
+                            "Most invalidation records in one batch; a key repeated in a batch is invalidated once.")
+                    .define(
+                            BATCH_LINGER,
+                            Type.STRING,
+                            "5ms",
+                            ConfigTypes.duration("5ms or 50ms"),
+                            Importance.MEDIUM,
+                            "How long a partial batch waits for more records before it is written.")
+                    .define(
+                            BATCH_MAX_IN_FLIGHT,
+                            Type.INT,
+                            4,
+                            ConfigDef.Range.between(1, 64),
+                            Importance.MEDIUM,
+                            "Batches written at once.")
+                    .define(
+                            RETRY_MAX_DURATION,
+                            Type.STRING,
+                            "2m",
+                            ConfigTypes.duration("2m or 120s"),
+                            Importance.MEDIUM,
+                            "How long a batch may keep failing transiently (Redis or PostgreSQL unreachable, a failover, WAIT"
+                                    + " not satisfied) before the app exits 1; it resumes from the committed offsets when"
+                                    + " restarted. Readiness is DOWN while batches are retried.")
+                    .define(
+                            DATABASE_URL,
+                            Type.STRING,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            ConfigTypes.validator(
+                                    "jdbc:postgresql://host:port/db", CacheInvalidatorConfig::validateJdbcUrl),
+                            Importance.HIGH,
+                            "JDBC URL of the PostgreSQL primary: each batch's fence is its pg_current_wal_lsn(), read after"
+                                    + " the batch's changes were committed (an upper bound of their commit LSNs).")
+                    .define(
+                            DATABASE_USER,
+                            Type.STRING,
+                            "postgres",
+                            Importance.HIGH,
+                            "Database user (any role can read" + " pg_current_wal_lsn()).")
+                    .define(DATABASE_PASSWORD, Type.PASSWORD, null, Importance.HIGH, "Database password."),
+            "Every region's changes invalidate the keys they name; temporal.executions' changes also raise the key's"
+                    + " winner fence {<key>}:winner to their run's conflict version (last_write_version, then"
+                    + " db_record_version, then region name), so readers of any region refuse a losing region's"
+                    + " state (README, \"Several regions\").");
 
     private final Map<String, String> settings;
 
@@ -157,6 +165,12 @@ public final class CacheInvalidatorConfig extends AbstractConfig {
     public CacheInvalidatorConfig(Map<String, String> settings) {
         super(DEF, settings, false);
         this.settings = Map.copyOf(settings);
+        SourceRegions.of(this);
+    }
+
+    /** @return the regions read ({@value SourceRegions#REGIONS}, {@value SourceRegions#LOCAL_REGION}) */
+    public SourceRegions regions() {
+        return SourceRegions.of(this);
     }
 
     /** @return settings for any Kafka client: {@code kafka.*} with the prefix stripped */

@@ -2,6 +2,7 @@ package io.temporalcdc.invalidator;
 
 import io.temporalcdc.runtime.ChangeEvent;
 import io.temporalcdc.runtime.ChangeEventDecoder;
+import io.temporalcdc.runtime.SourceRegions;
 import io.temporalcdc.runtime.UnmappableChangeException;
 import io.temporalcdc.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -42,9 +43,20 @@ public final class CacheInvalidatorTopology {
 
     private CacheInvalidatorTopology() {}
 
-    /** What the topology needs. */
-    public record Settings(String topicPrefix, InvalidatorMetrics metrics) {
+    /**
+     * What the topology needs.
+     *
+     * @param regions the regions read: every region's change topics; with several, {@code temporal.executions}'
+     *     changes also carry their run's conflict version for the winner fences
+     */
+    public record Settings(String topicPrefix, InvalidatorMetrics metrics, SourceRegions regions) {
+        /** One region. */
+        public Settings(String topicPrefix, InvalidatorMetrics metrics) {
+            this(topicPrefix, metrics, SourceRegions.single());
+        }
+
         public Settings {
+            Objects.requireNonNull(regions, "regions");
             Objects.requireNonNull(topicPrefix, "topicPrefix");
             Objects.requireNonNull(metrics, "metrics");
         }
@@ -52,7 +64,8 @@ public final class CacheInvalidatorTopology {
 
     /** Builds the topology. */
     public static Topology build(Settings settings, ChangeEventDecoder decoder) {
-        Map<String, InvalidationRules.Rule> rules = InvalidationRules.topics(settings.topicPrefix());
+        Map<String, InvalidationRules.Source> rules =
+                InvalidationRules.sources(settings.topicPrefix(), settings.regions());
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(
                         List.copyOf(rules.keySet()),
@@ -66,12 +79,13 @@ public final class CacheInvalidatorTopology {
 
     /** Decodes a change and forwards one invalidation per key. */
     static final class KeysMapper implements Processor<byte[], byte[], String, byte[]> {
-        private final Map<String, InvalidationRules.Rule> rules;
+        private final Map<String, InvalidationRules.Source> rules;
         private final ChangeEventDecoder decoder;
         private final InvalidatorMetrics metrics;
         private ProcessorContext<String, byte[]> context;
 
-        KeysMapper(Map<String, InvalidationRules.Rule> rules, ChangeEventDecoder decoder, InvalidatorMetrics metrics) {
+        KeysMapper(
+                Map<String, InvalidationRules.Source> rules, ChangeEventDecoder decoder, InvalidatorMetrics metrics) {
             this.rules = rules;
             this.decoder = decoder;
             this.metrics = metrics;
@@ -87,8 +101,8 @@ public final class CacheInvalidatorTopology {
             String topic = context.recordMetadata()
                     .map(metadata -> metadata.topic())
                     .orElseThrow(() -> new IllegalStateException("a source record without a topic"));
-            InvalidationRules.Rule rule = rules.get(topic);
-            if (rule == null) {
+            InvalidationRules.Source source = rules.get(topic);
+            if (source == null) {
                 throw new IllegalStateException("no invalidation rule for topic " + topic);
             }
             ChangeEvent event = decoder.decode(topic, record.key(), record.value());
@@ -99,15 +113,20 @@ public final class CacheInvalidatorTopology {
             if (event.op() == ChangeEvent.Op.TRUNCATE) {
                 metrics.truncate();
                 throw new UnmappableChangeException("TRUNCATE of " + topic + " names no key: flush the "
-                        + (rule == InvalidationRules.Rule.WORKFLOW ? "wf_meta:*" : "tq_info:*")
+                        + (source.rule() == InvalidationRules.Rule.WORKFLOW ? "wf_meta:*" : "tq_info:*")
                         + " keys by hand (see the cache-invalidator README)");
             }
-            Set<String> keys = InvalidationRules.keys(rule, event);
+            Set<String> keys = InvalidationRules.keys(source.rule(), event);
+            InvalidationRecord.Winner winner = source.versioned() ? InvalidationRules.winner(source, event) : null;
             metrics.mapped(keys.size());
             byte[] value = topic.getBytes(StandardCharsets.UTF_8);
             long tsMs = event.source() == null ? -1 : event.source().tsMs();
             for (String key : keys) {
-                context.forward(new Record<>(key, value, record.timestamp(), InvalidationRecord.headers(tsMs)));
+                context.forward(new Record<>(
+                        key,
+                        value,
+                        record.timestamp(),
+                        winner == null ? InvalidationRecord.headers(tsMs) : InvalidationRecord.headers(tsMs, winner)));
             }
         }
     }

@@ -2,7 +2,10 @@ package io.temporalcdc.invalidator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.temporalcdc.runtime.ChangeEvent;
+import io.temporalcdc.runtime.RowColumns;
+import io.temporalcdc.runtime.SourceRegions;
 import io.temporalcdc.runtime.UnmappableChangeException;
+import io.temporalcdc.schemas.ConflictVersion;
 import io.temporalcdc.schemas.RedisKeys;
 import io.temporalcdc.schemas.TaskQueueIds;
 import io.temporalcdc.schemas.Topics;
@@ -44,8 +47,20 @@ public final class InvalidationRules {
     private static final String NAMESPACE_ID = "namespace_id";
     private static final String WORKFLOW_ID = "workflow_id";
     private static final String TASK_QUEUE_ID = "task_queue_id";
-    /** Every column a rule reads: the only ones worth decoding out of a change's row images. */
-    public static final Set<String> COLUMNS = Set.of(NAMESPACE_ID, WORKFLOW_ID, TASK_QUEUE_ID);
+    private static final String RUN_ID = "run_id";
+    /** The table whose rows carry a run's conflict versions. */
+    public static final String EXECUTIONS_TABLE = "executions";
+    /**
+     * Every column a rule reads: the only ones worth decoding out of a change's row images (a run's id and versions
+     * for the winner fences).
+     */
+    public static final Set<String> COLUMNS = Set.of(
+            NAMESPACE_ID,
+            WORKFLOW_ID,
+            TASK_QUEUE_ID,
+            RUN_ID,
+            ConflictVersion.LAST_WRITE_VERSION,
+            ConflictVersion.DB_RECORD_VERSION);
 
     /** What a table's rows map to. */
     public enum Rule {
@@ -55,16 +70,46 @@ public final class InvalidationRules {
         TASK_QUEUE
     }
 
+    /**
+     * A change topic the invalidator reads.
+     *
+     * @param rule what its rows map to
+     * @param region the region whose changes it carries (its name; "" for an unnamed local region)
+     * @param versioned whether its changes raise winner fences: {@code temporal.executions}, with several regions
+     */
+    public record Source(Rule rule, String region, boolean versioned) {}
+
     private InvalidationRules() {}
 
     /** @return the change topic of each table the invalidator reads, with its rule, for a topic prefix */
     public static Map<String, Rule> topics(String prefix) {
         Map<String, Rule> topics = new LinkedHashMap<>();
-        String tasks = Topics.table(prefix, Topics.TEMPORAL_SCHEMA, TASKS_TABLE);
-        for (String topic : Topics.cacheInvalidatorSources(prefix)) {
-            topics.put(topic, topic.equals(tasks) ? Rule.TASK_QUEUE : Rule.WORKFLOW);
-        }
+        sources(prefix, SourceRegions.single()).forEach((topic, source) -> topics.put(topic, source.rule()));
         return topics;
+    }
+
+    /** @return every region's change topic of each table the invalidator reads, with what it means */
+    public static Map<String, Source> sources(String prefix, SourceRegions regions) {
+        Map<String, Source> sources = new LinkedHashMap<>();
+        String tasks = Topics.table(prefix, Topics.TEMPORAL_SCHEMA, TASKS_TABLE);
+        String executions = Topics.table(prefix, Topics.TEMPORAL_SCHEMA, EXECUTIONS_TABLE);
+        for (String local : Topics.cacheInvalidatorSources(prefix)) {
+            Rule rule = local.equals(tasks) ? Rule.TASK_QUEUE : Rule.WORKFLOW;
+            boolean versioned = regions.multiple() && local.equals(executions);
+            regions.topics(local).forEach((region, topic) -> sources.put(topic, new Source(rule, region, versioned)));
+        }
+        return sources;
+    }
+
+    /**
+     * @return the run a {@code temporal.executions} change names and the run's conflict version as the change left it
+     *     ({@code before} for deletes)
+     * @throws UnmappableChangeException when the row lacks the run id or a version column
+     */
+    public static InvalidationRecord.Winner winner(Source source, ChangeEvent event) {
+        JsonNode row = required(event.op() == ChangeEvent.Op.DELETE ? event.before() : event.after(), "row");
+        RowColumns columns = new RowColumns(row);
+        return new InvalidationRecord.Winner(columns.requiredChar(RUN_ID), columns.conflictVersion(source.region()));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.temporalcdc.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.temporalcdc.schemas.ConflictVersion;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -64,6 +65,21 @@ public final class RowColumns {
     /** A CHAR(n) column without its trailing blank padding, as PostgreSQL compares it. */
     public String requiredChar(String column) {
         return stripPadding(requiredText(column));
+    }
+
+    /**
+     * @return the conflict version of a {@code temporal.executions} row image, captured in {@code region}
+     * @throws UnmappableChangeException when a version column is missing, NULL or not a number
+     */
+    public ConflictVersion conflictVersion(String region) {
+        Long lastWrite = bigint(ConflictVersion.LAST_WRITE_VERSION);
+        Long record = bigint(ConflictVersion.DB_RECORD_VERSION);
+        if (lastWrite == null || record == null) {
+            throw new UnmappableChangeException(
+                    (lastWrite == null ? ConflictVersion.LAST_WRITE_VERSION : ConflictVersion.DB_RECORD_VERSION)
+                            + " is missing or NULL");
+        }
+        return new ConflictVersion(lastWrite, record, region);
     }
 
     public String text(String column) {

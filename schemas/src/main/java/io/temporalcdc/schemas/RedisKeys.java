@@ -41,6 +41,8 @@ public final class RedisKeys {
     public static final String TQ_INFO_TABLE = "temporal.tasks";
     /** Suffix of a key's version fence: {@code {<key>}:fence}, see {@link #fence}. */
     public static final String FENCE_SUFFIX = ":fence";
+    /** Suffix of a key's winner fence (several regions): {@code {<key>}:winner}, see {@link #winner}. */
+    public static final String WINNER_SUFFIX = ":winner";
 
     private RedisKeys() {}
 
@@ -71,6 +73,15 @@ public final class RedisKeys {
     public static String fence(String key) {
         Objects.requireNonNull(key, "key");
         return "{" + key + "}" + FENCE_SUFFIX;
+    }
+
+    /**
+     * @return the key of {@code key}'s winner fence: {@code "{" + key + "}:winner"}, literal braces as in {@link
+     *     #fence}; a hash, run id → the highest conflict version of the run seen in any region
+     */
+    public static String winner(String key) {
+        Objects.requireNonNull(key, "key");
+        return "{" + key + "}" + WINNER_SUFFIX;
     }
 
     /** @return whether {@code key} belongs to a family the cache invalidator keeps fresh ({@code wf_meta:}, {@code tq_info:}) */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporalcdc.runtime.Codec;
 import io.temporalcdc.runtime.version.ChangePosition;
-import io.temporalcdc.runtime.version.ConflictVersion;
+import io.temporalcdc.schemas.ConflictVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;

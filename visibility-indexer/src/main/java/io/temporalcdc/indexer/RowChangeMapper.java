@@ -8,8 +8,8 @@ import io.temporalcdc.runtime.ChangeEventDecoder;
 import io.temporalcdc.runtime.RowColumns;
 import io.temporalcdc.runtime.SourceRegions;
 import io.temporalcdc.runtime.version.ChangePosition;
-import io.temporalcdc.runtime.version.ConflictVersion;
 import io.temporalcdc.runtime.version.VersionEpochs;
+import io.temporalcdc.schemas.ConflictVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -90,7 +90,7 @@ final class RowChangeMapper implements Processor<byte[], byte[], String, byte[]>
         JsonNode row = event.row();
         String region = region();
         if (side == RowChange.Side.EXECUTION_VERSION) {
-            ConflictVersion version = ConflictVersion.of(new RowColumns(row), region);
+            ConflictVersion version = new RowColumns(row).conflictVersion(region);
             return new RowChange(
                     side,
                     region,

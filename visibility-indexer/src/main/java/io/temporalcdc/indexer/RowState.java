@@ -2,7 +2,7 @@ package io.temporalcdc.indexer;
 
 import io.temporalcdc.indexer.version.DocumentVersion;
 import io.temporalcdc.runtime.Codec;
-import io.temporalcdc.runtime.version.ConflictVersion;
+import io.temporalcdc.schemas.ConflictVersion;
 import java.util.Map;
 import java.util.TreeMap;
 

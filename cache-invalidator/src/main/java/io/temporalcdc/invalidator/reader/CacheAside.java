@@ -2,6 +2,7 @@ package io.temporalcdc.invalidator.reader;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.temporalcdc.schemas.ConflictVersion;
 import io.temporalcdc.schemas.RedisKeys;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -73,15 +74,41 @@ public final class CacheAside {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("ttl must be positive: " + ttl);
         }
+        return run(
+                key,
+                new String[] {key, CacheScripts.fenceKey(key)},
+                value,
+                Lsn.hex(version),
+                Long.toString(ttl.toMillis()));
+    }
+
+    /**
+     * With several regions: stores {@code value}, read from run {@code runId} whose {@code temporal.executions} row
+     * had {@code conflictVersion} (its {@code last_write_version} and {@code db_record_version} as read, and the
+     * region read), for the TTL of the key's family, unless the key was invalidated at a position newer than {@code
+     * version} or a region wrote a higher version of that run (the value is a losing region's state).
+     *
+     * @return whether the value was stored
+     */
+    public boolean fill(String key, String value, long version, String runId, ConflictVersion conflictVersion) {
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(runId, "runId");
+        Duration ttl = RedisKeys.ttlOf(key)
+                .orElseThrow(() -> new IllegalArgumentException(key + " belongs to no key family of the seed"));
+        return run(
+                key,
+                new String[] {key, CacheScripts.fenceKey(key), CacheScripts.winnerKey(key)},
+                value,
+                Lsn.hex(version),
+                Long.toString(ttl.toMillis()),
+                runId,
+                conflictVersion.text());
+    }
+
+    private boolean run(String key, String[] keys, String... args) {
         try {
             Long stored = CacheScripts.FILL
-                    .<Long>run(
-                            redis.async(),
-                            ScriptOutputType.INTEGER,
-                            new String[] {key, CacheScripts.fenceKey(key)},
-                            value,
-                            Lsn.hex(version),
-                            Long.toString(ttl.toMillis()))
+                    .<Long>run(redis.async(), ScriptOutputType.INTEGER, keys, args)
                     .get();
             return stored != null && stored == 1L;
         } catch (InterruptedException e) {

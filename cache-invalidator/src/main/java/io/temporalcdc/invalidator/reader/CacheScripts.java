@@ -26,6 +26,8 @@ public final class CacheScripts {
     public static final CacheScripts INVALIDATE = new CacheScripts("invalidate.lua");
     /** The reader's fill script. */
     public static final CacheScripts FILL = new CacheScripts("fill.lua");
+    /** The invalidator's winner fences, with several regions. */
+    public static final CacheScripts WINNER = new CacheScripts("winner.lua");
 
     private final String name;
     private final String text;
@@ -69,6 +71,11 @@ public final class CacheScripts {
      */
     public static String fenceKey(String key) {
         return RedisKeys.fence(key);
+    }
+
+    /** @return the winner fence key of {@code key}: {@code {key}:winner}; see {@link RedisKeys#winner} */
+    public static String winnerKey(String key) {
+        return RedisKeys.winner(key);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.temporalcdc.invalidator.reader.CacheScripts;
 import io.temporalcdc.invalidator.reader.Lsn;
 import io.temporalcdc.runtime.sink.SinkOutcome;
 import io.temporalcdc.runtime.sink.SinkWriter;
+import io.temporalcdc.schemas.ConflictVersion;
 import io.temporalcdc.schemas.RedisKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * then {@code invalidate.lua} runs over chunks of keys, all chunks sent at once (Lettuce pipelines them on the
  * connection), unlinking each key and raising its fence {@code {key}:fence} to the batch's fence with a TTL of twice
  * its family's; then, when replicas are required, {@code WAIT} makes sure they hold it, so a failover cannot lose
- * it. Outcomes: done; retry when PostgreSQL or Redis cannot be reached, a command times out, the server is read-only
+ * it. With several regions, a key whose records name runs and their conflict versions also has its winner fence
+ * {@code {key}:winner} raised ({@code winner.lua}: per run, the highest version seen, never lowered). Outcomes: done; retry when PostgreSQL or Redis cannot be reached, a command times out, the server is read-only
  * or loading (a failover), or too few replicas acknowledged; dead letter for a record without a key or with a key
  * outside the seed's families; fatal for an error that every write would meet (authentication, ACL, a broken
  * script).
@@ -77,8 +80,15 @@ public final class InvalidationWriter implements SinkWriter {
         this.keysPerCall = keysPerCall;
     }
 
-    /** The distinct keys of a batch, with the records that named each. */
-    private record Coalesced(List<String> keys, List<Integer> slotOf, List<Duration> fenceTtls) {}
+    /**
+     * The distinct keys of a batch, with the records that named each, and per key the highest conflict version of
+     * each run its records named (several regions; empty otherwise).
+     */
+    private record Coalesced(
+            List<String> keys,
+            List<Integer> slotOf,
+            List<Duration> fenceTtls,
+            List<Map<String, ConflictVersion>> winners) {}
 
     @Override
     public CompletableFuture<List<SinkOutcome>> write(List<ConsumerRecord<byte[], byte[]>> batch) {
@@ -107,6 +117,7 @@ public final class InvalidationWriter implements SinkWriter {
         Map<String, Integer> slots = new LinkedHashMap<>();
         List<Integer> slotOf = new ArrayList<>(batch.size());
         List<Duration> ttls = new ArrayList<>();
+        List<Map<String, ConflictVersion>> winners = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             byte[] raw = batch.get(i).key();
             String key = raw == null ? null : new String(raw, StandardCharsets.UTF_8);
@@ -124,15 +135,29 @@ public final class InvalidationWriter implements SinkWriter {
                         IllegalArgumentException.class.getName());
                 continue;
             }
+            Optional<InvalidationRecord.Winner> winner;
+            try {
+                winner = InvalidationRecord.winner(batch.get(i).headers());
+            } catch (IllegalArgumentException e) {
+                slotOf.add(-1);
+                outcomes[i] = new SinkOutcome.DeadLetter(
+                        "header " + InvalidationRecord.WINNER_VERSION + ": " + e.getMessage(),
+                        IllegalArgumentException.class.getName());
+                continue;
+            }
             Integer slot = slots.get(key);
             if (slot == null) {
                 slot = slots.size();
                 slots.put(key, slot);
                 ttls.add(ttl.multipliedBy(FENCE_TTL_FACTOR));
+                winners.add(new LinkedHashMap<>());
             }
             slotOf.add(slot);
+            Map<String, ConflictVersion> runs = winners.get(slot);
+            winner.ifPresent(
+                    w -> runs.merge(w.runId(), w.version(), (held, seen) -> seen.winsOver(held) ? seen : held));
         }
-        return new Coalesced(List.copyOf(slots.keySet()), slotOf, ttls);
+        return new Coalesced(List.copyOf(slots.keySet()), slotOf, ttls, winners);
     }
 
     /** Runs the script over every chunk, then WAIT: one outcome per distinct key. */
@@ -154,7 +179,28 @@ public final class InvalidationWriter implements SinkWriter {
             }
             calls.add(CacheScripts.INVALIDATE.run(async, ScriptOutputType.INTEGER, scriptKeys, args));
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
+        // winner fences (several regions): one call per key that has some; a failure fails the batch (retried whole)
+        List<CompletableFuture<Long>> winnerCalls = new ArrayList<>();
+        for (int k = 0; k < keys.size(); k++) {
+            Map<String, ConflictVersion> runs = batch.winners().get(k);
+            if (runs.isEmpty()) {
+                continue;
+            }
+            List<String> args = new ArrayList<>(1 + runs.size() * 2);
+            args.add(Long.toString(batch.fenceTtls().get(k).toMillis()));
+            runs.forEach((run, version) -> {
+                args.add(run);
+                args.add(version.text());
+            });
+            winnerCalls.add(CacheScripts.WINNER.run(
+                    async,
+                    ScriptOutputType.INTEGER,
+                    new String[] {CacheScripts.winnerKey(keys.get(k))},
+                    args.toArray(String[]::new)));
+        }
+        List<CompletableFuture<Long>> everything = new ArrayList<>(calls);
+        everything.addAll(winnerCalls);
+        CompletableFuture<Void> all = CompletableFuture.allOf(everything.toArray(CompletableFuture[]::new));
         CompletableFuture<Long> replicas = waitReplicas <= 0
                 ? all.thenApply(done -> 0L)
                 : all.thenCompose(done -> async.waitForReplication(waitReplicas, waitTimeout.toMillis())

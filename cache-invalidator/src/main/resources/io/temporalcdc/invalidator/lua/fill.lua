@@ -3,6 +3,9 @@
 -- a fence nobody writes would accept every fill).
 -- ARGV[1]: the value; ARGV[2]: its version, the LSN the reading server had applied before the read, as 16 lowercase
 -- hex digits; ARGV[3]: the key's TTL in milliseconds.
+-- Several regions (optional): KEYS[3] the winner fence, "{" .. KEYS[1] .. "}:winner"; ARGV[4] the run id the value
+-- was read from, ARGV[5] that run's conflict version as read (last_write_version, db_record_version, region: see
+-- winner.lua). The value is refused when a region wrote a higher version of that run: it is a loser's state.
 -- Stores the value only if its version is at least the fence (no fence: stored). A fence that is not a 16-digit LSN
 -- refuses every fill (safe: the next invalidation replaces it). Returns 1 when stored, 0 when refused.
 local function lsn(text)
@@ -23,6 +26,32 @@ end
 local version = lsn(ARGV[2])
 if version == nil then
   return redis.error_reply('ERR version is not a 16-digit hex LSN: ' .. tostring(ARGV[2]))
+end
+if KEYS[3] ~= nil then
+  if KEYS[3] ~= '{' .. KEYS[1] .. '}:winner' then
+    return redis.error_reply('ERR winner fence key must be {' .. KEYS[1] .. '}:winner (literal braces), not ' .. tostring(KEYS[3]))
+  end
+  local read = ARGV[5]
+  if type(read) ~= 'string' or string.len(read) < 32 or string.find(string.sub(read, 1, 32), '^[0-9a-f]+$') == nil then
+    return redis.error_reply('ERR not a conflict version: ' .. tostring(read))
+  end
+  local held = redis.pcall('HGET', KEYS[3], ARGV[4])
+  if type(held) == 'string' then
+    local n = math.min(string.len(held), string.len(read))
+    local lower = string.len(read) < string.len(held)
+    for i = 1, n do
+      local x, y = string.byte(read, i), string.byte(held, i)
+      if x ~= y then
+        lower = x < y
+        break
+      end
+    end
+    if lower then
+      return 0
+    end
+  elseif type(held) == 'table' and held['err'] ~= nil then
+    return 0
+  end
 end
 local current = redis.pcall('GET', KEYS[2])
 if current then

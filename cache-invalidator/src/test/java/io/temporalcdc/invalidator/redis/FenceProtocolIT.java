@@ -12,6 +12,7 @@ import io.temporalcdc.invalidator.reader.CacheAside;
 import io.temporalcdc.invalidator.reader.CacheScripts;
 import io.temporalcdc.invalidator.reader.Lsn;
 import io.temporalcdc.runtime.sink.SinkOutcome;
+import io.temporalcdc.schemas.ConflictVersion;
 import io.temporalcdc.schemas.RedisKeys;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.Names;
@@ -65,8 +66,16 @@ class FenceProtocolIT {
     }
 
     private static ConsumerRecord<byte[], byte[]> invalidation(String key, long offset) {
+        return invalidation(key, offset, null);
+    }
+
+    private static ConsumerRecord<byte[], byte[]> invalidation(
+            String key, long offset, InvalidationRecord.Winner winner) {
         RecordHeaders headers = new RecordHeaders();
-        InvalidationRecord.headers(System.currentTimeMillis()).forEach(headers::add);
+        (winner == null
+                        ? InvalidationRecord.headers(System.currentTimeMillis())
+                        : InvalidationRecord.headers(System.currentTimeMillis(), winner))
+                .forEach(headers::add);
         return new ConsumerRecord<>(
                 "p.cache.invalidations",
                 0,
@@ -129,6 +138,58 @@ class FenceProtocolIT {
         assertThat(cache.fill(key, "fresh", fence, TTL)).isTrue();
         assertThat(cache.get(key)).contains("fresh");
         assertThat(commands.pttl(key)).isPositive().isLessThanOrEqualTo(TTL.toMillis());
+    }
+
+    @Test
+    void shouldKeepTheHighestConflictVersionOfEachRunAndRefuseTheLosersFill() throws Exception {
+        String key = key();
+        ConflictVersion a = new ConflictVersion(1, 5, "a");
+        ConflictVersion b = new ConflictVersion(2, 3, "b");
+        ConflictVersion empty = new ConflictVersion(-24, 9, "b"); // Temporal's EmptyVersion sorts below 1
+        // one batch: run-1 named by a, then b (coalesced to b's), run-2 by the lower one only
+        List<ConsumerRecord<byte[], byte[]>> batch = List.of(
+                invalidation(key, 0, new InvalidationRecord.Winner("run-1", a)),
+                invalidation(key, 1, new InvalidationRecord.Winner("run-1", b)),
+                invalidation(key, 2, new InvalidationRecord.Winner("run-2", empty)));
+        assertThat(writer.write(batch).get()).containsOnly(SinkOutcome.DONE);
+        // a later batch with a's lower version (the crossed arrival): never lowered
+        assertThat(writer.write(List.of(invalidation(key, 3, new InvalidationRecord.Winner("run-1", a))))
+                        .get())
+                .containsExactly(SinkOutcome.DONE);
+
+        String winners = CacheScripts.winnerKey(key);
+        assertThat(commands.hget(winners, "run-1")).isEqualTo(b.text());
+        assertThat(commands.hget(winners, "run-2")).isEqualTo(empty.text());
+        assertThat(commands.pttl(winners)).isGreaterThan(TTL.toMillis());
+
+        long position = primaryPosition();
+        assertThat(cache.fill(key, "a's state", position, "run-1", a)).isFalse();
+        assertThat(cache.fill(key, "b's older state", position, "run-1", new ConflictVersion(2, 2, "b")))
+                .isFalse();
+        assertThat(cache.get(key)).isEmpty();
+        assertThat(cache.fill(key, "b's state", position, "run-1", b)).isTrue();
+        assertThat(cache.get(key)).contains("b's state");
+        // a run the fence does not know, and a later state of the winner, fill as usual
+        commands.del(key);
+        assertThat(cache.fill(key, "run-3", position, "run-3", a)).isTrue();
+        commands.del(key);
+        assertThat(cache.fill(key, "b's next state", position, "run-1", new ConflictVersion(2, 4, "a")))
+                .isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterAnInvalidationWhoseConflictVersionIsUnreadable() throws Exception {
+        String key = key();
+        ConsumerRecord<byte[], byte[]> bad = invalidation(key, 0);
+        bad.headers().add(InvalidationRecord.WINNER_RUN, "run-1".getBytes(StandardCharsets.UTF_8));
+        bad.headers().add(InvalidationRecord.WINNER_VERSION, "not-a-version".getBytes(StandardCharsets.UTF_8));
+
+        List<SinkOutcome> outcomes =
+                writer.write(List.of(bad, invalidation(key(), 1))).get();
+
+        assertThat(outcomes.get(0)).isInstanceOf(SinkOutcome.DeadLetter.class);
+        assertThat(((SinkOutcome.DeadLetter) outcomes.get(0)).reason()).contains(InvalidationRecord.WINNER_VERSION);
+        assertThat(outcomes.get(1)).isEqualTo(SinkOutcome.DONE);
     }
 
     @Test

@@ -1,7 +1,5 @@
-package io.temporalcdc.runtime.version;
+package io.temporalcdc.schemas;
 
-import io.temporalcdc.runtime.RowColumns;
-import io.temporalcdc.runtime.UnmappableChangeException;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -16,7 +14,8 @@ import java.util.regex.Pattern;
  *
  * <p>Text form ({@link #text()}), as the cache's Lua scripts compare it: 16 hex digits of each version with its sign
  * bit flipped (so that the digits' order is the numbers' order, Temporal's {@code EmptyVersion} of -24 included), then
- * the region: {@code 8000000000000002800000000000000bus-east-1}.
+ * the region: {@code 8000000000000002800000000000000bus-east-1}. Runtime's {@code RowColumns.conflictVersion} reads
+ * one from a row image; the cache's readers build one from the row they read.
  *
  * @param lastWriteVersion the row's {@code last_write_version}
  * @param dbRecordVersion the row's {@code db_record_version}
@@ -39,20 +38,6 @@ public record ConflictVersion(long lastWriteVersion, long dbRecordVersion, Strin
         if (!REGION.matcher(region).matches()) {
             throw new IllegalArgumentException("not a region name: " + region);
         }
-    }
-
-    /**
-     * @return the version of a {@code temporal.executions} row image
-     * @throws UnmappableChangeException when a version column is missing, NULL or not a number
-     */
-    public static ConflictVersion of(RowColumns row, String region) {
-        Long lastWrite = row.bigint(LAST_WRITE_VERSION);
-        Long record = row.bigint(DB_RECORD_VERSION);
-        if (lastWrite == null || record == null) {
-            throw new UnmappableChangeException(
-                    (lastWrite == null ? LAST_WRITE_VERSION : DB_RECORD_VERSION) + " is missing or NULL");
-        }
-        return new ConflictVersion(lastWrite, record, region);
     }
 
     /** @return the text form: sortable hex digits of both versions, then the region */
