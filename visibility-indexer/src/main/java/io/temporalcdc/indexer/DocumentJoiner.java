@@ -17,10 +17,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * one is answered "already there"). Either table may arrive first: the custom attributes wait in the store for their
  * executions row.
  *
- * <p>With several regions ({@code regions}), each region's tables are joined apart and the document written is the
- * winning region's ({@link RowState#winner}): a change of a region that does not win is kept, not written, and a
- * change that makes another region win writes that region's document. Every region's indexer receives the same
- * changes, so each writes the same winner, whichever order they arrive in.
+ * <p>With several regions ({@code regions}), each region's tables are joined apart, with the run's conflict version
+ * from its {@code temporal.executions} changes, and a region's state is written only when it wins ({@link
+ * RowState#offer}: its version is at least the winning one's); a change of a region that does not win is kept, not
+ * written. Every region's indexer receives the same changes, so each ends at the same winner, the highest state,
+ * whichever order they arrive in.
  */
 final class DocumentJoiner implements Processor<String, byte[], String, byte[]> {
     private final String storeName;
@@ -55,7 +56,7 @@ final class DocumentJoiner implements Processor<String, byte[], String, byte[]> 
         if (change.side() == RowChange.Side.EXECUTION_VERSION) {
             if (state.versionPosition != null && change.position().sameChange(state.versionPosition)) {
                 metrics.redelivered();
-                emit(record, row, row.written, change.sourceTsMs());
+                emit(record, row, change.sourceTsMs());
                 return;
             }
             if (state.versionPosition != null && !change.position().follows(state.versionPosition, null)) {
@@ -68,7 +69,7 @@ final class DocumentJoiner implements Processor<String, byte[], String, byte[]> 
             if (side.known() && change.position().sameChange(side.position)) {
                 metrics.redelivered();
                 // the document last written, again: a write lost before a crash is made good
-                emit(record, row, row.written, change.sourceTsMs());
+                emit(record, row, change.sourceTsMs());
                 return;
             }
             if (side.known() && !change.position().follows(side.position, side.lastSnapshot)) {
@@ -85,12 +86,10 @@ final class DocumentJoiner implements Processor<String, byte[], String, byte[]> 
             }
             state.apply(change);
         }
-        String winner = row.winner(localRegion);
-        if (winner != null && (winner.equals(change.region()) || !winner.equals(row.written))) {
+        if (row.offer(change.region(), localRegion)) {
             row.version = DocumentVersion.next(row.version, change.position());
-            row.written = winner;
-            emit(record, row, winner, change.sourceTsMs());
-        } else if (winner != null) {
+            emit(record, row, change.sourceTsMs());
+        } else if (row.winnerVersion != null) {
             metrics.superseded();
         }
         if (row.empty()) {
@@ -100,13 +99,15 @@ final class DocumentJoiner implements Processor<String, byte[], String, byte[]> 
         }
     }
 
-    private void emit(Record<String, byte[]> record, RowState row, String region, long sourceTsMs) {
-        DocumentState state = region == null ? null : row.regions.get(region);
-        String id = state == null ? null : state.executions.documentId;
-        if (id == null || row.version == null) {
-            return; // custom attributes without their executions row yet: nothing to index
+    /** Writes the winning document (a tombstone for a deleted row) with the row's current version. */
+    private void emit(Record<String, byte[]> record, RowState row, long sourceTsMs) {
+        if (row.winnerId == null || row.version == null) {
+            return; // nothing written yet
         }
         context.forward(new Record<>(
-                id, state.document(), record.timestamp(), DocumentHeaders.of(row.version.asLong(), sourceTsMs)));
+                row.winnerId,
+                row.winnerDocument,
+                record.timestamp(),
+                DocumentHeaders.of(row.version.asLong(), sourceTsMs)));
     }
 }

@@ -9,11 +9,14 @@ import java.util.TreeMap;
 /**
  * What the document joiner keeps per visibility row ({@link Codec} layout 3; layout 2, one region without versions,
  * is still read): a {@link DocumentState} per region ("" is the local region), the version of the document's last
- * write and the region whose state it wrote.
+ * write, and the <em>winning</em> state: the document (or its absence) written last, with its {@link
+ * ConflictVersion}.
  *
- * <p>The document is the state of the <em>winning</em> region: among the regions whose executions visibility row is
- * known, the one with the highest {@link ConflictVersion} (its {@code temporal.executions} row's {@code
- * last_write_version}, then {@code db_record_version}, then its name). With one region, that region.
+ * <p>A region's state replaces the winner when its conflict version (its {@code temporal.executions} row's {@code
+ * last_write_version}, then {@code db_record_version}, then the region's name) is at least the winner's: the highest
+ * state ever seen in any region wins, whatever order the regions' changes arrived in, as Temporal resolves competing
+ * histories. A region whose execution version has not arrived yet ranks below any that has. With one region, every
+ * change of its row replaces the winner.
  */
 final class RowState {
     private static final int FORMAT = 3;
@@ -21,8 +24,12 @@ final class RowState {
 
     final Map<String, DocumentState> regions = new TreeMap<>();
     DocumentVersion version;
-    /** The region whose state was written last (null before any write). */
-    String written;
+    /** The winning state's conflict version (null before any document was written). */
+    ConflictVersion winnerVersion;
+    /** The winning document's id. */
+    String winnerId;
+    /** The winning document, null when the winning state is a deleted row. */
+    byte[] winnerDocument;
 
     /** @return the region's state, created empty when it has none */
     DocumentState region(String region) {
@@ -30,29 +37,34 @@ final class RowState {
     }
 
     /**
+     * @param region the region ("" for the local one)
      * @param localName the local region's name (stands for "" in the tie-break)
-     * @return the winning region ("" for the local one), or null when no region has its executions row yet
+     * @return the region's conflict version now; below any real one while its execution version is unknown
      */
-    String winner(String localName) {
-        String winner = null;
-        ConflictVersion best = null;
-        for (Map.Entry<String, DocumentState> entry : regions.entrySet()) {
-            DocumentState state = entry.getValue();
-            if (!state.executions.known()) {
-                continue;
-            }
-            String name = entry.getKey().isEmpty() ? localName : entry.getKey();
-            ConflictVersion version = state.conflictVersion(name);
-            ConflictVersion candidate = version != null
-                    ? version
-                    // no execution version yet: below any that arrived, ordered by name among its kind
-                    : new ConflictVersion(Long.MIN_VALUE, Long.MIN_VALUE, name);
-            if (winner == null || candidate.winsOver(best)) {
-                winner = entry.getKey();
-                best = candidate;
-            }
+    ConflictVersion versionOf(String region, String localName) {
+        String name = region.isEmpty() ? localName : region;
+        ConflictVersion version = region(region).conflictVersion(name);
+        return version != null ? version : new ConflictVersion(Long.MIN_VALUE, Long.MIN_VALUE, name);
+    }
+
+    /**
+     * Makes {@code region}'s state the winner when its version is at least the winner's.
+     *
+     * @return whether it did (and the document must be written)
+     */
+    boolean offer(String region, String localName) {
+        DocumentState state = region(region);
+        if (state.executions.documentId == null) {
+            return false; // custom attributes without their executions row yet: nothing to index
         }
-        return winner;
+        ConflictVersion candidate = versionOf(region, localName);
+        if (winnerVersion != null && winnerVersion.winsOver(candidate)) {
+            return false;
+        }
+        winnerVersion = candidate;
+        winnerId = state.executions.documentId;
+        winnerDocument = state.document();
+        return true;
     }
 
     /** Whether nothing is left worth keeping in any region. */
@@ -63,7 +75,9 @@ final class RowState {
     byte[] encode() {
         Codec.Writer out = new Codec.Writer(FORMAT)
                 .number(version == null ? -1 : version.asLong())
-                .text(written)
+                .text(winnerVersion == null ? null : winnerVersion.text())
+                .text(winnerId)
+                .blob(winnerDocument)
                 .varint(regions.size());
         regions.forEach((region, state) -> {
             out.text(region);
@@ -81,13 +95,22 @@ final class RowState {
         if (Codec.Reader.formatOf(bytes) == FORMAT_2) {
             Codec.Reader in = new Codec.Reader(bytes, FORMAT_2, what);
             row.version = version(in.number());
-            row.regions.put("", DocumentState.decodeSides(in));
-            row.written = "";
+            DocumentState state = DocumentState.decodeSides(in);
+            row.regions.put("", state);
+            if (row.version != null && state.executions.documentId != null) {
+                // the document layout 2 last wrote: this region's (a tie with any later change of it)
+                row.winnerVersion = new ConflictVersion(Long.MIN_VALUE, Long.MIN_VALUE, "");
+                row.winnerId = state.executions.documentId;
+                row.winnerDocument = state.document();
+            }
             return row;
         }
         Codec.Reader in = new Codec.Reader(bytes, FORMAT, what);
         row.version = version(in.number());
-        row.written = in.text();
+        String winner = in.text();
+        row.winnerVersion = winner == null ? null : ConflictVersion.parse(winner);
+        row.winnerId = in.text();
+        row.winnerDocument = in.blob();
         long count = in.varint();
         for (long i = 0; i < count; i++) {
             row.regions.put(in.text(), DocumentState.decode(in));
