@@ -15,6 +15,31 @@ public final class Pipeline implements AutoCloseable {
     /** How long a deployable may take to report UP. */
     public static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
+    /**
+     * The region a pipeline runs in, among several: its cdc-source labels its changes with {@code name}
+     * ({@code region}), and its indexer and invalidator read every region's change topics ({@code regions}, {@code
+     * local.region}: the others' as MirrorMaker 2 mirrors them into this region's Kafka).
+     *
+     * @param name this pipeline's region
+     * @param regions every region, this one included
+     */
+    public record Region(String name, List<String> regions) {
+        public Region {
+            regions = List.copyOf(regions);
+            if (!regions.contains(name)) {
+                throw new IllegalArgumentException("region " + name + " is not one of " + regions);
+            }
+        }
+
+        List<String> sourceSettings() {
+            return List.of("region=" + name);
+        }
+
+        List<String> appSettings() {
+            return List.of("regions=" + String.join(",", regions), "local.region=" + name);
+        }
+    }
+
     private final PipelineSettings settings;
     private final Deployable cdcSource;
     private final Deployable indexer;
@@ -22,15 +47,29 @@ public final class Pipeline implements AutoCloseable {
     private final Deployable aggregator;
 
     Pipeline(PipelineSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param region the pipeline's region among several; null for one region */
+    Pipeline(PipelineSettings settings, Region region) {
         if (settings.redisUri() == null) {
             throw new IllegalArgumentException("a pipeline runs the cache invalidator, and these settings name no"
                     + " Redis: build them with PipelineSettings.named(unique, jdbcUrl, kafka, elasticsearch, redis,"
                     + " logDir)");
         }
         this.settings = settings;
-        this.cdcSource = new Deployable("cdc-source", cdcSourceSettings(settings), settings.logDir());
-        this.indexer = new Deployable("visibility-indexer", indexerSettings(settings), settings.logDir());
-        this.invalidator = new Deployable("cache-invalidator", invalidatorSettings(settings), settings.logDir());
+        this.cdcSource = new Deployable(
+                "cdc-source",
+                with(cdcSourceSettings(settings), region == null ? List.of() : region.sourceSettings()),
+                settings.logDir());
+        this.indexer = new Deployable(
+                "visibility-indexer",
+                with(indexerSettings(settings), region == null ? List.of() : region.appSettings()),
+                settings.logDir());
+        this.invalidator = new Deployable(
+                "cache-invalidator",
+                with(invalidatorSettings(settings), region == null ? List.of() : region.appSettings()),
+                settings.logDir());
         this.aggregator = settings.metricsApplicationId() == null
                 ? null
                 : new Deployable("metrics-aggregator", aggregatorSettings(settings), settings.logDir());
@@ -38,7 +77,12 @@ public final class Pipeline implements AutoCloseable {
 
     /** Starts the four processes and waits until each reports UP on /health. */
     public static Pipeline start(PipelineSettings settings) {
-        Pipeline pipeline = new Pipeline(settings);
+        return start(settings, null);
+    }
+
+    /** Starts the processes of one region among several (see {@link Region}) and waits until each reports UP. */
+    public static Pipeline start(PipelineSettings settings, Region region) {
+        Pipeline pipeline = new Pipeline(settings, region);
         try {
             pipeline.startAll();
             return pipeline;
@@ -142,6 +186,12 @@ public final class Pipeline implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static List<String> with(List<String> settings, List<String> more) {
+        List<String> all = new java.util.ArrayList<>(settings);
+        all.addAll(more);
+        return all;
     }
 
     public static List<String> cdcSourceSettings(PipelineSettings s) {
