@@ -117,7 +117,11 @@ public final class CacheInvalidatorTopology {
                         + " keys by hand (see the cache-invalidator README)");
             }
             Set<String> keys = InvalidationRules.keys(source.rule(), event);
-            InvalidationRecord.Winner winner = source.versioned() ? InvalidationRules.winner(source, event) : null;
+            // a delete names no winner: its before image (REPLICA IDENTITY DEFAULT) has the key only, and the run's
+            // state ends at the versions its last change named
+            InvalidationRecord.Winner winner = source.versioned() && event.op() != ChangeEvent.Op.DELETE
+                    ? InvalidationRules.winner(source, event)
+                    : null;
             metrics.mapped(keys.size());
             byte[] value = topic.getBytes(StandardCharsets.UTF_8);
             long tsMs = event.source() == null ? -1 : event.source().tsMs();

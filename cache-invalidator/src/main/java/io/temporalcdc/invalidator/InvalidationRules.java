@@ -102,12 +102,12 @@ public final class InvalidationRules {
     }
 
     /**
-     * @return the run a {@code temporal.executions} change names and the run's conflict version as the change left it
-     *     ({@code before} for deletes)
+     * @return the run a {@code temporal.executions} create, update or snapshot read names and the run's conflict
+     *     version as the change left it
      * @throws UnmappableChangeException when the row lacks the run id or a version column
      */
     public static InvalidationRecord.Winner winner(Source source, ChangeEvent event) {
-        JsonNode row = required(event.op() == ChangeEvent.Op.DELETE ? event.before() : event.after(), "row");
+        JsonNode row = required(event.after(), "after");
         RowColumns columns = new RowColumns(row);
         return new InvalidationRecord.Winner(columns.requiredChar(RUN_ID), columns.conflictVersion(source.region()));
     }

@@ -113,4 +113,21 @@ class RegionsTopologyTest {
                 Changes.create(Changes.workflowRow("ns-1", "order-1", Map.of("run_id", "run-1")), 1_000));
         assertThat(deadLetters.readRecordsToList()).hasSize(1);
     }
+
+    @Test
+    void shouldInvalidateOnAnExecutionDeleteWithoutNamingAWinner() {
+        TestOutputTopic<String, byte[]> out = start(new SourceRegions("a", List.of("a", "b")));
+        // REPLICA IDENTITY DEFAULT: the before image has the key, and 0 in the version columns
+        pipe(
+                Topics.mirrored("b", Topics.table(PREFIX, "temporal", "executions")),
+                Changes.delete(
+                        Changes.workflowRow(
+                                "ns-1",
+                                "order-1",
+                                Map.of("run_id", "run-1", "last_write_version", 0, "db_record_version", 0)),
+                        1_000));
+        TestRecord<String, byte[]> record = out.readRecord();
+        assertThat(record.key()).isEqualTo(RedisKeys.workflowMeta("ns-1", "order-1"));
+        assertThat(InvalidationRecord.winner(record.headers())).isEmpty();
+    }
 }

@@ -60,7 +60,7 @@ final class Demo implements AutoCloseable {
         this.ownsStack = ownsStack;
     }
 
-    private static LocalStack ownStack() {
+    static LocalStack ownStack() {
         return LocalStack.start(StackOptions.defaults().withBaseDir(STACK_DIR).withStartTimeout(Duration.ofMinutes(5)));
     }
 

@@ -58,6 +58,18 @@ public final class DemoMain implements Callable<Integer> {
     private String format;
 
     @Option(
+            names = "--regions",
+            description = "Two regions instead of one (demo/README.md, \"Two regions\"): region b's PostgreSQL"
+                    + " subscribes to a's (the seed's replication.sql), each region has its Kafka, Redis, index and"
+                    + " pipeline, MirrorMaker 2 mirrors between them and cross-region shows lag and divergence live;"
+                    + " then lag is injected and a divergence opened and healed. JSON topics; --rate defaults to "
+                    + REGIONS_RATE + " here.")
+    private boolean regions;
+
+    /** The default --rate of --regions: two regions' pipelines share the machine. */
+    static final double REGIONS_RATE = 5;
+
+    @Option(
             names = "--keep-running",
             description = "After the comparison, keep the servers and apps up until SIGTERM or Ctrl-C.")
     private boolean keepRunning;
@@ -86,17 +98,38 @@ public final class DemoMain implements Callable<Integer> {
         if (!format.equals("avro") && !format.equals("json")) {
             throw new ParameterException(spec.commandLine(), "--format must be avro or json, was " + format);
         }
+        boolean rateGiven = spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--rate");
         return new DemoSettings(
                 Duration.ofSeconds(durationSeconds),
-                rate,
+                regions && !rateGiven ? REGIONS_RATE : rate,
                 keepRunning,
                 DemoSettings.DEFAULT_DRAIN_TIMEOUT,
                 format.equals("avro"));
     }
 
+    private static int runRegions(DemoSettings settings) throws Exception {
+        RegionsDemo demo = RegionsDemo.own(settings, System.out);
+        Thread hook = new Thread(demo::close, "regions-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return demo.run();
+        } catch (Exception e) {
+            if (demo.isClosed()) {
+                return STOPPED;
+            }
+            throw e;
+        } finally {
+            demo.close();
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         DemoSettings settings = settings();
+        if (regions) {
+            return runRegions(settings);
+        }
         Demo demo = new Demo(settings, System.out);
         Thread hook = new Thread(demo::close, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

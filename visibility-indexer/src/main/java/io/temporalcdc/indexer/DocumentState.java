@@ -50,11 +50,19 @@ final class DocumentState {
         };
     }
 
-    /** Applies an execution version change: the run's versions as of {@code change}. */
+    /**
+     * Applies an execution version change: the run's versions as of {@code change}; a delete keeps the versions the
+     * run had (its state ends at them).
+     */
     void applyVersions(RowChange change) {
+        if (!change.delete()) {
+            lastWriteVersion = change.lastWriteVersion();
+            dbRecordVersion = change.dbRecordVersion();
+        } else if (versionPosition == null) {
+            lastWriteVersion = Long.MIN_VALUE; // deleted before any version arrived: below every real one
+            dbRecordVersion = Long.MIN_VALUE;
+        }
         versionPosition = change.position();
-        lastWriteVersion = change.lastWriteVersion();
-        dbRecordVersion = change.dbRecordVersion();
         versionLive = !change.delete();
     }
 

@@ -90,6 +90,12 @@ final class RowChangeMapper implements Processor<byte[], byte[], String, byte[]>
         JsonNode row = event.row();
         String region = region();
         if (side == RowChange.Side.EXECUTION_VERSION) {
+            if (delete) {
+                // the run's state ends at the versions it had: a delete's before image (REPLICA IDENTITY DEFAULT on
+                // temporal.executions) carries the key only, with 0 in the other columns
+                return new RowChange(
+                        side, region, true, position, event.source().tsMs(), null, null, 0, 0);
+            }
             ConflictVersion version = new RowColumns(row).conflictVersion(region);
             return new RowChange(
                     side,

@@ -94,6 +94,14 @@ class RegionsTopologyTest {
                             executionRecord(row, lastWriteVersion, dbRecordVersion, at));
         }
 
+        /** The run's deletion: its execution row (key only, as REPLICA IDENTITY DEFAULT gives) and visibility row. */
+        void delete(String region, Row row, At at) {
+            topic(region, Topics.table(PREFIX, "temporal", "executions"))
+                    .pipeInput("{}".getBytes(StandardCharsets.UTF_8), executionDelete(row, at));
+            topic(region, Topics.visibilityExecutions(PREFIX))
+                    .pipeInput(DebeziumRecords.key(row, false), DebeziumRecords.delete(row, at, false));
+        }
+
         /** @return the last document written for each id */
         Map<String, TestRecord<String, byte[]>> lastDocuments() {
             Map<String, TestRecord<String, byte[]>> last = new HashMap<>();
@@ -140,6 +148,20 @@ class RegionsTopologyTest {
         envelope.set("source", source);
         envelope.put("op", "u").put("ts_ms", at.tsMs() + 5);
         try {
+            return JSON.writeValueAsBytes(envelope);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A delete of the run's temporal.executions row: Debezium fills the non-key columns of the before image with 0. */
+    private static byte[] executionDelete(Row row, At at) {
+        try {
+            var envelope =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(executionRecord(row, 0, 0, at));
+            envelope.set("before", envelope.get("after"));
+            envelope.putNull("after");
+            envelope.put("op", "d");
             return JSON.writeValueAsBytes(envelope);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -247,5 +269,30 @@ class RegionsTopologyTest {
                         r.headers().lastHeader(DocumentHeaders.VERSION).value(), StandardCharsets.UTF_8)))
                 .toList();
         assertThat(versions).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldDeleteTheDocumentInBothRegionsOnceBothRegionsDeletedTheRun() {
+        Row running = Row.running("order-1", "run-1");
+        Region a = new Region("a");
+        Region b = new Region("b");
+        // the same state in both regions (b applied a's row), then both delete it (retention), crossed
+        for (Region region : List.of(a, b)) {
+            String first = region == a ? "a" : "b";
+            String second = region == a ? "b" : "a";
+            region.execution(first, running, 1, 5, new At(900, 1000, TS));
+            region.visibility(first, running, new At(900, 1000, TS));
+            region.execution(second, running, 1, 5, new At(900, 1000, TS));
+            region.visibility(second, running, new At(900, 1000, TS));
+            region.delete(first, running, new At(2000, 3000, TS + 50));
+            region.delete(second, running, new At(2000, 3000, TS + 50));
+        }
+        for (Region region : List.of(a, b)) {
+            TestRecord<String, byte[]> last = region.lastDocuments().get("order-1~run-1");
+            assertThat(last.value())
+                    .as("region %s ends with a tombstone", region.local)
+                    .isNull();
+            assertThat(region.deadLetters.isEmpty()).isTrue();
+        }
     }
 }
