@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * the drain, the comparison, the stale-cache check and the metrics check against the seed's view. {@link #close()} (also from the SIGTERM hook) stops everything
  * it started.
  */
-final class Demo implements AutoCloseable {
+final class Demo implements DemoMain.Run {
 
     private static final Duration WARM_UP = Duration.ofSeconds(15);
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
@@ -68,7 +68,8 @@ final class Demo implements AutoCloseable {
      * Runs the demo; returns 0 when every row has an equal document after the drain, no cached value is stale and
      * every group of the metrics API equals the seed's view, else 1.
      */
-    int run() throws Exception {
+    @Override
+    public int run() throws Exception {
         stack = stackFactory.get();
         String jdbcUrl = stack.postgres().jdbcUrl();
         SchemaMigrator.migrate(jdbcUrl, null, null);
@@ -238,7 +239,8 @@ final class Demo implements AutoCloseable {
     }
 
     /** True once {@link #close()} began (at the end of the run, or from the SIGTERM hook). */
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return closed.get();
     }
 

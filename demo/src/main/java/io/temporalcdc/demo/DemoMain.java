@@ -108,29 +108,23 @@ public final class DemoMain implements Callable<Integer> {
                 format.equals("avro"));
     }
 
-    private static int runRegions(DemoSettings settings) throws Exception {
-        RegionsDemo demo = RegionsDemo.own(settings, System.out);
-        Thread hook = new Thread(demo::close, "regions-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return demo.run();
-        } catch (Exception e) {
-            if (demo.isClosed()) {
-                return STOPPED;
-            }
-            throw e;
-        } finally {
-            demo.close();
-        }
+    /** A demo run: {@link Demo}, or {@link RegionsDemo} with {@code --regions}. */
+    interface Run extends AutoCloseable {
+        /** @return the exit code */
+        int run() throws Exception;
+
+        /** True once {@link #close()} began (at the end of the run, or from the SIGTERM hook). */
+        boolean isClosed();
+
+        /** Stops everything the run started; safe to call twice and from the shutdown hook. */
+        @Override
+        void close();
     }
 
     @Override
     public Integer call() throws Exception {
         DemoSettings settings = settings();
-        if (regions) {
-            return runRegions(settings);
-        }
-        Demo demo = new Demo(settings, System.out);
+        Run demo = regions ? RegionsDemo.own(settings, System.out) : new Demo(settings, System.out);
         Thread hook = new Thread(demo::close, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * hand in b (a divergence opens) and written back (it closes); finally each region's index is compared with its own
  * database.
  */
-final class RegionsDemo implements AutoCloseable {
+final class RegionsDemo implements DemoMain.Run {
     /** The regions. */
     static final List<String> REGIONS = List.of("a", "b");
     /** How long the regions may disagree on a row before it is a divergence, in this demo. */
@@ -102,7 +102,8 @@ final class RegionsDemo implements AutoCloseable {
     static final String DEFAULT_NAMES = "temporal";
 
     /** @return 0 when lag was measured, the divergence opened and closed, and both indices equal their databases */
-    int run() throws Exception {
+    @Override
+    public int run() throws Exception {
         stack = stackFactory.get();
         Postgres aPostgres = stack.postgres();
         String aUrl =
@@ -435,7 +436,8 @@ final class RegionsDemo implements AutoCloseable {
         }
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return closed.get();
     }
 
