@@ -5,6 +5,7 @@ import io.temporalcdc.runtime.App;
 import io.temporalcdc.runtime.AppContext;
 import io.temporalcdc.runtime.KafkaTopics;
 import io.temporalcdc.runtime.Preflight;
+import io.temporalcdc.runtime.registry.SchemaRegistryClient;
 import io.temporalcdc.runtime.streams.StreamsAppKeys;
 import io.temporalcdc.runtime.streams.StreamsErrorHandling;
 import io.temporalcdc.runtime.streams.StreamsRunner;
@@ -71,6 +72,17 @@ public final class CrossRegionApp {
                 Counter.builder("cross.region.production.errors")
                         .description("Records Kafka Streams failed to produce")
                         .register(ctx.registry()));
+        // Avro events when a registry is configured (their schema registered before anything is written)
+        String registryUrl =
+                config.getString(StreamsAppKeys.SCHEMA_REGISTRY_URL).strip();
+        EventFormat events = registryUrl.isEmpty()
+                ? EventFormat.json()
+                : Preflight.check(
+                        StreamsAppKeys.SCHEMA_REGISTRY_URL,
+                        "registering the events' schema",
+                        () -> EventFormat.avro(
+                                SchemaRegistryClient.of(registryUrl, ctx.registry()),
+                                Topics.replicationEvents(prefix)));
         CrossRegionTopology.Settings topology = new CrossRegionTopology.Settings(
                 prefix,
                 config.localRegion(),
@@ -79,7 +91,8 @@ public final class CrossRegionApp {
                 config.tables(),
                 config.duration(CrossRegionConfig.DIVERGENCE_BOUND),
                 config.duration(CrossRegionConfig.DIVERGENCE_CHECK_INTERVAL),
-                status);
+                status,
+                events);
         StreamsRunner runner = StreamsRunner.create(
                 CrossRegionTopology.build(topology, StreamsAppKeys.decoder(config, null, ctx.registry())), props, ctx);
         try {
@@ -90,13 +103,14 @@ public final class CrossRegionApp {
             throw e;
         }
         LOG.info(
-                "Comparing regions {} from {} ({}), tables {}: events to {}, divergence after {} (status {}; dead"
-                        + " letters: {})",
+                "Comparing regions {} from {} ({}), tables {}: events to {} ({}), divergence after {} (status {};"
+                        + " dead letters: {})",
                 config.regions(),
                 config.localRegion(),
                 CrossRegionTopology.changeTopics(prefix, config.localRegion(), config.regions(), config.tables()),
                 config.tables(),
                 Topics.replicationEvents(prefix),
+                events,
                 config.getString(CrossRegionConfig.DIVERGENCE_BOUND),
                 ReplicationStatus.PATH,
                 Topics.crossRegionDlq(prefix));

@@ -56,7 +56,30 @@ public final class CrossRegionTopology {
             List<String> tables,
             Duration bound,
             Duration checkInterval,
-            ReplicationStatus status) {}
+            ReplicationStatus status,
+            EventFormat events) {
+        /** JSON events. */
+        public Settings(
+                String topicPrefix,
+                String localRegion,
+                String primaryRegion,
+                Set<String> regions,
+                List<String> tables,
+                Duration bound,
+                Duration checkInterval,
+                ReplicationStatus status) {
+            this(
+                    topicPrefix,
+                    localRegion,
+                    primaryRegion,
+                    regions,
+                    tables,
+                    bound,
+                    checkInterval,
+                    status,
+                    EventFormat.json());
+        }
+    }
 
     private CrossRegionTopology() {}
 
@@ -227,7 +250,8 @@ public final class CrossRegionTopology {
                 }
                 default -> throw new IllegalStateException("unknown event " + event.type());
             }
-            context.forward(new Record<>(event.table() + "/" + event.key(), write(event), now));
+            context.forward(new Record<>(
+                    event.table() + "/" + event.key(), settings.events().write(event), now));
         }
 
         /** The task leaves this instance (revoked, migrated, closed): its divergences leave the status with it. */

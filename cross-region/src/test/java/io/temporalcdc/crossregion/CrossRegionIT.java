@@ -87,7 +87,12 @@ class CrossRegionIT {
                     JavaApp cdcB = cdcSource("b", bKafka.kafka().bootstrapServers(), b, bDatabase, prefix, suffix);
                     MirrorMaker2 mirror = MirrorMaker2.start(base, clusters, prefix + "[.]temporal.*");
                     AutoCloseable app = CrossRegionApp.start(
-                            crossRegion(bKafka.kafka().bootstrapServers(), prefix, applicationId), ctx);
+                            crossRegion(
+                                    bKafka.kafka().bootstrapServers(),
+                                    prefix,
+                                    applicationId,
+                                    stack.schemaRegistry().url()),
+                            ctx);
                     EventReader reader = new EventReader(
                             bKafka.kafka().bootstrapServers(), Topics.replicationEvents(prefix), events)) {
                 await().atMost(TIMEOUT).until(ctx::isReady);
@@ -193,6 +198,13 @@ class CrossRegionIT {
                             .until(() -> find(reader, events, "divergence-closed", runId), e -> e != null);
                 }
                 assertThat(table(ctx).path("openDivergences").asInt()).isZero();
+                // the events were Avro, their schema registered under the topic's value subject
+                try (var registry = io.temporalcdc.runtime.registry.SchemaRegistryClient.of(
+                        stack.schemaRegistry().url(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+                    assertThat(registry.versions(Topics.replicationEvents(prefix) + "-value"))
+                            .isNotEmpty();
+                }
+                assertThat(reader.schemaIds()).hasSize(1);
             } finally {
                 execute(bUrl, "DROP SUBSCRIPTION " + subscription);
             }
@@ -221,8 +233,10 @@ class CrossRegionIT {
                 LOGS.resolve(Names.unique("cdc-source-" + region) + ".log"));
     }
 
-    private static Map<String, String> crossRegion(String kafka, String prefix, String applicationId) {
+    /** cross-region in region b, its events in Avro (the registry given). */
+    private static Map<String, String> crossRegion(String kafka, String prefix, String applicationId, String registry) {
         Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("schema.registry.url", registry);
         settings.put("kafka.bootstrap.servers", kafka);
         settings.put("application.id", applicationId);
         settings.put("topic.prefix", prefix);
@@ -309,10 +323,11 @@ class CrossRegionIT {
         }
     }
 
-    /** Reads the events topic from the beginning into {@code events}. */
+    /** Reads the events topic (Avro in the Confluent wire format) from the beginning into {@code events}, as JSON. */
     private static final class EventReader implements AutoCloseable {
-        private final KafkaConsumer<String, String> consumer;
+        private final KafkaConsumer<String, byte[]> consumer;
         private final List<JsonNode> events;
+        private final java.util.Set<Integer> schemaIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         EventReader(String bootstrap, String topic, List<JsonNode> events) {
             this.events = events;
@@ -327,18 +342,24 @@ class CrossRegionIT {
                             ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                             "read_committed"),
                     new StringDeserializer(),
-                    new StringDeserializer());
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer());
             consumer.subscribe(List.of(topic));
         }
 
         synchronized void poll() {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                var read = EventFormat.readAvro(record.value());
+                schemaIds.add(read.getKey());
                 try {
-                    events.add(JSON.readTree(record.value()));
+                    events.add(JSON.readTree(read.getValue().toString()));
                 } catch (java.io.IOException e) {
-                    throw new AssertionError("not JSON: " + record.value(), e);
+                    throw new AssertionError("not an event: " + read.getValue(), e);
                 }
             }
+        }
+
+        java.util.Set<Integer> schemaIds() {
+            return schemaIds;
         }
 
         @Override
