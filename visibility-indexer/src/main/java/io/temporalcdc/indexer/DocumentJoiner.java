@@ -59,7 +59,12 @@ final class DocumentJoiner implements Processor<String, byte[], String, byte[]> 
                 emit(record, row, change.sourceTsMs());
                 return;
             }
-            if (state.versionPosition != null && !change.position().follows(state.versionPosition, null)) {
+            if (state.versionPosition != null
+                    && !change.position().follows(state.versionPosition, state.versionLastSnapshot)) {
+                if (change.position().snapshot()) {
+                    state.versionLastSnapshot = change.position();
+                    store.put(record.key(), row.encode());
+                }
                 metrics.replayed();
                 return;
             }
@@ -86,11 +91,13 @@ final class DocumentJoiner implements Processor<String, byte[], String, byte[]> 
             }
             state.apply(change);
         }
-        if (row.offer(change.region(), localRegion)) {
-            row.version = DocumentVersion.next(row.version, change.position());
-            emit(record, row, change.sourceTsMs());
-        } else if (row.winnerVersion != null) {
-            metrics.superseded();
+        switch (row.offer(change.region(), localRegion, change.side() == RowChange.Side.EXECUTION_VERSION)) {
+            case WRITTEN -> {
+                row.version = DocumentVersion.next(row.version, change.position());
+                emit(record, row, change.sourceTsMs());
+            }
+            case SUPERSEDED -> metrics.superseded();
+            case UNCHANGED -> {}
         }
         if (row.empty()) {
             store.delete(record.key());

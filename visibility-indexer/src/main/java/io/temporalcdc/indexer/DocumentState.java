@@ -36,6 +36,8 @@ final class DocumentState {
     final Side attributes = new Side();
     /** Where the last execution version applied stands; null before any (then the versions are unknown). */
     ChangePosition versionPosition;
+    /** The last snapshot read of the execution's versions (see {@link ChangePosition#follows}). */
+    ChangePosition versionLastSnapshot;
 
     long lastWriteVersion;
     long dbRecordVersion;
@@ -63,6 +65,9 @@ final class DocumentState {
             dbRecordVersion = Long.MIN_VALUE;
         }
         versionPosition = change.position();
+        if (change.position().snapshot()) {
+            versionLastSnapshot = change.position();
+        }
         versionLive = !change.delete();
     }
 
@@ -129,6 +134,7 @@ final class DocumentState {
         encode(out, executions);
         encode(out, attributes);
         out.position(versionPosition)
+                .position(versionLastSnapshot)
                 .number(lastWriteVersion)
                 .number(dbRecordVersion)
                 .bool(versionLive);
@@ -140,6 +146,7 @@ final class DocumentState {
         decode(in, state.executions);
         decode(in, state.attributes);
         state.versionPosition = in.position();
+        state.versionLastSnapshot = in.position();
         state.lastWriteVersion = in.number();
         state.dbRecordVersion = in.number();
         state.versionLive = in.bool();

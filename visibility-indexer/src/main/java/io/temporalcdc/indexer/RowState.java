@@ -13,8 +13,8 @@ import java.util.TreeMap;
  * ConflictVersion}.
  *
  * <p>A region's state replaces the winner when its conflict version (its {@code temporal.executions} row's {@code
- * last_write_version}, then {@code db_record_version}, then the region's name) is at least the winner's: the highest
- * state ever seen in any region wins, whatever order the regions' changes arrived in, as Temporal resolves competing
+ * last_write_version}, then {@code db_record_version}, then the region's name) is higher ({@link #offer}): the highest
+ * state seen in any region wins, whatever order the regions' changes arrived in, as Temporal resolves competing
  * histories. A region whose execution version has not arrived yet ranks below any that has. With one region, every
  * change of its row replaces the winner.
  */
@@ -47,24 +47,61 @@ final class RowState {
         return version != null ? version : new ConflictVersion(Long.MIN_VALUE, Long.MIN_VALUE, name);
     }
 
+    /** What {@link #offer} did. */
+    enum Offer {
+        /** The region's state is the winner now: write the document. */
+        WRITTEN,
+        /** Nothing to write: the winner's document did not change. */
+        UNCHANGED,
+        /** Another region's state wins: kept, not written. */
+        SUPERSEDED
+    }
+
     /**
-     * Makes {@code region}'s state the winner when its version is at least the winner's.
-     *
-     * @return whether it did (and the document must be written)
+     * Offers {@code region}'s state after a change of it. The state replaces the winner when its numbers ({@code
+     * last_write_version}, {@code db_record_version}) are higher; at equal numbers, when it is the winner's own region
+     * (its later change), or, when its document differs from the winner's, when its region's name is greater (the
+     * tie-break: deterministic, and a copy of the winner's state never takes over). A change of the run's versions
+     * alone ({@code versionChange}) updates the winner's version without a write when its region wins already.
      */
-    boolean offer(String region, String localName) {
+    Offer offer(String region, String localName, boolean versionChange) {
         DocumentState state = region(region);
-        if (state.executions.documentId == null) {
-            return false; // custom attributes without their executions row yet: nothing to index
-        }
         ConflictVersion candidate = versionOf(region, localName);
-        if (winnerVersion != null && winnerVersion.winsOver(candidate)) {
-            return false;
+        boolean sameRegion = winnerVersion != null && candidate.region().equals(winnerVersion.region());
+        if (versionChange && sameRegion) {
+            if (numbers(candidate, winnerVersion) >= 0) {
+                winnerVersion = candidate;
+            }
+            return Offer.UNCHANGED;
+        }
+        if (state.executions.documentId == null) {
+            return Offer.UNCHANGED; // custom attributes without their executions row yet: nothing to index
+        }
+        byte[] document = state.document();
+        if (winnerVersion != null) {
+            int numbers = numbers(candidate, winnerVersion);
+            if (numbers < 0) {
+                return Offer.SUPERSEDED;
+            }
+            if (numbers == 0 && !sameRegion) {
+                if (java.util.Arrays.equals(document, winnerDocument)) {
+                    return Offer.UNCHANGED; // the same state, another region's copy
+                }
+                if (candidate.region().compareTo(winnerVersion.region()) < 0) {
+                    return Offer.SUPERSEDED;
+                }
+            }
         }
         winnerVersion = candidate;
         winnerId = state.executions.documentId;
-        winnerDocument = state.document();
-        return true;
+        winnerDocument = document;
+        return Offer.WRITTEN;
+    }
+
+    /** Compares the numbers of two versions, not their regions. */
+    private static int numbers(ConflictVersion a, ConflictVersion b) {
+        int byLastWrite = Long.compare(a.lastWriteVersion(), b.lastWriteVersion());
+        return byLastWrite != 0 ? byLastWrite : Long.compare(a.dbRecordVersion(), b.dbRecordVersion());
     }
 
     /** Whether nothing is left worth keeping in any region. */

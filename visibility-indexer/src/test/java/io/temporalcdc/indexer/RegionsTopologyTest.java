@@ -295,4 +295,25 @@ class RegionsTopologyTest {
             assertThat(region.deadLetters.isEmpty()).isTrue();
         }
     }
+
+    @Test
+    void shouldNotWriteAgainForTheOtherRegionsCopyOrForAVersionOnlyChange() {
+        Row running = Row.running("order-1", "run-1");
+        Region a = new Region("a");
+        writeA(a, running);
+        assertThat(a.documents.readRecordsToList()).hasSize(1);
+        // b's copy of the same state (the subscription), in either order of its two topics: no write, no flapping
+        a.visibility("b", running, new At(40_000, 50_000, TS + 10));
+        a.execution("b", running, 1, 5, new At(40_000, 50_000, TS + 10));
+        // a's next execution write without a visibility change (a workflow task): no write either
+        a.execution("a", running, 1, 6, new At(1000, 2000, TS + 20));
+        assertThat(a.documents.readRecordsToList()).isEmpty();
+        // a's next visibility change is written, at the new version
+        Row completed = Row.running("order-1", "run-1").set("status", 2);
+        a.visibility("a", completed, new At(2000, 3000, TS + 30));
+        List<TestRecord<String, byte[]>> written = a.documents.readRecordsToList();
+        assertThat(written).hasSize(1);
+        assertThat(json(written.get(0).value()).path("ExecutionStatus").asText())
+                .isEqualTo("2");
+    }
 }
