@@ -119,9 +119,15 @@ public final class CacheInvalidatorTopology {
             Set<String> keys = InvalidationRules.keys(source.rule(), event);
             // a delete names no winner: its before image (REPLICA IDENTITY DEFAULT) has the key only, and the run's
             // state ends at the versions its last change named
-            InvalidationRecord.Winner winner = source.versioned() && event.op() != ChangeEvent.Op.DELETE
-                    ? InvalidationRules.winner(source, event)
-                    : null;
+            InvalidationRecord.Winner winner = null;
+            if (source.versioned() && event.op() != ChangeEvent.Op.DELETE) {
+                try {
+                    winner = InvalidationRules.winner(source, event);
+                } catch (UnmappableChangeException e) {
+                    // the keys are invalidated all the same: only the winner fence is not raised
+                    metrics.winnerUnreadable(topic + ": " + e.getMessage());
+                }
+            }
             metrics.mapped(keys.size());
             byte[] value = topic.getBytes(StandardCharsets.UTF_8);
             long tsMs = event.source() == null ? -1 : event.source().tsMs();

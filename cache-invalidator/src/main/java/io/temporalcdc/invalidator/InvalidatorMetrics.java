@@ -38,6 +38,9 @@ public final class InvalidatorMetrics {
     private final Counter productionErrors;
     private final Counter truncates;
     private final Counter tombstones;
+    private final Counter winnersUnreadable;
+    private final java.util.concurrent.atomic.AtomicLong lastUnreadableLogMs =
+            new java.util.concurrent.atomic.AtomicLong();
     private final Timer redis;
     private final Timer commitToInvalidated;
     private final AtomicLong fence = new AtomicLong();
@@ -55,6 +58,11 @@ public final class InvalidatorMetrics {
         productionErrors = counter(registry, "production.errors", "Records Kafka Streams failed to produce");
         truncates = counter(registry, "truncates", "TRUNCATE events (dead-lettered: they name no key)");
         tombstones = counter(registry, "tombstones", "Tombstones skipped");
+        winnersUnreadable = counter(
+                registry,
+                "winner.versions.unreadable",
+                "Changes of temporal.executions whose conflict version could not be read (keys invalidated, winner"
+                        + " fence not raised)");
         redis = Timer.builder("cache.invalidator.redis")
                 .description("One batch's script calls, sent pipelined, until Redis answered them all")
                 .publishPercentileHistogram()
@@ -108,6 +116,23 @@ public final class InvalidatorMetrics {
 
     public Timer redisTimer() {
         return redis;
+    }
+
+    /**
+     * A change's conflict version could not be read: its keys are invalidated, its winner fence is not raised. Counted,
+     * and logged at most once a minute.
+     */
+    public void winnerUnreadable(String why) {
+        winnersUnreadable.increment();
+        long now = System.currentTimeMillis();
+        long last = lastUnreadableLogMs.get();
+        if (now - last >= 60_000 && lastUnreadableLogMs.compareAndSet(last, now)) {
+            org.slf4j.LoggerFactory.getLogger(InvalidatorMetrics.class)
+                    .warn(
+                            "A conflict version could not be read, the winner fence is not raised (keys invalidated"
+                                    + " all the same; counted in cache_invalidator_winner_versions_unreadable_total): {}",
+                            why);
+        }
     }
 
     public void waitShortfall() {

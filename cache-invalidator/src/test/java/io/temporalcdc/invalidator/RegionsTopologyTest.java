@@ -104,14 +104,21 @@ class RegionsTopologyTest {
     }
 
     @Test
-    void shouldDeadLetterAnExecutionChangeWithoutItsVersions() {
-        start(new SourceRegions("a", List.of("a", "b")));
+    void shouldInvalidateAnExecutionChangeWithoutItsVersionsAndCountIt() {
+        TestOutputTopic<String, byte[]> out = start(new SourceRegions("a", List.of("a", "b")));
         TestOutputTopic<byte[], byte[]> deadLetters = driver.createOutputTopic(
                 Topics.cacheInvalidatorDlq(PREFIX), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         pipe(
                 Topics.table(PREFIX, "temporal", "executions"),
                 Changes.create(Changes.workflowRow("ns-1", "order-1", Map.of("run_id", "run-1")), 1_000));
-        assertThat(deadLetters.readRecordsToList()).hasSize(1);
+        TestRecord<String, byte[]> record = out.readRecord();
+        assertThat(record.key()).isEqualTo(RedisKeys.workflowMeta("ns-1", "order-1"));
+        assertThat(InvalidationRecord.winner(record.headers())).isEmpty();
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(registry.get("cache.invalidator.winner.versions.unreadable")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
     }
 
     @Test

@@ -95,6 +95,13 @@ public final class DemoMain implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--rate must be more than 0 workflows per second, was " + rate);
         }
+        if (regions
+                && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--format")
+                && !format.equals("json")) {
+            throw new ParameterException(
+                    spec.commandLine(), "--regions runs JSON change topics (each region would need the same registry)");
+        }
         if (!format.equals("avro") && !format.equals("json")) {
             throw new ParameterException(spec.commandLine(), "--format must be avro or json, was " + format);
         }

@@ -115,9 +115,18 @@ final class RegionsDemo implements DemoMain.Run {
         OwnServers bRedis = open(OwnServers.redis(regionBDir));
         String bUrl = bPostgres.postgres().jdbcUrl();
         SchemaMigrator.migrate(bUrl, null, null);
+        // closed after the pipelines (registered before them): region a's cdc-source slot and the publication
+        String aSlot = names.replace('-', '_') + "_cdc";
+        open(() -> {
+            execute(
+                    aUrl,
+                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + aSlot
+                            + "' AND NOT active");
+            execute(aUrl, "DROP PUBLICATION IF EXISTS " + publication());
+        });
+        // dropped before b's cluster stops (registered before the subscription exists): its slot on a goes with it
+        open(() -> execute(bUrl, "DROP SUBSCRIPTION IF EXISTS " + subscription()));
         subscribe(aPostgres, aUrl, bUrl);
-        // dropped before b's cluster stops: its slot on a goes with it
-        open(() -> execute(bUrl, "DROP SUBSCRIPTION " + subscription()));
 
         Path apps = stack.runDir().resolve("regions");
         PipelineSettings a =
@@ -163,15 +172,20 @@ final class RegionsDemo implements DemoMain.Run {
         return clean && divergence && measuredLag >= INJECTED_LAG.toSeconds() - 1 ? 0 : 1;
     }
 
+    /** Registers what {@link #close()} stops; when the demo was stopped meanwhile (SIGTERM), stops it at once. */
     private <T extends AutoCloseable> T open(T closeable) {
         synchronized (opened) {
-            opened.add(0, closeable);
+            if (!closed.get()) {
+                opened.add(0, closeable);
+                return closeable;
+            }
         }
-        if (closed.get()) {
-            close(); // SIGTERM came while it started
-            throw new IllegalStateException("stopped");
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("Stopping {} failed: {}", closeable, e.toString());
         }
-        return closeable;
+        throw new IllegalStateException("stopped");
     }
 
     /** The seed's publication on a and subscription on b ({@code sql/replication.sql}), pointed at a. */

@@ -87,53 +87,76 @@ class ConflictResolutionIT {
             Map<String, String> clusters = new LinkedHashMap<>();
             clusters.put("a", stack.kafka().bootstrapServers());
             clusters.put("b", bKafka.kafka().bootstrapServers());
-            try (Pipeline aPipeline = Pipeline.start(a.settings(), new Pipeline.Region("a", regions));
-                    Pipeline bPipeline = Pipeline.start(b.settings(), new Pipeline.Region("b", regions));
-                    MirrorMaker2 mirror = MirrorMaker2.start(base, clusters, unique + "[.]temporal.*");
-                    RedisView aCache = new RedisView(stack.redis().uri());
-                    RedisView bCache = new RedisView(bRedis.redis().uri())) {
-                mirror.stop(); // the regions write while nothing is mirrored
-                ConflictVersion aFirst = new ConflictVersion(1, 1, "a");
-                ConflictVersion bFailover = new ConflictVersion(2, 1, "b");
-                write(aUrl, aFirst, 1);
-                write(bUrl, bFailover, 2);
-
-                // each region has seen only its own write: its own state indexed and fenced
-                awaitState(a, aCache, 1, aFirst);
-                awaitState(b, bCache, 2, bFailover);
-
-                // mirrored: a receives b's state after its own, b receives a's after its own
-                mirror.start();
-                awaitState(a, aCache, 2, bFailover);
-                awaitState(b, bCache, 2, bFailover);
-                for (RegionSide region : List.of(a, b)) {
-                    RedisView cache = region == a ? aCache : bCache;
-                    long position;
-                    try (Connection connection = DriverManager.getConnection(region.jdbcUrl())) {
-                        position = CacheAside.readVersion(connection); // past the key's LSN fence
-                    }
-                    String key = RedisKeys.workflowMeta(NAMESPACE, WORKFLOW);
-                    assertThat(cache.aside().fill(key, "a's state", position, RUN, aFirst))
-                            .as("region %s: a fill of the losing state", region.name())
-                            .isFalse();
-                    assertThat(cache.aside().fill(key, "b's state", position, RUN, bFailover))
-                            .as("region %s: a fill of the winning state", region.name())
-                            .isTrue();
-                    cache.connection().sync().del(key);
-                }
-
-                // a fails back with a higher failover version: both regions move to a's state
-                ConflictVersion aFailback = new ConflictVersion(3, 2, "a");
-                write(aUrl, aFailback, 5);
-                awaitState(a, aCache, 5, aFailback);
-                awaitState(b, bCache, 5, aFailback);
-                for (Pipeline pipeline : List.of(aPipeline, bPipeline)) {
-                    assertThat(pipeline.indexer().process().isAlive()
-                                    && pipeline.invalidator().process().isAlive())
-                            .isTrue();
-                }
-                assertThat(mirror.isAlive()).isTrue();
+            try {
+                run(stack, a, b, bRedis, aUrl, bUrl, clusters, regions, base, unique);
+            } finally {
+                // region a's cdc-source slot on the shared cluster, once its process is gone
+                Databases.count(
+                        aUrl,
+                        "SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots"
+                                + " WHERE slot_name = '" + a.settings().slotName() + "' AND NOT active");
             }
+        }
+    }
+
+    private static void run(
+            LocalStack stack,
+            RegionSide a,
+            RegionSide b,
+            OwnServers bRedis,
+            String aUrl,
+            String bUrl,
+            Map<String, String> clusters,
+            List<String> regions,
+            Path base,
+            String unique)
+            throws Exception {
+        try (Pipeline aPipeline = Pipeline.start(a.settings(), new Pipeline.Region("a", regions));
+                Pipeline bPipeline = Pipeline.start(b.settings(), new Pipeline.Region("b", regions));
+                MirrorMaker2 mirror = MirrorMaker2.start(base, clusters, unique + "[.]temporal.*");
+                RedisView aCache = new RedisView(stack.redis().uri());
+                RedisView bCache = new RedisView(bRedis.redis().uri())) {
+            mirror.stop(); // the regions write while nothing is mirrored
+            ConflictVersion aFirst = new ConflictVersion(1, 1, "a");
+            ConflictVersion bFailover = new ConflictVersion(2, 1, "b");
+            write(aUrl, aFirst, 1);
+            write(bUrl, bFailover, 2);
+
+            // each region has seen only its own write: its own state indexed and fenced
+            awaitState(a, aCache, 1, aFirst);
+            awaitState(b, bCache, 2, bFailover);
+
+            // mirrored: a receives b's state after its own, b receives a's after its own
+            mirror.start();
+            awaitState(a, aCache, 2, bFailover);
+            awaitState(b, bCache, 2, bFailover);
+            for (RegionSide region : List.of(a, b)) {
+                RedisView cache = region == a ? aCache : bCache;
+                long position;
+                try (Connection connection = DriverManager.getConnection(region.jdbcUrl())) {
+                    position = CacheAside.readVersion(connection); // past the key's LSN fence
+                }
+                String key = RedisKeys.workflowMeta(NAMESPACE, WORKFLOW);
+                assertThat(cache.aside().fill(key, "a's state", position, RUN, aFirst))
+                        .as("region %s: a fill of the losing state", region.name())
+                        .isFalse();
+                assertThat(cache.aside().fill(key, "b's state", position, RUN, bFailover))
+                        .as("region %s: a fill of the winning state", region.name())
+                        .isTrue();
+                cache.connection().sync().del(key);
+            }
+
+            // a fails back with a higher failover version: both regions move to a's state
+            ConflictVersion aFailback = new ConflictVersion(3, 2, "a");
+            write(aUrl, aFailback, 5);
+            awaitState(a, aCache, 5, aFailback);
+            awaitState(b, bCache, 5, aFailback);
+            for (Pipeline pipeline : List.of(aPipeline, bPipeline)) {
+                assertThat(pipeline.indexer().process().isAlive()
+                                && pipeline.invalidator().process().isAlive())
+                        .isTrue();
+            }
+            assertThat(mirror.isAlive()).isTrue();
         }
     }
 

@@ -58,6 +58,18 @@ class DemoMainTest {
     }
 
     @Test
+    void shouldRunTwoRegionsAtTheirOwnDefaultRateAndRefuseAvroThere() {
+        assertThat(parse("--regions").workflowsPerSecond()).isEqualTo(DemoMain.REGIONS_RATE);
+        assertThat(parse("--regions", "--rate", "3").workflowsPerSecond()).isEqualTo(3.0);
+        StringWriter errors = new StringWriter();
+
+        int code = command(errors).execute("--regions", "--format", "avro");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(errors.toString()).contains("--regions runs JSON change topics");
+    }
+
+    @Test
     void shouldRejectNegativeDuration() {
         StringWriter errors = new StringWriter();
 

@@ -337,12 +337,12 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                 SearchAttributeRegistry.parseColumns(getList(SEARCH_ATTRIBUTE_COLUMNS)));
     }
 
-    /** @return the version epochs */
     /** @return the regions read ({@value SourceRegions#REGIONS}, {@value SourceRegions#LOCAL_REGION}) */
     public SourceRegions regions() {
         return SourceRegions.of(this);
     }
 
+    /** @return the version epochs */
     public VersionEpochs versionEpochs() {
         return VersionEpochs.parse(getList(VERSION_EPOCH_STARTS));
     }

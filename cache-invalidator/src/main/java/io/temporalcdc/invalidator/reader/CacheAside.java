@@ -83,16 +83,19 @@ public final class CacheAside {
     }
 
     /**
-     * With several regions: stores {@code value}, read from run {@code runId} whose {@code temporal.executions} row
-     * had {@code conflictVersion} (its {@code last_write_version} and {@code db_record_version} as read, and the
-     * region read), for the TTL of the key's family, unless the key was invalidated at a position newer than {@code
-     * version} or a region wrote a higher version of that run (the value is a losing region's state).
+     * With several regions: stores {@code value}, read from run {@code runId} (trailing blanks of the CHAR column
+     * ignored) whose {@code temporal.executions} row had {@code conflictVersion} (its {@code last_write_version} and
+     * {@code db_record_version} as read, and the region read), for the TTL of the key's family, unless the key was
+     * invalidated at a position newer than {@code version} or a region wrote a higher {@code last_write_version} /
+     * {@code db_record_version} of that run (the value is a losing region's state; a copy of the winning state, equal
+     * numbers from another region, fills).
      *
      * @return whether the value was stored
      */
     public boolean fill(String key, String value, long version, String runId, ConflictVersion conflictVersion) {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(conflictVersion, "conflictVersion");
         Duration ttl = RedisKeys.ttlOf(key)
                 .orElseThrow(() -> new IllegalArgumentException(key + " belongs to no key family of the seed"));
         return run(
@@ -101,7 +104,8 @@ public final class CacheAside {
                 value,
                 Lsn.hex(version),
                 Long.toString(ttl.toMillis()),
-                runId,
+                // as the invalidator names runs: without the blank padding of the CHAR(64) column
+                runId.stripTrailing(),
                 conflictVersion.text());
     }
 

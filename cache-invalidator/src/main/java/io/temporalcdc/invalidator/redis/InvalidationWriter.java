@@ -139,11 +139,9 @@ public final class InvalidationWriter implements SinkWriter {
             try {
                 winner = InvalidationRecord.winner(batch.get(i).headers());
             } catch (IllegalArgumentException e) {
-                slotOf.add(-1);
-                outcomes[i] = new SinkOutcome.DeadLetter(
-                        "header " + InvalidationRecord.WINNER_VERSION + ": " + e.getMessage(),
-                        IllegalArgumentException.class.getName());
-                continue;
+                // the key is invalidated all the same; only the winner fence is not raised
+                metrics.winnerUnreadable("header " + InvalidationRecord.WINNER_VERSION + ": " + e.getMessage());
+                winner = Optional.empty();
             }
             Integer slot = slots.get(key);
             if (slot == null) {
@@ -165,21 +163,9 @@ public final class InvalidationWriter implements SinkWriter {
         RedisAsyncCommands<String, String> async = redis.async();
         Timer.Sample sample = Timer.start();
         String fenceHex = Lsn.hex(fence);
-        List<CompletableFuture<Long>> calls = new ArrayList<>();
         List<String> keys = batch.keys();
-        for (int from = 0; from < keys.size(); from += keysPerCall) {
-            int to = Math.min(keys.size(), from + keysPerCall);
-            String[] scriptKeys = new String[(to - from) * 2];
-            String[] args = new String[to - from + 1];
-            args[0] = fenceHex;
-            for (int k = from; k < to; k++) {
-                scriptKeys[(k - from) * 2] = keys.get(k);
-                scriptKeys[(k - from) * 2 + 1] = CacheScripts.fenceKey(keys.get(k));
-                args[k - from + 1] = Long.toString(batch.fenceTtls().get(k).toMillis());
-            }
-            calls.add(CacheScripts.INVALIDATE.run(async, ScriptOutputType.INTEGER, scriptKeys, args));
-        }
-        // winner fences (several regions): one call per key that has some; a failure fails the batch (retried whole)
+        // winner fences first (several regions): one call per key that names runs. The keys are unlinked only once
+        // they hold, so no reader fills a losing state in between; a failure fails the batch (retried whole)
         List<CompletableFuture<Long>> winnerCalls = new ArrayList<>();
         for (int k = 0; k < keys.size(); k++) {
             Map<String, ConflictVersion> runs = batch.winners().get(k);
@@ -197,6 +183,24 @@ public final class InvalidationWriter implements SinkWriter {
                     ScriptOutputType.INTEGER,
                     new String[] {CacheScripts.winnerKey(keys.get(k))},
                     args.toArray(String[]::new)));
+        }
+        CompletableFuture<Void> winnersRaised = CompletableFuture.allOf(winnerCalls.toArray(CompletableFuture[]::new));
+        List<CompletableFuture<Long>> calls = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += keysPerCall) {
+            int to = Math.min(keys.size(), from + keysPerCall);
+            String[] scriptKeys = new String[(to - from) * 2];
+            String[] args = new String[to - from + 1];
+            args[0] = fenceHex;
+            for (int k = from; k < to; k++) {
+                scriptKeys[(k - from) * 2] = keys.get(k);
+                scriptKeys[(k - from) * 2 + 1] = CacheScripts.fenceKey(keys.get(k));
+                args[k - from + 1] = Long.toString(batch.fenceTtls().get(k).toMillis());
+            }
+            calls.add(
+                    winnerCalls.isEmpty()
+                            ? CacheScripts.INVALIDATE.run(async, ScriptOutputType.INTEGER, scriptKeys, args)
+                            : winnersRaised.thenCompose(raised -> CacheScripts.INVALIDATE.<Long>run(
+                                    async, ScriptOutputType.INTEGER, scriptKeys, args)));
         }
         List<CompletableFuture<Long>> everything = new ArrayList<>(calls);
         everything.addAll(winnerCalls);

@@ -5,7 +5,8 @@
 -- hex digits; ARGV[3]: the key's TTL in milliseconds.
 -- Several regions (optional): KEYS[3] the winner fence, "{" .. KEYS[1] .. "}:winner"; ARGV[4] the run id the value
 -- was read from, ARGV[5] that run's conflict version as read (last_write_version, db_record_version, region: see
--- winner.lua). The value is refused when a region wrote a higher version of that run: it is a loser's state.
+-- winner.lua). The value is refused when a region wrote a higher last_write_version/db_record_version of that run
+-- (compared as numbers, without the region: a copy of the winning state in another region fills): a loser's state.
 -- Stores the value only if its version is at least the fence (no fence: stored). A fence that is not a 16-digit LSN
 -- refuses every fill (safe: the next invalidation replaces it). Returns 1 when stored, 0 when refused.
 local function lsn(text)
@@ -36,18 +37,20 @@ if KEYS[3] ~= nil then
     return redis.error_reply('ERR not a conflict version: ' .. tostring(read))
   end
   local held = redis.pcall('HGET', KEYS[3], ARGV[4])
-  if type(held) == 'string' then
-    local n = math.min(string.len(held), string.len(read))
-    local lower = string.len(read) < string.len(held)
-    for i = 1, n do
-      local x, y = string.byte(read, i), string.byte(held, i)
+  if type(held) == 'string' and string.len(held) < 32 then
+    return 0 -- not a version the invalidator wrote: refuse, the next raise replaces it
+  elseif type(held) == 'string' then
+    -- the numbers only (the first 32 digits, fixed width: text order is number order): a region that holds the same
+    -- state as the winner (a copy) fills; the region name breaks ties between states, not between copies
+    local mine, theirs = string.sub(read, 1, 32), string.sub(held, 1, 32)
+    for i = 1, 32 do
+      local x, y = string.byte(mine, i), string.byte(theirs, i)
       if x ~= y then
-        lower = x < y
+        if x < y then
+          return 0
+        end
         break
       end
-    end
-    if lower then
-      return 0
     end
   elseif type(held) == 'table' and held['err'] ~= nil then
     return 0
