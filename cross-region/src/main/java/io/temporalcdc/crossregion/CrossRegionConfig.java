@@ -2,6 +2,7 @@ package io.temporalcdc.crossregion;
 
 import io.temporalcdc.runtime.ConfigSources;
 import io.temporalcdc.runtime.ConfigTypes;
+import io.temporalcdc.runtime.SourceRegions;
 import io.temporalcdc.runtime.streams.StreamsAppKeys;
 import io.temporalcdc.runtime.streams.StreamsDefaults;
 import io.temporalcdc.schemas.Topics;
@@ -28,10 +29,10 @@ public final class CrossRegionConfig extends AbstractConfig {
     public static final String APPLICATION_ID = StreamsAppKeys.APPLICATION_ID;
     public static final String TOPIC_PREFIX = StreamsAppKeys.TOPIC_PREFIX;
     public static final String TOPIC_REPLICATION_FACTOR = StreamsAppKeys.TOPIC_REPLICATION_FACTOR;
-    /** The regions compared (two or more). */
-    public static final String REGIONS = "regions";
+    /** The regions compared (two or more), as the stream apps name them ({@link SourceRegions#REGIONS}). */
+    public static final String REGIONS = SourceRegions.REGIONS;
     /** The region whose Kafka this instance reads: its change topics are unprefixed there. */
-    public static final String LOCAL_REGION = "local.region";
+    public static final String LOCAL_REGION = SourceRegions.LOCAL_REGION;
     /** The region the others replicate from (default: the first of regions). */
     public static final String PRIMARY_REGION = "primary.region";
     /** The tables compared, schema.table. */
@@ -46,7 +47,6 @@ public final class CrossRegionConfig extends AbstractConfig {
             + "temporal.activity_info_maps,temporal.timer_info_maps,temporal.tasks,temporal.history_tree,"
             + "temporal_visibility.executions";
 
-    private static final Pattern REGION = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*");
 
     public static final ConfigDef DEF = StreamsAppKeys.define(
@@ -76,7 +76,7 @@ public final class CrossRegionConfig extends AbstractConfig {
                             throw new ConfigException(name, value, "name two distinct regions or more");
                         }
                         regions.forEach(r -> {
-                            if (!REGION.matcher(r).matches()) {
+                            if (!SourceRegions.REGION.matcher(r).matches()) {
                                 throw new ConfigException(
                                         name, r, "a region is letters, digits, '_' or '-' (cdc-source's region)");
                             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporalcdc.runtime.ChangeEvent;
 import io.temporalcdc.runtime.ChangeEventDecoder;
 import io.temporalcdc.runtime.DecodingException;
+import io.temporalcdc.runtime.SourceRegions;
 import io.temporalcdc.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -109,13 +110,10 @@ public final class CrossRegionTopology {
      */
     public static List<String> changeTopics(
             String prefix, String localRegion, Set<String> regions, List<String> tables) {
-        List<String> topics = new java.util.ArrayList<>();
-        for (String table : tables) {
-            String local = prefix + "." + table;
-            topics.add(local);
-            regions.stream().filter(r -> !r.equals(localRegion)).forEach(r -> topics.add(Topics.mirrored(r, local)));
-        }
-        return topics;
+        List<String> ordered = new java.util.ArrayList<>(List.of(localRegion));
+        regions.stream().filter(r -> !r.equals(localRegion)).forEach(ordered::add);
+        return new SourceRegions(localRegion, ordered)
+                .allTopics(tables.stream().map(table -> prefix + "." + table).toList());
     }
 
     /** The region of a record: its header, else the mirrored topic's prefix, else the local region. */

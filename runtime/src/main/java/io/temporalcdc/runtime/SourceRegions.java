@@ -28,7 +28,8 @@ public record SourceRegions(String local, List<String> regions) {
     /** The region whose Kafka the app reads. */
     public static final String LOCAL_REGION = "local.region";
 
-    private static final Pattern REGION = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+    /** A region's name: letters, digits, '_' or '-' (cdc-source's {@code region}). */
+    public static final Pattern REGION = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
     public SourceRegions {
         Objects.requireNonNull(local, "local");
