@@ -43,6 +43,19 @@ public final class Topics {
         return table(prefix, VISIBILITY_SCHEMA, VISIBILITY_EXECUTIONS_TABLE);
     }
 
+    /** Temporal's SQL visibility table (the {@code temporal-v12} profile), in the visibility database. */
+    public static final String TEMPORAL_VISIBILITY_TABLE = "executions_visibility";
+    /** The schema Temporal's SQL visibility table is in by default (temporal-sql-tool's search_path). */
+    public static final String TEMPORAL_VISIBILITY_DEFAULT_SCHEMA = "public";
+
+    /**
+     * @return {@code prefix.<schema>.executions_visibility}: Temporal's own SQL visibility table (the {@code
+     *     temporal-v12} profile)
+     */
+    public static String temporalVisibility(String prefix, String schema) {
+        return table(prefix, schema, TEMPORAL_VISIBILITY_TABLE);
+    }
+
     /**
      * @return {@code prefix.temporal_visibility.custom_search_attributes}, joined into the visibility documents
      */

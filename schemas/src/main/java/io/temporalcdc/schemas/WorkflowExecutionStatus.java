@@ -7,26 +7,39 @@ package io.temporalcdc.schemas;
  */
 public enum WorkflowExecutionStatus {
     /** 0: not set. */
-    UNSPECIFIED(0),
+    UNSPECIFIED(0, "Unspecified"),
     /** 1: open. */
-    RUNNING(1),
+    RUNNING(1, "Running"),
     /** 2: closed successfully. */
-    COMPLETED(2),
+    COMPLETED(2, "Completed"),
     /** 3: closed with a failure. */
-    FAILED(3),
+    FAILED(3, "Failed"),
     /** 4: closed by cancellation. */
-    CANCELED(4),
+    CANCELED(4, "Canceled"),
     /** 5: closed by termination. */
-    TERMINATED(5),
+    TERMINATED(5, "Terminated"),
     /** 6: closed, a new run continues it. */
-    CONTINUED_AS_NEW(6),
+    CONTINUED_AS_NEW(6, "ContinuedAsNew"),
     /** 7: closed by a time-out. */
-    TIMED_OUT(7);
+    TIMED_OUT(7, "TimedOut"),
+    /** 8: open, paused by an operator (Temporal 1.28 and later). */
+    PAUSED(8, "Paused");
 
     private final int code;
+    private final String apiName;
 
-    WorkflowExecutionStatus(int code) {
+    WorkflowExecutionStatus(int code, String apiName) {
         this.code = code;
+        this.apiName = apiName;
+    }
+
+    /**
+     * @return the name Temporal's API gives the status ({@code WorkflowExecutionStatus.String()} in
+     *     go.temporal.io/api), e.g. {@code ContinuedAsNew}: what Temporal's Elasticsearch visibility stores in {@code
+     *     ExecutionStatus}
+     */
+    public String apiName() {
+        return apiName;
     }
 
     /** @return Temporal's number of this status */
@@ -50,6 +63,6 @@ public enum WorkflowExecutionStatus {
 
     /** @return true for the closed statuses, Completed (2) through TimedOut (7) */
     public boolean isClosed() {
-        return code >= COMPLETED.code;
+        return code >= COMPLETED.code && code <= TIMED_OUT.code;
     }
 }

@@ -132,4 +132,27 @@ class ElasticsearchContractsTest {
         });
         return names;
     }
+
+    @Test
+    void shouldShipTemporalsV14IndexWithItsSortAndTypes() {
+        ObjectNode index = ElasticsearchContracts.temporalIndex();
+        JsonNode settings = index.path("settings").path("index");
+        assertThat(settings.path("sort.field").toString()).isEqualTo("[\"CloseTime\",\"StartTime\",\"RunId\"]");
+        assertThat(settings.path("sort.order").toString()).isEqualTo("[\"desc\",\"desc\",\"desc\"]");
+        assertThat(settings.path("sort.missing").toString()).isEqualTo("[\"_first\",\"_first\",\"_first\"]");
+        JsonNode mappings = index.path("mappings");
+        assertThat(mappings.path("dynamic").asText()).isEqualTo("false");
+        assertThat(mappings.path("_meta").path("temporal_visibility_schema").asText())
+                .isEqualTo(ElasticsearchContracts.TEMPORAL_SCHEMA_VERSION);
+        JsonNode properties = mappings.path("properties");
+        assertThat(properties.size()).isEqualTo(49);
+        assertThat(properties.path("ExecutionStatus").path("type").asText()).isEqualTo("keyword");
+        assertThat(properties.path("StartTime").path("type").asText()).isEqualTo("date_nanos");
+        assertThat(properties.path("TemporalDouble01").path("scaling_factor").asInt())
+                .isEqualTo(10000);
+        // only in _source, as Temporal writes them
+        assertThat(properties.has("Memo")).isFalse();
+        assertThat(properties.has("MemoEncoding")).isFalse();
+        assertThat(properties.has("VisibilityTaskKey")).isFalse();
+    }
 }

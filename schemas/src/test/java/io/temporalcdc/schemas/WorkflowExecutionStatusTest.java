@@ -19,7 +19,24 @@ class WorkflowExecutionStatusTest {
                         "CANCELED=4",
                         "TERMINATED=5",
                         "CONTINUED_AS_NEW=6",
-                        "TIMED_OUT=7");
+                        "TIMED_OUT=7",
+                        "PAUSED=8");
+    }
+
+    @Test
+    void shouldNameStatusesAsTemporalsApiDoes() {
+        // go.temporal.io/api enums/v1/workflow.pb.go, WorkflowExecutionStatus.String(): the shorthand names
+        assertThat(Arrays.stream(WorkflowExecutionStatus.values()).map(WorkflowExecutionStatus::apiName))
+                .containsExactly(
+                        "Unspecified",
+                        "Running",
+                        "Completed",
+                        "Failed",
+                        "Canceled",
+                        "Terminated",
+                        "ContinuedAsNew",
+                        "TimedOut",
+                        "Paused");
     }
 
     @Test
@@ -31,9 +48,9 @@ class WorkflowExecutionStatusTest {
 
     @Test
     void shouldRejectCodesTemporalDoesNotDefine() {
-        assertThatThrownBy(() -> WorkflowExecutionStatus.of(8))
+        assertThatThrownBy(() -> WorkflowExecutionStatus.of(9))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("8");
+                .hasMessageContaining("9");
         assertThatThrownBy(() -> WorkflowExecutionStatus.of(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
