@@ -5,6 +5,8 @@ import io.temporalcdc.indexer.elasticsearch.EsConnection;
 import io.temporalcdc.indexer.elasticsearch.IndexInstaller;
 import io.temporalcdc.indexer.elasticsearch.IndexRouter;
 import io.temporalcdc.indexer.elasticsearch.IndexTemplates.IndexSettings;
+import io.temporalcdc.indexer.elasticsearch.TemporalIndexInstaller;
+import io.temporalcdc.indexer.temporal.TemporalAttributes;
 import io.temporalcdc.runtime.App;
 import io.temporalcdc.runtime.AppContext;
 import io.temporalcdc.runtime.KafkaTopics;
@@ -73,6 +75,9 @@ public final class VisibilityIndexerApp {
     }
 
     private static AutoCloseable startWith(VisibilityIndexerConfig config, EsConnection es, AppContext ctx) {
+        if (config.temporalProfile()) {
+            return startTemporal(config, es, ctx);
+        }
         IndexSettings index = indexSettings(config);
         Preflight.check(
                 VisibilityIndexerConfig.ELASTICSEARCH_URL,
@@ -130,6 +135,89 @@ public final class VisibilityIndexerApp {
         };
     }
 
+    /**
+     * The {@code temporal-v12} profile: Temporal's {@code executions_visibility} into the index Temporal's own
+     * Elasticsearch visibility reads; the same documents topic, bulk sink, dead letters and health.
+     */
+    private static AutoCloseable startTemporal(VisibilityIndexerConfig config, EsConnection es, AppContext ctx) {
+        String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
+        String schema = config.getString(VisibilityIndexerConfig.VISIBILITY_SCHEMA);
+        String indexName = config.getString(VisibilityIndexerConfig.TEMPORAL_INDEX_NAME);
+        Preflight.check(
+                VisibilityIndexerConfig.ELASTICSEARCH_URL,
+                "Elasticsearch at " + config.elasticsearchUrls() + " (GET _cluster/health)",
+                () -> es.client().cluster().health());
+        Preflight.check(VisibilityIndexerConfig.TOPIC_PREFIX, "preparing the topics", () -> {
+            KafkaTopics.ensure(config.kafkaClientProperties(), topics(config));
+            return null;
+        });
+        Preflight.check(
+                VisibilityIndexerConfig.TEMPORAL_INDEX_NAME,
+                "installing the Temporal visibility index " + indexName,
+                () -> new TemporalIndexInstaller(es.rest(), temporalIndexSettings(config)).install());
+        StreamsWithSink running = StreamsWithSink.start(
+                new StreamsWithSink.Parts(
+                        TemporalVisibilityTopology.build(
+                                new TemporalVisibilityTopology.Settings(
+                                        prefix,
+                                        schema,
+                                        config.temporalAttributes(),
+                                        config.getInt(VisibilityIndexerConfig.TEMPORAL_HISTORY_SHARDS),
+                                        ctx.registry()),
+                                StreamsAppKeys.decoder(config, null, ctx.registry())),
+                        streamsProperties(config, ctx),
+                        config.kafkaClientProperties(),
+                        sinkSettings(config),
+                        new BulkWriter(
+                                es.rest(),
+                                IndexRouter.toIndex(es.rest(), indexName),
+                                IndexerMetrics.of(ctx.registry()),
+                                VisibilityIndexerTopology.STALE_FRESHNESS),
+                        "Elasticsearch"),
+                ctx);
+        LOG.info(
+                "Indexing {} (Temporal's SQL visibility, versioned by _version) into {} through {} (dead letters: {})",
+                Topics.temporalVisibility(prefix, schema),
+                indexName,
+                Topics.visibilityDocuments(prefix),
+                Topics.visibilityIndexerDlq(prefix));
+        return () -> {
+            running.close();
+            es.close();
+        };
+    }
+
+    /**
+     * The temporal profile's index: Temporal's schema with the operator's shards, replicas and refresh interval where
+     * set, and every custom attribute field of Temporal's SQL schema (and each alias) mapped by type up front.
+     */
+    static TemporalIndexInstaller.Settings temporalIndexSettings(VisibilityIndexerConfig config) {
+        Map<String, com.fasterxml.jackson.databind.node.ObjectNode> attributes = new java.util.TreeMap<>();
+        for (String field : TemporalAttributes.SQL_FIELDS) {
+            attributes.put(
+                    field,
+                    TemporalAttributes.mapping(TemporalAttributes.typeOf(field).orElseThrow()));
+        }
+        config.temporalAttributes()
+                .aliasTypes()
+                .forEach((alias, type) -> attributes.put(alias, TemporalAttributes.mapping(type)));
+        String gcDeletes =
+                config.getString(VisibilityIndexerConfig.INDEX_GC_DELETES).trim();
+        return new TemporalIndexInstaller.Settings(
+                config.getString(VisibilityIndexerConfig.TEMPORAL_INDEX_NAME),
+                config.isSet(VisibilityIndexerConfig.INDEX_SHARDS)
+                        ? config.getInt(VisibilityIndexerConfig.INDEX_SHARDS)
+                        : null,
+                config.isSet(VisibilityIndexerConfig.INDEX_REPLICAS)
+                        ? config.getInt(VisibilityIndexerConfig.INDEX_REPLICAS)
+                        : null,
+                config.isSet(VisibilityIndexerConfig.INDEX_REFRESH_INTERVAL)
+                        ? config.getString(VisibilityIndexerConfig.INDEX_REFRESH_INTERVAL)
+                        : null,
+                gcDeletes.isEmpty() ? null : gcDeletes,
+                attributes);
+    }
+
     static AcknowledgingSink.Settings sinkSettings(VisibilityIndexerConfig config) {
         return new AcknowledgingSink.Settings(
                 "visibility.indexer",
@@ -180,6 +268,10 @@ public final class VisibilityIndexerApp {
     /** @return the local change topics the indexer reads: with several regions, {@code temporal.executions}' too */
     static List<String> changeTopics(VisibilityIndexerConfig config) {
         String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
+        if (config.temporalProfile()) {
+            return List.of(
+                    Topics.temporalVisibility(prefix, config.getString(VisibilityIndexerConfig.VISIBILITY_SCHEMA)));
+        }
         List<String> topics = new java.util.ArrayList<>(
                 List.of(Topics.visibilityExecutions(prefix), Topics.visibilityCustomSearchAttributes(prefix)));
         if (config.regions().multiple()) {

@@ -77,6 +77,21 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     /** How long a write may keep failing transiently before the app gives up (exit 1). */
     public static final String RETRY_MAX_DURATION = "elasticsearch.retry.max.duration";
 
+    /** What the indexer reads: {@code seed} (the seed's tables) or {@code temporal-v12} (Temporal's own SQL table). */
+    public static final String SOURCE_PROFILE = "source.profile";
+    /** The seed profile: {@code temporal_visibility.executions} and its custom attributes, the seed's mapping. */
+    public static final String PROFILE_SEED = "seed";
+    /** Temporal's {@code executions_visibility} (PostgreSQL v12 schema) into an index Temporal itself reads. */
+    public static final String PROFILE_TEMPORAL_V12 = "temporal-v12";
+    /** The schema of {@code executions_visibility} in the visibility database ({@code temporal-v12}). */
+    public static final String VISIBILITY_SCHEMA = "visibility.schema";
+    /** The index Temporal's Elasticsearch visibility reads ({@code temporal-v12}). */
+    public static final String TEMPORAL_INDEX_NAME = "temporal.index.name";
+    /** Temporal's {@code numHistoryShards}: the shard in {@code VisibilityTaskKey} ({@code temporal-v12}). */
+    public static final String TEMPORAL_HISTORY_SHARDS = "temporal.history.shards";
+    /** {@code [namespace_id/]Field:Alias}: custom attribute names of Temporal before 1.31 ({@code temporal-v12}). */
+    public static final String TEMPORAL_ATTRIBUTE_ALIASES = "temporal.search.attribute.aliases";
+
     /** The seed's six search attributes, the default registry. */
     public static final String SEED_ATTRIBUTES =
             "CustomKeywordField:Keyword,CustomIntField:Int,CustomDoubleField:Double,"
@@ -87,6 +102,7 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
 
     private static final Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9_.\\-]{0,200}");
     private static final Pattern TIME_VALUE = Pattern.compile("-1|0|[0-9]+(nanos|micros|ms|s|m|h|d)");
+    private static final Pattern PG_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     /** The declaration of every key: doc, default, validator. Required keys have no default. */
     public static final ConfigDef DEF = SourceRegions.define(
@@ -178,6 +194,58 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                                     + " that a late replay of a change older than the delete is refused instead of bringing the"
                                     + " document back. Empty keeps Elasticsearch's default (60s).")
                     .define(
+                            SOURCE_PROFILE,
+                            Type.STRING,
+                            PROFILE_SEED,
+                            ConfigDef.ValidString.in(PROFILE_SEED, PROFILE_TEMPORAL_V12),
+                            Importance.HIGH,
+                            "What is indexed. seed: the seed's temporal_visibility.executions (with"
+                                    + " custom_search_attributes) into the seed's mapping behind index.prefix. temporal-v12:"
+                                    + " Temporal's own SQL visibility table executions_visibility (PostgreSQL v12 schema,"
+                                    + " Temporal 1.31) into temporal.index.name, an index Temporal's Elasticsearch visibility"
+                                    + " reads, versioned by the rows' _version (README, \"Temporal's own SQL visibility\").")
+                    .define(
+                            VISIBILITY_SCHEMA,
+                            Type.STRING,
+                            Topics.TEMPORAL_VISIBILITY_DEFAULT_SCHEMA,
+                            ConfigTypes.validator(
+                                    "a lowercase PostgreSQL identifier", VisibilityIndexerConfig::validateIdentifier),
+                            Importance.MEDIUM,
+                            "temporal-v12: the schema of executions_visibility in Temporal's visibility database; the"
+                                    + " change topic is <topic.prefix>.<schema>.executions_visibility.")
+                    .define(
+                            TEMPORAL_INDEX_NAME,
+                            Type.STRING,
+                            ElasticsearchContracts.TEMPORAL_DEFAULT_INDEX + "_dev",
+                            ConfigTypes.validator(
+                                    "lowercase index name: [a-z0-9][a-z0-9_.-]*",
+                                    VisibilityIndexerConfig::validateIndexPrefix),
+                            Importance.HIGH,
+                            "temporal-v12: the index Temporal's Elasticsearch visibility reads (its"
+                                    + " persistence.datastores.<es>.elasticsearch.indices.visibility); created from Temporal's"
+                                    + " visibility schema v14 when missing.")
+                    .define(
+                            TEMPORAL_HISTORY_SHARDS,
+                            Type.INT,
+                            0,
+                            ConfigDef.Range.between(0, 1 << 20),
+                            Importance.MEDIUM,
+                            "temporal-v12: Temporal's persistence.numHistoryShards, to write VisibilityTaskKey"
+                                    + " (<shard>~<_version>) as Temporal does. 0 leaves the field out: Temporal's reader never"
+                                    + " reads it.")
+                    .define(
+                            TEMPORAL_ATTRIBUTE_ALIASES,
+                            Type.LIST,
+                            "",
+                            ConfigTypes.validator(
+                                    "[namespace_id/]Field:Alias, comma-separated",
+                                    VisibilityIndexerConfig::validateAliases),
+                            Importance.MEDIUM,
+                            "temporal-v12: the name a custom attribute field (Keyword01, Int02, ...) carries in the index."
+                                    + " Empty for Temporal 1.31 and later, whose Elasticsearch visibility uses the field names as"
+                                    + " SQL does; before 1.31 it uses the namespace's aliases, e.g."
+                                    + " Keyword01:CustomerId or <namespace_id>/Keyword01:CustomerId.")
+                    .define(
                             SEARCH_ATTRIBUTES,
                             Type.LIST,
                             SEED_ATTRIBUTES,
@@ -265,7 +333,29 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     public VisibilityIndexerConfig(Map<String, String> settings) {
         super(DEF, settings, false);
         this.settings = Map.copyOf(settings);
-        SourceRegions.of(this);
+        SourceRegions regions = SourceRegions.of(this);
+        if (temporalProfile() && regions.multiple()) {
+            throw new ConfigException(
+                    SOURCE_PROFILE,
+                    getString(SOURCE_PROFILE),
+                    "the temporal-v12 profile reads one region (Temporal's own multi-cluster replication keeps each"
+                            + " cluster's visibility apart): leave regions empty");
+        }
+    }
+
+    /** @return whether the {@value #PROFILE_TEMPORAL_V12} profile is configured */
+    public boolean temporalProfile() {
+        return PROFILE_TEMPORAL_V12.equals(getString(SOURCE_PROFILE));
+    }
+
+    /** @return the attribute names of the temporal profile's index */
+    public io.temporalcdc.indexer.temporal.TemporalAttributes temporalAttributes() {
+        return new io.temporalcdc.indexer.temporal.TemporalAttributes(getList(TEMPORAL_ATTRIBUTE_ALIASES));
+    }
+
+    /** @return whether the operator set {@code key} (rather than leaving its default) */
+    public boolean isSet(String key) {
+        return originals().containsKey(key);
     }
 
     /** @return the Elasticsearch base URLs */
@@ -366,6 +456,23 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
             new SearchAttributeRegistry(SearchAttributeRegistry.parse(entries), false);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name, value, e.getMessage());
+        }
+    }
+
+    private static void validateAliases(String name, Object value) {
+        try {
+            List<String> entries = value instanceof List<?> list
+                    ? list.stream().map(String::valueOf).toList()
+                    : List.of();
+            new io.temporalcdc.indexer.temporal.TemporalAttributes(entries);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+    }
+
+    private static void validateIdentifier(String name, Object value) {
+        if (value == null || !PG_IDENTIFIER.matcher(value.toString()).matches()) {
+            throw new ConfigException(name, value, "a lowercase PostgreSQL identifier: [a-z_][a-z0-9_]*");
         }
     }
 

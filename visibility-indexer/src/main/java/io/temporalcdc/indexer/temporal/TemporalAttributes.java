@@ -66,6 +66,12 @@ public final class TemporalAttributes {
             Map.entry("TemporalExternalPayloadCount", SearchAttributeType.INT),
             Map.entry("TemporalExternalPayloadSizeBytes", SearchAttributeType.INT));
 
+    /**
+     * The pre-allocated custom fields of Temporal's SQL visibility schema (v12, 1.14): Bool01-03, Datetime01-03,
+     * Double01-03, Int01-03, Keyword01-10, KeywordList01-03, Text01-03. The {@code temporal} index maps them up front.
+     */
+    public static final List<String> SQL_FIELDS = sqlFields();
+
     /** The SQL schema's pre-allocated fields: Keyword01, TemporalKeywordList02, TemporalLowCardinalityKeyword01, … */
     private static final Pattern FIELD = Pattern.compile(
             "(?:Temporal)?(Bool|Datetime|Double|Int|KeywordList|Keyword|Text|LowCardinalityKeyword)\\d{2}");
@@ -113,6 +119,24 @@ public final class TemporalAttributes {
         }
         this.aliases = Map.copyOf(all);
         this.namespaceAliases = Map.copyOf(byNamespace);
+    }
+
+    private static List<String> sqlFields() {
+        List<String> fields = new java.util.ArrayList<>();
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        counts.put("Bool", 3);
+        counts.put("Datetime", 3);
+        counts.put("Double", 3);
+        counts.put("Int", 3);
+        counts.put("Keyword", 10);
+        counts.put("KeywordList", 3);
+        counts.put("Text", 3);
+        counts.forEach((type, count) -> {
+            for (int i = 1; i <= count; i++) {
+                fields.add(type + String.format("%02d", i));
+            }
+        });
+        return List.copyOf(fields);
     }
 
     /** @return the type of a search attribute name of the SQL table, empty when Temporal does not define it */

@@ -1,0 +1,168 @@
+package io.temporalcdc.indexer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporalcdc.indexer.temporal.TemporalDocumentMapper;
+import io.temporalcdc.runtime.ChangeEvent;
+import io.temporalcdc.runtime.ChangeEventDecoder;
+import io.temporalcdc.runtime.Codec;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code temporal} profile's only stage: decodes a change of Temporal's {@code executions_visibility}, maps the row
+ * to Temporal's document and writes it to the documents topic, versioned by the row's {@code _version} (the
+ * visibility task id Temporal itself uses as Elasticsearch's external version), not by the LSN: a restore or a move of
+ * the database changes nothing, and the order is the one Temporal's SQL upsert enforces ({@code WHERE _version <
+ * EXCLUDED._version}).
+ *
+ * <p>External versions: an upsert of {@code _version} v is written with {@code 2v}, a delete with {@code 2v + 1},
+ * where v is the highest {@code _version} seen for the row. A delete thus outranks every upsert it follows, and loses
+ * to a later upsert with a higher {@code _version} (the row written again, as in SQL).
+ *
+ * <p>The store keeps, per row (namespace_id, run_id), that highest {@code _version}, whether the row is deleted, and
+ * its document id (a delete's before image holds only the key): a change older than that is a replay and writes
+ * nothing, the same version again rewrites the current state (a write lost before a crash is made good), and a replay
+ * of an old upsert after the delete cannot bring the run back, however long after.
+ */
+final class TemporalVersions implements Processor<byte[], byte[], String, byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(TemporalVersions.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FORMAT = 1;
+
+    private final String storeName;
+    private final String sourceTopic;
+    private final ChangeEventDecoder decoder;
+    private final TemporalDocumentMapper mapper;
+    private final IndexerMetrics metrics;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, byte[]> store;
+
+    TemporalVersions(
+            String storeName,
+            String sourceTopic,
+            ChangeEventDecoder decoder,
+            TemporalDocumentMapper mapper,
+            IndexerMetrics metrics) {
+        this.storeName = storeName;
+        this.sourceTopic = sourceTopic;
+        this.decoder = decoder;
+        this.mapper = mapper;
+        this.metrics = metrics;
+    }
+
+    /** What the store keeps of a row. */
+    record RowVersion(long version, boolean deleted, String documentId) {
+        byte[] encode() {
+            return new Codec.Writer(FORMAT)
+                    .number(version)
+                    .bool(deleted)
+                    .text(documentId)
+                    .bytes();
+        }
+
+        static RowVersion decode(byte[] bytes) {
+            if (bytes == null) {
+                return null;
+            }
+            Codec.Reader in = new Codec.Reader(bytes, FORMAT, "a row version of the temporal profile");
+            return new RowVersion(in.number(), in.bool(), in.text());
+        }
+    }
+
+    /** @return the external version of an upsert of {@code _version} v */
+    static long upsertVersion(long version) {
+        return Math.multiplyExact(version, 2L);
+    }
+
+    /** @return the external version of a delete after {@code _version} v */
+    static long deleteVersion(long version) {
+        return Math.addExact(Math.multiplyExact(version, 2L), 1L);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        ChangeEvent event = decoder.decode(topic(), record.key(), record.value());
+        switch (event.op()) {
+            case TOMBSTONE -> metrics.tombstone();
+            case TRUNCATE -> {
+                metrics.truncate();
+                LOG.warn("{}: TRUNCATE is not applied to Elasticsearch; reindex by replay if needed", topic());
+            }
+            case DELETE -> delete(record, event);
+            case CREATE, UPDATE, READ -> upsert(record, event);
+        }
+    }
+
+    private void upsert(Record<byte[], byte[]> record, ChangeEvent event) {
+        TemporalDocumentMapper.Document document = mapper.toDocument(event.row(), event.columnTypes());
+        if (document.sourceVersion() < 0) {
+            throw new DocumentMappingException("_version " + document.sourceVersion() + " is negative");
+        }
+        TemporalDocumentMapper.Key key = TemporalDocumentMapper.key(event.row());
+        String rowKey = RowChangeMapper.rowKey(key.namespaceId(), key.runId());
+        RowVersion known = RowVersion.decode(store.get(rowKey));
+        long sourceTsMs = event.source() == null ? 0 : event.source().tsMs();
+        if (known != null
+                && (document.sourceVersion() < known.version()
+                        || (known.deleted() && document.sourceVersion() == known.version()))) {
+            metrics.replayed(); // older than what the row has (or had when deleted): Temporal's SQL refuses it too
+            return;
+        }
+        if (known != null && document.sourceVersion() == known.version()) {
+            metrics.redelivered();
+        }
+        store.put(rowKey, new RowVersion(document.sourceVersion(), false, document.id()).encode());
+        context.forward(new Record<>(
+                document.id(),
+                json(document),
+                record.timestamp(),
+                DocumentHeaders.of(upsertVersion(document.sourceVersion()), sourceTsMs)));
+    }
+
+    private void delete(Record<byte[], byte[]> record, ChangeEvent event) {
+        TemporalDocumentMapper.Key key = TemporalDocumentMapper.key(event.row());
+        String rowKey = RowChangeMapper.rowKey(key.namespaceId(), key.runId());
+        RowVersion known = RowVersion.decode(store.get(rowKey));
+        if (known == null) {
+            throw new DocumentMappingException("delete of run " + key.runId() + " in namespace " + key.namespaceId()
+                    + ", which this indexer never indexed: its document id is unknown (the before image holds only the"
+                    + " key); if the index holds it, reindex");
+        }
+        long version = Math.max(known.version(), key.sourceVersion());
+        if (known.deleted() && version == known.version()) {
+            metrics.redelivered();
+        }
+        store.put(rowKey, new RowVersion(version, true, known.documentId()).encode());
+        context.forward(new Record<>(
+                known.documentId(),
+                null,
+                record.timestamp(),
+                DocumentHeaders.of(
+                        deleteVersion(version),
+                        event.source() == null ? 0 : event.source().tsMs())));
+    }
+
+    private static byte[] json(TemporalDocumentMapper.Document document) {
+        try {
+            return JSON.writeValueAsBytes(document.source());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String topic() {
+        return context.recordMetadata().map(RecordMetadata::topic).orElse(sourceTopic);
+    }
+}
