@@ -60,6 +60,18 @@ public final class CdcSourceConfig extends AbstractConfig {
      * and the MirrorMaker 2 cluster alias of its Kafka; empty in a single-region deployment (no header).
      */
     public static final String REGION = "region";
+    /**
+     * What is captured: {@code seed} (the schemas temporal and temporal_visibility) or {@code temporal-v12}
+     * (Temporal's own SQL visibility table, {@code <visibility.schema>.executions_visibility}).
+     */
+    public static final String SOURCE_PROFILE = "source.profile";
+    /** The seed profile. */
+    public static final String PROFILE_SEED = "seed";
+    /** Temporal's own SQL visibility table (PostgreSQL v12 schema). */
+    public static final String PROFILE_TEMPORAL_V12 = "temporal-v12";
+    /** The schema of {@code executions_visibility} in the visibility database ({@code temporal-v12}). */
+    public static final String VISIBILITY_SCHEMA = "visibility.schema";
+
     /** Debezium's signaling table (incremental snapshots on request); empty disables signals. */
     public static final String SIGNAL_TABLE = "signal.table";
     /** WAL the slot may hold back before cdc-source raises its alert gauge and logs a warning. */
@@ -191,6 +203,25 @@ public final class CdcSourceConfig extends AbstractConfig {
                             + " MirrorMaker 2, whose default policy mirrors its topics to other regions as"
                             + " <region>.<topic>. Empty (the default): one region, no header.")
             .define(
+                    SOURCE_PROFILE,
+                    Type.STRING,
+                    PROFILE_SEED,
+                    ConfigDef.ValidString.in(PROFILE_SEED, PROFILE_TEMPORAL_V12),
+                    Importance.HIGH,
+                    "What is captured. seed: every table of the schemas temporal and temporal_visibility (publication"
+                            + " FOR TABLES IN SCHEMA, created by a superuser). temporal-v12: Temporal's own SQL visibility"
+                            + " table <visibility.schema>.executions_visibility of the visibility database (database.dbname),"
+                            + " publication FOR TABLE, which the table's owner may create; topic"
+                            + " <topic.prefix>.<visibility.schema>.executions_visibility.")
+            .define(
+                    VISIBILITY_SCHEMA,
+                    Type.STRING,
+                    Topics.TEMPORAL_VISIBILITY_DEFAULT_SCHEMA,
+                    matching(PG_IDENTIFIER, "lowercase letters, digits or '_', at most 63"),
+                    Importance.MEDIUM,
+                    "temporal-v12: the schema of executions_visibility in the visibility database (temporal-sql-tool"
+                            + " puts it in public).")
+            .define(
                     SIGNAL_TABLE,
                     Type.STRING,
                     "temporal.temporal_cdc_signal",
@@ -245,11 +276,31 @@ public final class CdcSourceConfig extends AbstractConfig {
             throw new ConfigException(
                     SCHEMA_REGISTRY_URL, "", "format=avro needs the schema registry's URL (or set format=json)");
         }
+        if (temporalProfile()
+                && originals().containsKey(SIGNAL_TABLE)
+                && !getString(SIGNAL_TABLE).isEmpty()) {
+            throw new ConfigException(
+                    SIGNAL_TABLE,
+                    getString(SIGNAL_TABLE),
+                    "the temporal-v12 profile captures one table and no signaling table: leave signal.table unset");
+        }
     }
 
-    /** The signaling table ({@code schema.table}), or empty when signals are off. */
+    /** @return the signaling table ({@code schema.table}); empty when signals are off, always under temporal-v12 */
     public String signalTable() {
-        return getString(SIGNAL_TABLE);
+        return temporalProfile() ? "" : getString(SIGNAL_TABLE);
+    }
+
+    /** @return whether the {@value #PROFILE_TEMPORAL_V12} profile is configured */
+    public boolean temporalProfile() {
+        return PROFILE_TEMPORAL_V12.equals(getString(SOURCE_PROFILE));
+    }
+
+    /** @return what this profile captures */
+    CapturedTables captured() {
+        return temporalProfile()
+                ? CapturedTables.temporalVisibility(getString(VISIBILITY_SCHEMA))
+                : CapturedTables.seed();
     }
 
     /** @return the region (empty: a single-region deployment) */

@@ -45,12 +45,15 @@ public final class DebeziumProperties {
         final Properties props = new Properties();
         props.putAll(stringValues(config.kafkaClientProps()));
         connector(props, config);
-        props.setProperty(
-                "table.exclude.list",
-                excludeList(partitions, config.debeziumOverrides().get("table.exclude.list")));
-        offsets(props, config);
         final Map<String, Object> overrides = new java.util.HashMap<>(config.debeziumOverrides());
-        overrides.remove("table.exclude.list");
+        if (!config.temporalProfile()) {
+            // Debezium refuses an exclude list next to an include list: the temporal-v12 profile includes one table
+            props.setProperty(
+                    "table.exclude.list",
+                    excludeList(partitions, config.debeziumOverrides().get("table.exclude.list")));
+            overrides.remove("table.exclude.list");
+        }
+        offsets(props, config);
         props.putAll(stringValues(overrides));
         region(props, config);
         return props;
@@ -99,9 +102,9 @@ public final class DebeziumProperties {
         props.setProperty("topic.prefix", config.topicPrefix());
         props.setProperty("slot.name", config.slotName());
         props.setProperty("publication.name", config.publicationName());
-        // the app creates the publication itself (FOR TABLES IN SCHEMA, publish_via_partition_root)
+        // the app creates the publication itself (CapturedTables: FOR TABLES IN SCHEMA, or FOR TABLE)
         props.setProperty("publication.autocreate.mode", "disabled");
-        props.setProperty("schema.include.list", CdcSourceConfig.CAPTURED_SCHEMAS);
+        config.captured().includeLists(props);
         props.setProperty("snapshot.mode", "initial");
         // the slot is the durable position: when it is ahead of the stored offsets (Debezium in Kafka Connect
         // streamed from the same slot meanwhile, connect/README.md "Switching"), resume from the slot instead of

@@ -48,23 +48,25 @@ public final class PostgresPreflight {
             checkWalLevel(connection);
             checkReplicationRole(connection);
             warnAboutUnboundedWalRetention(connection);
-            new Publications(connection).ensure(config.publicationName(), config.databaseName());
+            new Publications(connection, config.captured()).ensure(config.publicationName(), config.databaseName());
             ensureSignalTable(connection);
             checkReadable(connection);
-            return new Catalog(tables(connection, false), tables(connection, true));
+            return new Catalog(
+                    tables(connection, config.captured(), false), tables(connection, config.captured(), true));
         } catch (SQLException e) {
             throw ConnectionFailures.classify(e, config);
         }
     }
 
-    private static List<String> tables(Connection connection, boolean partitions) throws SQLException {
+    private static List<String> tables(Connection connection, CapturedTables captured, boolean partitions)
+            throws SQLException {
         final List<String> tables = new ArrayList<>();
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery(
                         "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                                 + " WHERE " + (partitions ? "" : "NOT ")
                                 + "c.relispartition AND c.relkind IN ('r', 'p')"
-                                + " AND n.nspname IN ('temporal', 'temporal_visibility') ORDER BY 1")) {
+                                + " AND " + captured.catalogFilter() + " ORDER BY 1")) {
             while (rs.next()) {
                 tables.add(rs.getString(1));
             }
@@ -199,7 +201,8 @@ public final class PostgresPreflight {
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery("SELECT n.nspname || '.' || c.relname FROM pg_class c"
                         + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('temporal', 'temporal_visibility')"
+                        + " WHERE c.relkind IN ('r', 'p') AND "
+                        + config.captured().catalogFilter()
                         + " AND NOT (has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT'))"
                         + " ORDER BY 1")) {
             while (rs.next()) {
@@ -213,8 +216,7 @@ public final class PostgresPreflight {
                     "user '" + user + "' cannot read " + unreadable.size() + " captured table(s) ("
                             + String.join(", ", unreadable.subList(0, Math.min(5, unreadable.size())))
                             + (unreadable.size() > 5 ? ", ..." : "") + "), which the snapshot reads. An administrator"
-                            + " runs: GRANT USAGE ON SCHEMA temporal, temporal_visibility TO " + user
-                            + "; GRANT SELECT ON ALL TABLES IN SCHEMA temporal, temporal_visibility TO " + user,
+                            + " runs: " + config.captured().grants(user),
                     null);
         }
     }

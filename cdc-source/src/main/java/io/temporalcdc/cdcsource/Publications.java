@@ -20,16 +20,25 @@ public final class Publications {
     private static final String UNDEFINED_SCHEMA = "3F000";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
-    private final Connection connection;
+    private static final String UNDEFINED_TABLE = "42P01";
 
+    private final Connection connection;
+    private final CapturedTables captured;
+
+    /** Publications over the seed profile's schemas. */
     public Publications(Connection connection) {
-        this.connection = connection;
+        this(connection, CapturedTables.seed());
     }
 
-    /** The statement that creates publication {@code name} (an identifier validated by the config). */
+    /** Publications over what {@code captured} names. */
+    Publications(Connection connection, CapturedTables captured) {
+        this.connection = connection;
+        this.captured = captured;
+    }
+
+    /** The statement that creates publication {@code name} over the seed profile's schemas. */
     public static String createStatement(String name) {
-        return "CREATE PUBLICATION \"" + name + "\" FOR TABLES IN SCHEMA temporal, temporal_visibility"
-                + " WITH (publish_via_partition_root = true)";
+        return CapturedTables.seed().publicationStatement(name);
     }
 
     /** Creates publication {@code name} unless it exists; returns true when this call created it. */
@@ -38,13 +47,13 @@ public final class Publications {
             LOG.info("Reusing publication {}", name);
             return false;
         }
-        if (!isSuperuser()) {
+        if (captured.publicationNeedsSuperuser() && !isSuperuser()) {
             throw new PreflightException(
                     CdcSourceConfig.PUBLICATION_NAME, missing(name, database, currentUser()), null);
         }
         try (Statement st = connection.createStatement()) {
-            st.execute(createStatement(name));
-            LOG.info("Created publication {} for the schemas temporal and temporal_visibility", name);
+            st.execute(captured.publicationStatement(name));
+            LOG.info("Created publication {} for {}", name, captured.describe());
             return true;
         } catch (SQLException e) {
             return onCreateFailure(e, name, database);
@@ -55,10 +64,14 @@ public final class Publications {
      * What an operator reads when the publication is missing and cannot be made: PostgreSQL 15 lets only a superuser
      * create a publication {@code FOR TABLES IN SCHEMA}, so an administrator runs the statement once.
      */
-    static String missing(String name, String database, String user) {
+    String missing(String name, String database, String user) {
         return "publication " + name + " does not exist in database " + database + ", and " + user
-                + " may not create it: CREATE PUBLICATION ... FOR TABLES IN SCHEMA needs a superuser. An administrator"
-                + " creates it once, connected to database " + database + ", with: " + createStatement(name)
+                + " may not create it: CREATE PUBLICATION ... "
+                + (captured.publicationNeedsSuperuser()
+                        ? "FOR TABLES IN SCHEMA needs a superuser"
+                        : "FOR TABLE needs the table's owner")
+                + ". An administrator creates it once, connected to database " + database + ", with: "
+                + captured.publicationStatement(name)
                 + "; then start cdc-source again (it reuses an existing publication of that name)";
     }
 
@@ -86,17 +99,18 @@ public final class Publications {
         }
     }
 
-    private static boolean onCreateFailure(SQLException e, String name, String database) throws SQLException {
+    private boolean onCreateFailure(SQLException e, String name, String database) throws SQLException {
         if (DUPLICATE_OBJECT.equals(e.getSQLState())) {
             LOG.info("Publication {} was created concurrently; reusing it", name);
             return false;
         }
-        if (UNDEFINED_SCHEMA.equals(e.getSQLState())) {
+        if (UNDEFINED_SCHEMA.equals(e.getSQLState()) || UNDEFINED_TABLE.equals(e.getSQLState())) {
             throw new PreflightException(
                     CdcSourceConfig.DATABASE_DBNAME,
-                    "database '" + database
-                            + "' lacks the schemas temporal and temporal_visibility: apply Temporal's schema first ("
-                            + e.getMessage() + ")",
+                    "database '" + database + "' lacks " + captured.describe() + ": apply Temporal's schema first, or"
+                            + " check database.dbname"
+                            + (captured.publicationNeedsSuperuser() ? "" : " and visibility.schema")
+                            + " (" + e.getMessage() + ")",
                     e);
         }
         if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,112 +76,82 @@ public final class VisibilityIndexerApp {
     }
 
     private static AutoCloseable startWith(VisibilityIndexerConfig config, EsConnection es, AppContext ctx) {
+        String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
+        Preflight.check(
+                VisibilityIndexerConfig.ELASTICSEARCH_URL,
+                "Elasticsearch at " + config.elasticsearchUrls() + " (GET _cluster/health)",
+                () -> es.client().cluster().health());
+        Preflight.check(VisibilityIndexerConfig.TOPIC_PREFIX, "preparing the topics", () -> {
+            KafkaTopics.ensure(config.kafkaClientProperties(), topics(config));
+            return null;
+        });
+        Topology topology;
+        IndexRouter router;
         if (config.temporalProfile()) {
-            return startTemporal(config, es, ctx);
+            // Temporal's executions_visibility into the index Temporal's own Elasticsearch visibility reads
+            String schema = config.getString(VisibilityIndexerConfig.VISIBILITY_SCHEMA);
+            String indexName = config.getString(VisibilityIndexerConfig.TEMPORAL_INDEX_NAME);
+            Preflight.check(
+                    VisibilityIndexerConfig.TEMPORAL_INDEX_NAME,
+                    "installing the Temporal visibility index " + indexName,
+                    () -> new TemporalIndexInstaller(es.rest(), temporalIndexSettings(config)).install());
+            topology = TemporalVisibilityTopology.build(
+                    new TemporalVisibilityTopology.Settings(
+                            prefix,
+                            schema,
+                            config.temporalAttributes(),
+                            config.getInt(VisibilityIndexerConfig.TEMPORAL_HISTORY_SHARDS),
+                            ctx.registry()),
+                    StreamsAppKeys.decoder(config, null, ctx.registry()));
+            router = IndexRouter.toIndex(es.rest(), indexName);
+        } else {
+            IndexSettings index = indexSettings(config);
+            Preflight.check(
+                    VisibilityIndexerConfig.INDEX_PREFIX,
+                    "installing the index " + index.alias(),
+                    () -> new IndexInstaller(
+                                    es.rest(),
+                                    index,
+                                    config.getBoolean(VisibilityIndexerConfig.INDEX_LIFECYCLE_ENABLED))
+                            .install());
+            config.searchAttributes()
+                    .unregisteredColumns()
+                    .forEach((column, attribute) -> LOG.info(
+                            "Column {} is not indexed: its search attribute {} is not in search.attributes (add"
+                                    + " {}:<Type> to index it)",
+                            column,
+                            attribute,
+                            attribute));
+            topology = VisibilityIndexerTopology.build(
+                    new VisibilityIndexerTopology.Settings(
+                            prefix,
+                            config.searchAttributes(),
+                            config.versionEpochs(),
+                            ctx.registry(),
+                            config.regions()),
+                    StreamsAppKeys.decoder(config, null, ctx.registry()));
+            router = IndexRouter.throughAlias(es.rest(), index.alias());
         }
-        IndexSettings index = indexSettings(config);
-        Preflight.check(
-                VisibilityIndexerConfig.ELASTICSEARCH_URL,
-                "Elasticsearch at " + config.elasticsearchUrls() + " (GET _cluster/health)",
-                () -> es.client().cluster().health());
-        String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
-        Preflight.check(VisibilityIndexerConfig.TOPIC_PREFIX, "preparing the topics", () -> {
-            KafkaTopics.ensure(config.kafkaClientProperties(), topics(config));
-            return null;
-        });
-        Preflight.check(
-                VisibilityIndexerConfig.INDEX_PREFIX,
-                "installing the index " + index.alias(),
-                () -> new IndexInstaller(
-                                es.rest(), index, config.getBoolean(VisibilityIndexerConfig.INDEX_LIFECYCLE_ENABLED))
-                        .install());
-        config.searchAttributes()
-                .unregisteredColumns()
-                .forEach((column, attribute) -> LOG.info(
-                        "Column {} is not indexed: its search attribute {} is not in search.attributes (add {}:<Type> to"
-                                + " index it)",
-                        column,
-                        attribute,
-                        attribute));
         StreamsWithSink running = StreamsWithSink.start(
                 new StreamsWithSink.Parts(
-                        VisibilityIndexerTopology.build(
-                                new VisibilityIndexerTopology.Settings(
-                                        prefix,
-                                        config.searchAttributes(),
-                                        config.versionEpochs(),
-                                        ctx.registry(),
-                                        config.regions()),
-                                StreamsAppKeys.decoder(config, null, ctx.registry())),
+                        topology,
                         streamsProperties(config, ctx),
                         config.kafkaClientProperties(),
                         sinkSettings(config),
                         new BulkWriter(
                                 es.rest(),
-                                IndexRouter.throughAlias(es.rest(), index.alias()),
+                                router,
                                 IndexerMetrics.of(ctx.registry()),
                                 VisibilityIndexerTopology.STALE_FRESHNESS),
                         "Elasticsearch"),
                 ctx);
         LOG.info(
-                "Indexing {} and {} into {} through {} (dead letters: {})",
-                Topics.visibilityExecutions(prefix),
-                Topics.visibilityCustomSearchAttributes(prefix),
-                index.alias(),
+                "Indexing {} into {} through {} (dead letters: {}){}",
+                String.join(" and ", changeTopics(config)),
+                router.target(),
                 Topics.visibilityDocuments(prefix),
-                Topics.visibilityIndexerDlq(prefix));
-        return () -> {
-            running.close();
-            es.close();
-        };
-    }
-
-    /**
-     * The {@code temporal-v12} profile: Temporal's {@code executions_visibility} into the index Temporal's own
-     * Elasticsearch visibility reads; the same documents topic, bulk sink, dead letters and health.
-     */
-    private static AutoCloseable startTemporal(VisibilityIndexerConfig config, EsConnection es, AppContext ctx) {
-        String prefix = config.getString(VisibilityIndexerConfig.TOPIC_PREFIX);
-        String schema = config.getString(VisibilityIndexerConfig.VISIBILITY_SCHEMA);
-        String indexName = config.getString(VisibilityIndexerConfig.TEMPORAL_INDEX_NAME);
-        Preflight.check(
-                VisibilityIndexerConfig.ELASTICSEARCH_URL,
-                "Elasticsearch at " + config.elasticsearchUrls() + " (GET _cluster/health)",
-                () -> es.client().cluster().health());
-        Preflight.check(VisibilityIndexerConfig.TOPIC_PREFIX, "preparing the topics", () -> {
-            KafkaTopics.ensure(config.kafkaClientProperties(), topics(config));
-            return null;
-        });
-        Preflight.check(
-                VisibilityIndexerConfig.TEMPORAL_INDEX_NAME,
-                "installing the Temporal visibility index " + indexName,
-                () -> new TemporalIndexInstaller(es.rest(), temporalIndexSettings(config)).install());
-        StreamsWithSink running = StreamsWithSink.start(
-                new StreamsWithSink.Parts(
-                        TemporalVisibilityTopology.build(
-                                new TemporalVisibilityTopology.Settings(
-                                        prefix,
-                                        schema,
-                                        config.temporalAttributes(),
-                                        config.getInt(VisibilityIndexerConfig.TEMPORAL_HISTORY_SHARDS),
-                                        ctx.registry()),
-                                StreamsAppKeys.decoder(config, null, ctx.registry())),
-                        streamsProperties(config, ctx),
-                        config.kafkaClientProperties(),
-                        sinkSettings(config),
-                        new BulkWriter(
-                                es.rest(),
-                                IndexRouter.toIndex(es.rest(), indexName),
-                                IndexerMetrics.of(ctx.registry()),
-                                VisibilityIndexerTopology.STALE_FRESHNESS),
-                        "Elasticsearch"),
-                ctx);
-        LOG.info(
-                "Indexing {} (Temporal's SQL visibility, versioned by _version) into {} through {} (dead letters: {})",
-                Topics.temporalVisibility(prefix, schema),
-                indexName,
-                Topics.visibilityDocuments(prefix),
-                Topics.visibilityIndexerDlq(prefix));
+                Topics.visibilityIndexerDlq(prefix),
+                config.temporalProfile() ? ", Temporal's documents versioned by _version" : "");
         return () -> {
             running.close();
             es.close();
