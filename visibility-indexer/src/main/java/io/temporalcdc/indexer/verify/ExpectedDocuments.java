@@ -166,7 +166,7 @@ public final class ExpectedDocuments {
     }
 
     /** NULL columns are absent fields (only at the top level: nulls inside JSON values stay as they are). */
-    private static ObjectNode withoutNulls(ObjectNode document) {
+    static ObjectNode withoutNulls(ObjectNode document) {
         Iterator<Map.Entry<String, JsonNode>> fields = document.fields();
         while (fields.hasNext()) {
             if (fields.next().getValue().isNull()) {
