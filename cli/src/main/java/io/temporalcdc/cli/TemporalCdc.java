@@ -7,20 +7,22 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code temporal-cdc}: the operators' tool. Subcommands {@code reindex}, {@code dead-letters list|show|redrive},
- * {@code status} and {@code schema migrate}; {@code --help} on each. Exit codes: 0 done, 1 failed (the reason is printed), 2 bad arguments, 3
+ * {@code status}, {@code schema migrate} and {@code verify}; {@code --help} on each. Exit codes: 0 done, 1 failed (the reason is printed), 2 bad arguments, 3
  * declined at the confirmation prompt.
  */
 @Command(
         name = "temporal-cdc",
         mixinStandardHelpOptions = true,
         versionProvider = TemporalCdc.Version.class,
-        description = "Operate the temporal-cdc pipeline: rebuild the visibility index from the documents topic,"
-                + " re-drive dead letters, show how far every app is, apply the database schema.",
+        description =
+                "Operate the temporal-cdc pipeline: rebuild the visibility index from the documents topic,"
+                        + " re-drive dead letters, show how far every app is, apply the database schema, compare the index with the table.",
         subcommands = {
             ReindexCommand.class,
             DeadLettersCommand.class,
             StatusCommand.class,
             SchemaCommand.class,
+            VerifyCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = TemporalCdc.EXIT_CODES_HEADING,
@@ -46,7 +48,8 @@ public final class TemporalCdc implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "name a subcommand: reindex, dead-letters, status or schema (temporal-cdc --help)");
+                spec.commandLine(),
+                "name a subcommand: reindex, dead-letters, status, schema or verify (temporal-cdc --help)");
     }
 
     public static void main(String[] args) {

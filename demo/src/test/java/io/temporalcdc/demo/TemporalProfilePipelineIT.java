@@ -13,6 +13,10 @@ import io.temporalcdc.indexer.verify.VisibilityComparator;
 import io.temporalcdc.schemas.TemporalSqlVisibility;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.Names;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -92,6 +96,51 @@ class TemporalProfilePipelineIT {
         } finally {
             dropSlotAndPublication(jdbcUrl, slot, publication);
         }
+
+        // the operator's check before switching Temporal to the index: clean, then a tampered document is found
+        String elasticsearch = stack.elasticsearch().url();
+        Cli.Run clean = Cli.run(
+                "verify",
+                "--profile",
+                "temporal-v12",
+                "--jdbc",
+                jdbcUrl,
+                "--elasticsearch",
+                elasticsearch,
+                "--index",
+                index,
+                "--retry-for",
+                "5s");
+        assertThat(clean.exitCode()).as(clean.toString()).isZero();
+        assertThat(clean.out())
+                .contains("VERIFY CLEAN profile=temporal-v12 target=" + index + " rows=180 documents=180");
+        TemporalVisibilityRows.Run tampered = runs.get(3);
+        String id = tampered.workflowId + "~" + tampered.runId;
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> update = http.send(
+                HttpRequest.newBuilder(URI.create(elasticsearch + "/" + index + "/_update/" + id + "?refresh=true"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"doc\":{\"TaskQueue\":\"elsewhere\"}}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(update.statusCode()).as(update.body()).isEqualTo(200);
+        Cli.Run different = Cli.run(
+                "verify",
+                "--profile",
+                "temporal-v12",
+                "--jdbc",
+                jdbcUrl,
+                "--elasticsearch",
+                elasticsearch,
+                "--index",
+                index,
+                "--retry-for",
+                "0s");
+        assertThat(different.exitCode()).as(different.toString()).isEqualTo(1);
+        assertThat(different.out())
+                .contains("VERIFY DIFFERENT")
+                .contains("mismatched=1")
+                .contains(id + " TaskQueue: expected \"" + tampered.taskQueue + "\", indexed \"elsewhere\"");
     }
 
     /**
