@@ -21,14 +21,20 @@ import org.slf4j.LoggerFactory;
  * the database changes nothing, and the order is the one Temporal's SQL upsert enforces ({@code WHERE _version <
  * EXCLUDED._version}).
  *
- * <p>External versions: an upsert of {@code _version} v is written with {@code 2v}, a delete with {@code 2v + 1},
- * where v is the highest {@code _version} seen for the row. A delete thus outranks every upsert it follows, and loses
- * to a later upsert with a higher {@code _version} (the row written again, as in SQL).
+ * <p>External versions: an upsert of {@code _version} v is written with version v, as Temporal's own Elasticsearch
+ * visibility writes it (the task id): once Temporal writes the index itself, its next writes of a run carry higher
+ * task ids than any this profile wrote, and win. A delete (unversioned in SQL: the delete task's id is not stored) is
+ * written with v + 1, v the highest {@code _version} seen for the row: it outranks every upsert it follows, and loses
+ * to a later upsert with a higher {@code _version} (the row written again, as in SQL), except one of exactly v + 1
+ * within {@code index.gc_deletes} of the delete (README, "Known limits").
  *
  * <p>The store keeps, per row (namespace_id, run_id), that highest {@code _version}, whether the row is deleted, and
  * its document id (a delete's before image holds only the key): a change older than that is a replay and writes
  * nothing, the same version again rewrites the current state (a write lost before a crash is made good), and a replay
- * of an old upsert after the delete cannot bring the run back, however long after.
+ * of an old upsert after the delete cannot bring the run back. A deleted row is forgotten {@code deletedRetention}
+ * after its delete (a second store lists deleted rows by deletion time; a wall-clock punctuation every 10 minutes
+ * purges both): by then every redelivery is long past, and a full replay of a compacted change topic holds no upsert
+ * of a deleted row before its delete.
  */
 final class TemporalVersions implements Processor<byte[], byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(TemporalVersions.class);
@@ -36,20 +42,32 @@ final class TemporalVersions implements Processor<byte[], byte[], String, byte[]
     private static final int FORMAT = 1;
 
     private final String storeName;
+    private final String deletesStoreName;
+    private final java.time.Duration deletedRetention;
     private final String sourceTopic;
     private final ChangeEventDecoder decoder;
     private final TemporalDocumentMapper mapper;
     private final IndexerMetrics metrics;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
+    private KeyValueStore<String, byte[]> deletes;
 
+    /**
+     * @param deletesStoreName the store of deleted rows by deletion time
+     * @param deletedRetention how long a deleted row's version is kept (then a replay of its upserts could index it
+     *     again)
+     */
     TemporalVersions(
             String storeName,
+            String deletesStoreName,
+            java.time.Duration deletedRetention,
             String sourceTopic,
             ChangeEventDecoder decoder,
             TemporalDocumentMapper mapper,
             IndexerMetrics metrics) {
         this.storeName = storeName;
+        this.deletesStoreName = deletesStoreName;
+        this.deletedRetention = deletedRetention;
         this.sourceTopic = sourceTopic;
         this.decoder = decoder;
         this.mapper = mapper;
@@ -75,20 +93,54 @@ final class TemporalVersions implements Processor<byte[], byte[], String, byte[]
         }
     }
 
-    /** @return the external version of an upsert of {@code _version} v */
+    /** @return the external version of an upsert of {@code _version} v: v, Temporal's own */
     static long upsertVersion(long version) {
-        return Math.multiplyExact(version, 2L);
+        return version;
     }
 
     /** @return the external version of a delete after {@code _version} v */
     static long deleteVersion(long version) {
-        return Math.addExact(Math.multiplyExact(version, 2L), 1L);
+        return Math.addExact(version, 1L);
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.deletes = context.getStateStore(deletesStoreName);
+        context.schedule(
+                PURGE_INTERVAL, org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME, this::purge);
+    }
+
+    /** How often deleted rows past their retention are forgotten. */
+    static final java.time.Duration PURGE_INTERVAL = java.time.Duration.ofMinutes(10);
+
+    /** The key of a deleted row in the deletes store: its deletion time first, so that a range finds the old ones. */
+    static String deletedKey(long deletedAtMs, String rowKey) {
+        return String.format("%016x", deletedAtMs) + rowKey;
+    }
+
+    /** Forgets the rows deleted longer than the retention ago that were not written again since. */
+    void purge(long nowMs) {
+        String upTo = String.format("%016x", Math.max(0, nowMs - deletedRetention.toMillis()));
+        java.util.List<String> done = new java.util.ArrayList<>();
+        try (var old = deletes.range(String.format("%016x", 0L), upTo)) {
+            while (old.hasNext()) {
+                String key = old.next().key;
+                if (key.compareTo(upTo) >= 0) {
+                    break;
+                }
+                done.add(key);
+            }
+        }
+        for (String key : done) {
+            String rowKey = key.substring(16);
+            RowVersion known = RowVersion.decode(store.get(rowKey));
+            if (known != null && known.deleted()) {
+                store.delete(rowKey);
+            }
+            deletes.delete(key);
+        }
     }
 
     @Override
@@ -143,6 +195,9 @@ final class TemporalVersions implements Processor<byte[], byte[], String, byte[]
         long version = Math.max(known.version(), key.sourceVersion());
         if (known.deleted() && version == known.version()) {
             metrics.redelivered();
+        }
+        if (!known.deleted()) {
+            deletes.put(deletedKey(System.currentTimeMillis(), rowKey), new byte[0]);
         }
         store.put(rowKey, new RowVersion(version, true, known.documentId()).encode());
         context.forward(new Record<>(

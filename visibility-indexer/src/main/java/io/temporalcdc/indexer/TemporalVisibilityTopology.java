@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * temporal-visibility-source (&lt;prefix&gt;.&lt;schema&gt;.executions_visibility)
- *     → temporal-versions [temporal-visibility-versions] → documents-sink (&lt;prefix&gt;.visibility.documents)
+ *     → temporal-versions [temporal-visibility-versions, temporal-visibility-deletes] → documents-sink (&lt;prefix&gt;.visibility.documents)
  * </pre>
  *
  * A record that cannot be decoded or mapped goes to the dead-letter topic through the processing-exception handler,
@@ -38,6 +38,13 @@ public final class TemporalVisibilityTopology {
     public static final String VERSIONS = "temporal-versions";
     /** Its store (changelog {@code <application.id>-temporal-visibility-versions-changelog}). */
     public static final String STORE = "temporal-visibility-versions";
+    /** The deleted rows by deletion time ({@code <application.id>-temporal-visibility-deletes-changelog}). */
+    public static final String DELETES_STORE = "temporal-visibility-deletes";
+    /**
+     * How long a deleted run stays deleted whatever is replayed: as long as the documents topic keeps a tombstone
+     * (the longest the sink may lag).
+     */
+    public static final java.time.Duration DELETED_RETENTION = java.time.Duration.ofDays(7);
 
     private static final Logger LOG = LoggerFactory.getLogger(TemporalVisibilityTopology.class);
 
@@ -84,10 +91,18 @@ public final class TemporalVisibilityTopology {
         builder.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
                         .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(DELETES_STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled());
         builder.stream(
                         source,
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE))
-                .process(() -> new TemporalVersions(STORE, source, decoder, mapper, metrics), Named.as(VERSIONS), STORE)
+                .process(
+                        () -> new TemporalVersions(
+                                STORE, DELETES_STORE, DELETED_RETENTION, source, decoder, mapper, metrics),
+                        Named.as(VERSIONS),
+                        STORE,
+                        DELETES_STORE)
                 .to(
                         Topics.visibilityDocuments(settings.topicPrefix()),
                         Produced.with(Serdes.String(), Serdes.ByteArray())

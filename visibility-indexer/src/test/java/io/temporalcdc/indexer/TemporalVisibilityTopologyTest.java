@@ -91,12 +91,12 @@ class TemporalVisibilityTopologyTest {
     }
 
     @Test
-    void shouldVersionUpsertsByTwiceTheirVisibilityTaskId() throws Exception {
+    void shouldVersionUpsertsByTheirVisibilityTaskIdAsTemporalDoes() throws Exception {
         ObjectNode row = TemporalRows.row("wf-1", "run-1", 10);
         upsert(row);
         TestRecord<String, byte[]> written = documents.readRecord();
         assertThat(written.key()).isEqualTo("wf-1~run-1");
-        assertThat(version(written)).isEqualTo(20);
+        assertThat(version(written)).isEqualTo(10);
         assertThat(int01(written)).isEqualTo(10);
     }
 
@@ -107,7 +107,7 @@ class TemporalVisibilityTopologyTest {
         upsert(TemporalRows.row("wf-2", "run-2", 30)); // the same again: rewritten (a lost write made good)
         List<TestRecord<String, byte[]>> written = documents.readRecordsToList();
         assertThat(written).hasSize(2);
-        assertThat(written).allSatisfy(record -> assertThat(version(record)).isEqualTo(60));
+        assertThat(written).allSatisfy(record -> assertThat(version(record)).isEqualTo(30));
         assertThat(registry.get("visibility.indexer.replayed.changes").counter().count())
                 .isEqualTo(1.0);
     }
@@ -123,12 +123,12 @@ class TemporalVisibilityTopologyTest {
         assertThat(written).hasSize(2);
         assertThat(written.get(1).value()).isNull();
         assertThat(written.get(1).key()).isEqualTo("wf-3~run-3");
-        assertThat(version(written.get(1))).isEqualTo(81);
+        assertThat(version(written.get(1))).isEqualTo(41);
 
-        upsert(TemporalRows.row("wf-3", "run-3", 41)); // written again by Temporal, as SQL would take it
+        upsert(TemporalRows.row("wf-3", "run-3", 42)); // written again by Temporal, as SQL would take it
         TestRecord<String, byte[]> again = documents.readRecord();
-        assertThat(version(again)).isEqualTo(82);
-        assertThat(int01(again)).isEqualTo(41);
+        assertThat(version(again)).isEqualTo(42);
+        assertThat(int01(again)).isEqualTo(42);
     }
 
     @Test
@@ -146,5 +146,41 @@ class TemporalVisibilityTopologyTest {
         assertThat(reasons).hasSize(2);
         assertThat(reasons.get(0)).contains("never indexed");
         assertThat(reasons.get(1)).contains("status 42");
+    }
+
+    @Test
+    void shouldForgetADeletedRunAfterTheRetentionAndKeepTheLiveOnes() {
+        ObjectNode deleted = TemporalRows.row("wf-7", "run-7", 70);
+        ObjectNode live = TemporalRows.row("wf-8", "run-8", 80);
+        upsert(deleted);
+        upsert(live);
+        delete(deleted);
+        documents.readRecordsToList();
+        var versions = driver.<String, byte[]>getKeyValueStore(TemporalVisibilityTopology.STORE);
+        var deletes = driver.<String, byte[]>getKeyValueStore(TemporalVisibilityTopology.DELETES_STORE);
+        assertThat(count(versions)).isEqualTo(2);
+        assertThat(count(deletes)).isEqualTo(1);
+
+        driver.advanceWallClockTime(TemporalVisibilityTopology.DELETED_RETENTION.minusMinutes(30));
+        upsert(deleted); // within the retention: still refused
+        assertThat(documents.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(java.time.Duration.ofMinutes(40));
+        assertThat(count(deletes)).isZero();
+        assertThat(versions.get(RowChangeMapper.rowKey(TemporalRows.NAMESPACE_ID, "run-7")))
+                .isNull();
+        assertThat(versions.get(RowChangeMapper.rowKey(TemporalRows.NAMESPACE_ID, "run-8")))
+                .isNotNull();
+    }
+
+    private static int count(org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store) {
+        int entries = 0;
+        try (var all = store.all()) {
+            while (all.hasNext()) {
+                all.next();
+                entries++;
+            }
+        }
+        return entries;
     }
 }
