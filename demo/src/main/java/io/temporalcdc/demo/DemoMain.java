@@ -66,6 +66,14 @@ public final class DemoMain implements Callable<Integer> {
                     + REGIONS_RATE + " here.")
     private boolean regions;
 
+    @Option(
+            names = "--temporal",
+            description = "Temporal's own SQL visibility table instead of the seed's (demo/README.md, \"Temporal's own"
+                    + " visibility\"): executions_visibility filled, then backfilled into an index Temporal's"
+                    + " Elasticsearch visibility reads by cdc-source and the indexer with source.profile=temporal-v12,"
+                    + " then kept current under a Temporal-shaped workload; compared with the table at the end.")
+    private boolean temporal;
+
     /** The default --rate of --regions: two regions' pipelines share the machine. */
     static final double REGIONS_RATE = 5;
 
@@ -102,6 +110,10 @@ public final class DemoMain implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--regions runs JSON change topics (each region would need the same registry)");
         }
+        if (regions && temporal) {
+            throw new ParameterException(
+                    spec.commandLine(), "--regions and --temporal are two different demos: pick one");
+        }
         if (!format.equals("avro") && !format.equals("json")) {
             throw new ParameterException(spec.commandLine(), "--format must be avro or json, was " + format);
         }
@@ -115,7 +127,7 @@ public final class DemoMain implements Callable<Integer> {
                 format.equals("avro"));
     }
 
-    /** A demo run: {@link Demo}, or {@link RegionsDemo} with {@code --regions}. */
+    /** A demo run: {@link Demo}, {@link RegionsDemo} with {@code --regions}, {@link TemporalVisibilityDemo} with {@code --temporal}. */
     interface Run extends AutoCloseable {
         /** @return the exit code */
         int run() throws Exception;
@@ -131,7 +143,9 @@ public final class DemoMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DemoSettings settings = settings();
-        Run demo = regions ? RegionsDemo.own(settings, System.out) : new Demo(settings, System.out);
+        Run demo = regions
+                ? RegionsDemo.own(settings, System.out)
+                : temporal ? TemporalVisibilityDemo.own(settings, System.out) : new Demo(settings, System.out);
         Thread hook = new Thread(demo::close, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

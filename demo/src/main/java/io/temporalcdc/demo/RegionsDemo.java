@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -65,9 +64,8 @@ final class RegionsDemo implements DemoMain.Run {
     private final boolean ownsStack;
     private final Path regionBDir;
     private final String names;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Closer closer = new Closer();
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-    private final List<AutoCloseable> opened = new ArrayList<>();
     private volatile LocalStack stack;
 
     /**
@@ -110,14 +108,14 @@ final class RegionsDemo implements DemoMain.Run {
                 names.equals(DEFAULT_NAMES) ? aPostgres.jdbcUrl() : aPostgres.createDatabase(names.replace('-', '_'));
         SchemaMigrator.migrate(aUrl, null, null);
         LOG.info("Starting region b's PostgreSQL, Kafka and Redis under {}", regionBDir);
-        OwnServers bPostgres = open(OwnServers.postgres(regionBDir));
-        OwnServers bKafka = open(OwnServers.kafka(regionBDir));
-        OwnServers bRedis = open(OwnServers.redis(regionBDir));
+        OwnServers bPostgres = closer.open(OwnServers.postgres(regionBDir));
+        OwnServers bKafka = closer.open(OwnServers.kafka(regionBDir));
+        OwnServers bRedis = closer.open(OwnServers.redis(regionBDir));
         String bUrl = bPostgres.postgres().jdbcUrl();
         SchemaMigrator.migrate(bUrl, null, null);
         // closed after the pipelines (registered before them): region a's cdc-source slot and the publication
         String aSlot = names.replace('-', '_') + "_cdc";
-        open(() -> {
+        closer.open(() -> {
             execute(
                     aUrl,
                     "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + aSlot
@@ -125,7 +123,7 @@ final class RegionsDemo implements DemoMain.Run {
             execute(aUrl, "DROP PUBLICATION IF EXISTS " + publication());
         });
         // dropped before b's cluster stops (registered before the subscription exists): its slot on a goes with it
-        open(() -> execute(bUrl, "DROP SUBSCRIPTION IF EXISTS " + subscription()));
+        closer.open(() -> execute(bUrl, "DROP SUBSCRIPTION IF EXISTS " + subscription()));
         subscribe(aPostgres, aUrl, bUrl);
 
         Path apps = stack.runDir().resolve("regions");
@@ -133,15 +131,15 @@ final class RegionsDemo implements DemoMain.Run {
                 settings(aUrl, stack.kafka().bootstrapServers(), stack.redis().uri(), "a", apps.resolve("a"));
         PipelineSettings b =
                 settings(bUrl, bKafka.kafka().bootstrapServers(), bRedis.redis().uri(), "b", apps.resolve("b"));
-        Pipeline aPipeline = open(new Pipeline(a, new Pipeline.Region("a", REGIONS)));
+        Pipeline aPipeline = closer.open(new Pipeline(a, new Pipeline.Region("a", REGIONS)));
         aPipeline.startAll();
-        Pipeline bPipeline = open(new Pipeline(b, new Pipeline.Region("b", REGIONS)));
+        Pipeline bPipeline = closer.open(new Pipeline(b, new Pipeline.Region("b", REGIONS)));
         bPipeline.startAll();
         Map<String, String> clusters = new LinkedHashMap<>();
         clusters.put("a", a.kafkaBootstrapServers());
         clusters.put("b", b.kafkaBootstrapServers());
-        MirrorMaker2 mirror = open(MirrorMaker2.start(regionBDir, clusters, a.topicPrefix() + "[.]temporal.*"));
-        Deployable crossRegion = open(new Deployable("cross-region", crossRegionSettings(b, names), b.logDir()));
+        MirrorMaker2 mirror = closer.open(MirrorMaker2.start(regionBDir, clusters, a.topicPrefix() + "[.]temporal.*"));
+        Deployable crossRegion = closer.open(new Deployable("cross-region", crossRegionSettings(b, names), b.logDir()));
         crossRegion.start(Pipeline.READY_TIMEOUT);
         String status = "http://127.0.0.1:" + crossRegion.httpPort() + "/replication/status";
         out.println("REGIONS " + regionsLine(a, b, aPipeline, bPipeline, mirror, status));
@@ -165,7 +163,7 @@ final class RegionsDemo implements DemoMain.Run {
                 measuredLag,
                 divergence ? "opened by a hand delete in b and closed after the re-sync" : "NOT seen open and closed");
         out.flush();
-        if (settings.keepRunning() && !closed.get()) {
+        if (settings.keepRunning() && !closer.isClosed()) {
             LOG.info("--keep-running: both regions stay up; stop with SIGTERM or Ctrl-C");
             stopped.await();
         }
@@ -173,21 +171,6 @@ final class RegionsDemo implements DemoMain.Run {
     }
 
     /** Registers what {@link #close()} stops; when the demo was stopped meanwhile (SIGTERM), stops it at once. */
-    private <T extends AutoCloseable> T open(T closeable) {
-        synchronized (opened) {
-            if (!closed.get()) {
-                opened.add(0, closeable);
-                return closeable;
-            }
-        }
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            LOG.warn("Stopping {} failed: {}", closeable, e.toString());
-        }
-        throw new IllegalStateException("stopped");
-    }
-
     /** The seed's publication on a and subscription on b ({@code sql/replication.sql}), pointed at a. */
     private void subscribe(Postgres aPostgres, String aUrl, String bUrl) throws Exception {
         String database = URI.create(aUrl.substring("jdbc:".length())).getPath().substring(1);
@@ -303,7 +286,7 @@ final class RegionsDemo implements DemoMain.Run {
         try (WorkloadGenerator generator = new WorkloadGenerator(aUrl, settings.workflowsPerSecond(), 4)) {
             generator.start();
             long started = System.nanoTime();
-            while (!closed.get() && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(seconds)) {
+            while (!closer.isClosed() && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(seconds)) {
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2));
                 LOG.info("{} rows changed in a; {}", generator.rowsChanged(), describe(table(status)));
             }
@@ -344,7 +327,7 @@ final class RegionsDemo implements DemoMain.Run {
                 new org.apache.kafka.common.serialization.StringDeserializer())) {
             consumer.subscribe(List.of(io.temporalcdc.schemas.Topics.replicationEvents(b.topicPrefix())));
             long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
-            while (!closed.get() && System.nanoTime() < deadline) {
+            while (!closer.isClosed() && System.nanoTime() < deadline) {
                 for (var record : consumer.poll(Duration.ofMillis(500))) {
                     JsonNode event = JSON.readTree(record.value());
                     if (event.path("type").asText().equals("replicated")
@@ -384,7 +367,7 @@ final class RegionsDemo implements DemoMain.Run {
     /** @return the table's status once {@code condition} holds, or null after {@link #STEP_TIMEOUT} */
     private JsonNode await(String status, Predicate<JsonNode> condition) {
         long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
-        while (!closed.get() && System.nanoTime() < deadline) {
+        while (!closer.isClosed() && System.nanoTime() < deadline) {
             JsonNode row = table(status);
             if (row != null && condition.test(row)) {
                 return row;
@@ -436,7 +419,7 @@ final class RegionsDemo implements DemoMain.Run {
                 new VisibilityComparator(region.jdbcUrl(), region.elasticsearchUrl(), region.indexPrefix());
         long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
         ComparisonReport report = comparator.compare();
-        while (!report.isClean() && !closed.get() && System.nanoTime() < deadline) {
+        while (!report.isClean() && !closer.isClosed() && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2));
             report = comparator.compare();
         }
@@ -452,34 +435,19 @@ final class RegionsDemo implements DemoMain.Run {
 
     @Override
     public boolean isClosed() {
-        return closed.get();
+        return closer.isClosed();
     }
 
     /** Stops everything it started, the newest first; safe to call twice and from the shutdown hook. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (closer.isClosed()) {
             return;
         }
         stopped.countDown();
-        List<AutoCloseable> all;
-        synchronized (opened) {
-            all = new ArrayList<>(opened);
-            opened.clear();
-        }
-        for (AutoCloseable closeable : all) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                LOG.warn("Stopping {} failed: {}", closeable, e.toString());
-            }
-        }
+        closer.closeAll();
         if (ownsStack && stack != null) {
-            try {
-                stack.close();
-            } catch (Exception e) {
-                LOG.warn("Stopping the local stack failed: {}", e.toString());
-            }
+            Closer.closeQuietly(stack);
         }
     }
 }

@@ -70,6 +70,16 @@ class DemoMainTest {
     }
 
     @Test
+    void shouldRefuseTwoRegionsOfTemporalsOwnVisibility() {
+        StringWriter errors = new StringWriter();
+
+        int code = command(errors).execute("--regions", "--temporal");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(errors.toString()).contains("--regions and --temporal are two different demos");
+    }
+
+    @Test
     void shouldRejectNegativeDuration() {
         StringWriter errors = new StringWriter();
 
