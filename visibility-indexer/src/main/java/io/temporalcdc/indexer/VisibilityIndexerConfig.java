@@ -83,6 +83,13 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     public static final String PROFILE_SEED = "seed";
     /** Temporal's {@code executions_visibility} (PostgreSQL v12 schema) into an index Temporal itself reads. */
     public static final String PROFILE_TEMPORAL_V12 = "temporal-v12";
+    /**
+     * What is written: {@code seed} (the seed's mapping behind {@code index.prefix}) or {@code temporal} (an index
+     * Temporal's Elasticsearch visibility reads); empty follows {@link #SOURCE_PROFILE}.
+     */
+    public static final String INDEX_PROFILE = "index.profile";
+    /** The index profile of Temporal's own Elasticsearch visibility. */
+    public static final String INDEX_PROFILE_TEMPORAL = "temporal";
     /** The schema of {@code executions_visibility} in the visibility database ({@code temporal-v12}). */
     public static final String VISIBILITY_SCHEMA = "visibility.schema";
     /** The index Temporal's Elasticsearch visibility reads ({@code temporal-v12}). */
@@ -204,6 +211,17 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
                                     + " Temporal's own SQL visibility table executions_visibility (PostgreSQL v12 schema,"
                                     + " Temporal 1.31) into temporal.index.name, an index Temporal's Elasticsearch visibility"
                                     + " reads, versioned by the rows' _version (README, \"Temporal's own SQL visibility\").")
+                    .define(
+                            INDEX_PROFILE,
+                            Type.STRING,
+                            "",
+                            ConfigDef.ValidString.in("", PROFILE_SEED, INDEX_PROFILE_TEMPORAL),
+                            Importance.LOW,
+                            "What is written: seed (the seed's mapping behind index.prefix) or temporal (an index"
+                                    + " Temporal's Elasticsearch visibility reads, temporal.index.name). Empty: seed for"
+                                    + " source.profile=seed, temporal for temporal-v12, the only two pairs there are (the"
+                                    + " temporal index needs the rows' visibility task ids, which only Temporal's own"
+                                    + " table has).")
                     .define(
                             VISIBILITY_SCHEMA,
                             Type.STRING,
@@ -334,6 +352,16 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
         super(DEF, settings, false);
         this.settings = Map.copyOf(settings);
         SourceRegions regions = SourceRegions.of(this);
+        String index = getString(INDEX_PROFILE);
+        String expected = temporalProfile() ? INDEX_PROFILE_TEMPORAL : PROFILE_SEED;
+        if (!index.isEmpty() && !index.equals(expected)) {
+            throw new ConfigException(
+                    INDEX_PROFILE,
+                    index,
+                    "source.profile=" + getString(SOURCE_PROFILE) + " writes the " + expected + " index profile:"
+                            + " the seed's tables carry no visibility task ids for Temporal's index, and Temporal's"
+                            + " documents do not fit the seed's mapping");
+        }
         if (temporalProfile() && regions.multiple()) {
             throw new ConfigException(
                     SOURCE_PROFILE,

@@ -124,4 +124,36 @@ class VisibilityIndexerConfigTest {
                                 .anySatisfy(p -> assertThat(p).startsWith("elasticsearch.retry.max.duration:"))
                                 .anySatisfy(p -> assertThat(p).startsWith("index.gc.deletes:")));
     }
+
+    @Test
+    void shouldPairTheTemporalSourceProfileWithTheTemporalIndexOnly() {
+        Map<String, String> temporal = minimal();
+        temporal.put("source.profile", "temporal-v12");
+        VisibilityIndexerConfig config = new VisibilityIndexerConfig(temporal);
+        assertThat(config.temporalProfile()).isTrue();
+        assertThat(config.getString(VisibilityIndexerConfig.TEMPORAL_INDEX_NAME))
+                .isEqualTo("temporal_visibility_v1_dev");
+        assertThat(config.getString(VisibilityIndexerConfig.VISIBILITY_SCHEMA)).isEqualTo("public");
+        assertThat(VisibilityIndexerApp.changeTopics(config)).containsExactly("temporal.public.executions_visibility");
+
+        temporal.put("index.profile", "temporal");
+        assertThat(new VisibilityIndexerConfig(temporal).temporalProfile()).isTrue();
+        temporal.put("index.profile", "seed");
+        assertThatThrownBy(() -> new VisibilityIndexerConfig(temporal))
+                .hasMessageContaining("index.profile")
+                .hasMessageContaining("writes the temporal index profile");
+        Map<String, String> seed = minimal();
+        seed.put("index.profile", "temporal");
+        assertThatThrownBy(() -> new VisibilityIndexerConfig(seed))
+                .hasMessageContaining("writes the seed index profile");
+
+        temporal.remove("index.profile");
+        temporal.put("regions", "a,b");
+        temporal.put("local.region", "a");
+        assertThatThrownBy(() -> new VisibilityIndexerConfig(temporal)).hasMessageContaining("reads one region");
+        temporal.remove("regions");
+        temporal.remove("local.region");
+        temporal.put("temporal.search.attribute.aliases", "CustomerId:Keyword01");
+        assertThatThrownBy(() -> new VisibilityIndexerConfig(temporal)).hasMessageContaining("not a field");
+    }
 }
