@@ -103,6 +103,9 @@ final class RegionsDemo implements DemoMain.Run {
     @Override
     public int run() throws Exception {
         stack = stackFactory.get();
+        if (ownsStack) {
+            closer.open(stack); // closed last: everything else is opened after it
+        }
         Postgres aPostgres = stack.postgres();
         String aUrl =
                 names.equals(DEFAULT_NAMES) ? aPostgres.jdbcUrl() : aPostgres.createDatabase(names.replace('-', '_'));
@@ -441,13 +444,7 @@ final class RegionsDemo implements DemoMain.Run {
     /** Stops everything it started, the newest first; safe to call twice and from the shutdown hook. */
     @Override
     public void close() {
-        if (closer.isClosed()) {
-            return;
-        }
         stopped.countDown();
         closer.closeAll();
-        if (ownsStack && stack != null) {
-            Closer.closeQuietly(stack);
-        }
     }
 }

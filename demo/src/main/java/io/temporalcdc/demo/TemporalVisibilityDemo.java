@@ -96,6 +96,9 @@ final class TemporalVisibilityDemo implements DemoMain.Run {
     @Override
     public int run() throws Exception {
         stack = stackFactory.get();
+        if (ownsStack) {
+            closer.open(stack); // closed last: everything else is opened after it
+        }
         String database = defaults() ? DATABASE : names.replace('-', '_') + "_visibility";
         String jdbcUrl = stack.postgres().createDatabase(database);
         try (Connection c = DriverManager.getConnection(jdbcUrl)) {
@@ -281,13 +284,7 @@ final class TemporalVisibilityDemo implements DemoMain.Run {
 
     @Override
     public void close() {
-        if (closer.isClosed()) {
-            return;
-        }
         stopped.countDown();
         closer.closeAll();
-        if (ownsStack && stack != null) {
-            Closer.closeQuietly(stack);
-        }
     }
 }

@@ -99,18 +99,7 @@ class TemporalProfilePipelineIT {
 
         // the operator's check before switching Temporal to the index: clean, then a tampered document is found
         String elasticsearch = stack.elasticsearch().url();
-        Cli.Run clean = Cli.run(
-                "verify",
-                "--profile",
-                "temporal-v12",
-                "--jdbc",
-                jdbcUrl,
-                "--elasticsearch",
-                elasticsearch,
-                "--index",
-                index,
-                "--retry-for",
-                "5s");
+        Cli.Run clean = verify(jdbcUrl, elasticsearch, index, "5s");
         assertThat(clean.exitCode()).as(clean.toString()).isZero();
         assertThat(clean.out())
                 .contains("VERIFY CLEAN profile=temporal-v12 target=" + index + " rows=180 documents=180");
@@ -124,7 +113,16 @@ class TemporalProfilePipelineIT {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(update.statusCode()).as(update.body()).isEqualTo(200);
-        Cli.Run different = Cli.run(
+        Cli.Run different = verify(jdbcUrl, elasticsearch, index, "0s");
+        assertThat(different.exitCode()).as(different.toString()).isEqualTo(1);
+        assertThat(different.out())
+                .contains("VERIFY DIFFERENT")
+                .contains("mismatched=1")
+                .contains(id + " TaskQueue: expected \"" + tampered.taskQueue + "\", indexed \"elsewhere\"");
+    }
+
+    private static Cli.Run verify(String jdbcUrl, String elasticsearch, String index, String retryFor) {
+        return Cli.run(
                 "verify",
                 "--profile",
                 "temporal-v12",
@@ -135,12 +133,7 @@ class TemporalProfilePipelineIT {
                 "--index",
                 index,
                 "--retry-for",
-                "0s");
-        assertThat(different.exitCode()).as(different.toString()).isEqualTo(1);
-        assertThat(different.out())
-                .contains("VERIFY DIFFERENT")
-                .contains("mismatched=1")
-                .contains(id + " TaskQueue: expected \"" + tampered.taskQueue + "\", indexed \"elsewhere\"");
+                retryFor);
     }
 
     /**
