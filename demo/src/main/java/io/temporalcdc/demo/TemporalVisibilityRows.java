@@ -156,9 +156,19 @@ final class TemporalVisibilityRows {
         return out;
     }
 
+    /**
+     * The run's search attributes as Temporal's SQL store keeps them (datetimes as Go writes them); after its first
+     * upsert a run carries {@code Datetime02} = Go's zero time, a value Temporal's SQL visibility stores and its
+     * Elasticsearch visibility leaves out.
+     */
     private static String searchAttributes(Run run) {
+        java.time.Instant started = run.startTime.toInstant(ZoneOffset.UTC);
+        String datetime = io.temporalcdc.indexer.temporal.TemporalDocumentMapper.goTime(
+                started.getEpochSecond() * 1_000_000L + started.getNano() / 1_000);
         return "{\"Keyword01\":\"" + run.taskQueue + "\",\"Int01\":" + run.step + ",\"Double01\":" + (run.step + 0.5)
                 + ",\"Bool01\":" + (run.step % 2 == 0) + ",\"KeywordList01\":[\"step-" + run.step + "\"]"
+                + ",\"Datetime01\":\"" + datetime + "\""
+                + (run.step == 1 ? ",\"Datetime02\":\"0001-01-01T00:00:00Z\"" : "")
                 + (run.step > 0 ? ",\"BuildIds\":[\"unversioned\"]" : "") + "}";
     }
 }

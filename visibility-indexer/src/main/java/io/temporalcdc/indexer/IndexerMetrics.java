@@ -48,6 +48,7 @@ public final class IndexerMetrics {
     private final Counter redeliveredChanges;
     private final Counter supersededChanges;
     private final Counter droppedAttributes;
+    private final Counter invalidAttributeValues;
     private final Counter truncates;
     private final Counter tombstones;
     private final Counter productionErrors;
@@ -91,6 +92,11 @@ public final class IndexerMetrics {
                 "Changes of a region whose execution lost to another region's higher version (kept, not written)");
         droppedAttributes =
                 counter(registry, "unknown.attributes.dropped", "Unregistered search attributes left out of documents");
+        invalidAttributeValues = counter(
+                registry,
+                "invalid.attribute.values.dropped",
+                "Search attribute values Temporal's Elasticsearch visibility leaves out (a datetime outside 1970-2262,"
+                        + " a string over 32766 bytes), left out");
         truncates = counter(registry, "truncates", "TRUNCATE events seen (logged, not applied)");
         tombstones = counter(registry, "tombstones", "Tombstones skipped");
         productionErrors = counter(registry, "production.errors", "Records Kafka Streams failed to produce");
@@ -190,6 +196,10 @@ public final class IndexerMetrics {
 
     public void droppedAttribute() {
         droppedAttributes.increment();
+    }
+
+    public void invalidAttributeValue() {
+        invalidAttributeValues.increment();
     }
 
     public void truncate() {

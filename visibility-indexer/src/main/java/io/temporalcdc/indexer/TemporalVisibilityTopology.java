@@ -44,7 +44,7 @@ public final class TemporalVisibilityTopology {
      * How long a deleted run stays deleted whatever is replayed: as long as the documents topic keeps a tombstone
      * (the longest the sink may lag).
      */
-    public static final java.time.Duration DELETED_RETENTION = java.time.Duration.ofDays(7);
+    public static final java.time.Duration DELETED_RETENTION = VisibilityIndexerApp.DOCUMENT_TOMBSTONE_RETENTION;
 
     private static final Logger LOG = LoggerFactory.getLogger(TemporalVisibilityTopology.class);
 
@@ -75,15 +75,28 @@ public final class TemporalVisibilityTopology {
     public static Topology build(Settings settings, ChangeEventDecoder decoder) {
         IndexerMetrics metrics = IndexerMetrics.of(settings.registry());
         Set<String> logged = ConcurrentHashMap.newKeySet();
-        TemporalDocumentMapper mapper =
-                new TemporalDocumentMapper(settings.attributes(), settings.historyShards(), name -> {
+        TemporalDocumentMapper mapper = new TemporalDocumentMapper(
+                settings.attributes(),
+                settings.historyShards(),
+                name -> {
                     metrics.droppedAttribute();
                     if (logged.add(name)) {
                         LOG.warn(
                                 "Search attribute {} is not one of Temporal's (Keyword01, Int02, BuildIds, ...): left"
-                                        + " out of its documents, as Temporal does; counted in"
+                                        + " out of its documents; counted in"
                                         + " visibility_indexer_unknown_attributes_dropped_total",
                                 name);
+                    }
+                },
+                invalid -> {
+                    metrics.invalidAttributeValue();
+                    if (logged.add(invalid.substring(0, invalid.indexOf(':')) + " (value)")) {
+                        LOG.warn(
+                                "Search attribute {}: left out of its document, as Temporal's Elasticsearch visibility"
+                                        + " leaves such values out; counted in"
+                                        + " visibility_indexer_invalid_attribute_values_dropped_total (logged once per"
+                                        + " attribute)",
+                                invalid);
                     }
                 });
         String source = Topics.temporalVisibility(settings.topicPrefix(), settings.schema());

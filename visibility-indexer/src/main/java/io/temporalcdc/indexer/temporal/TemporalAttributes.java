@@ -74,7 +74,8 @@ public final class TemporalAttributes {
 
     /** The SQL schema's pre-allocated fields: Keyword01, TemporalKeywordList02, TemporalLowCardinalityKeyword01, … */
     private static final Pattern FIELD = Pattern.compile(
-            "(?:Temporal)?(Bool|Datetime|Double|Int|KeywordList|Keyword|Text|LowCardinalityKeyword)\\d{2}");
+            "(?:(Bool|Datetime|Double|Int|KeywordList|Keyword|Text)|Temporal(Bool|Datetime|Double|Int|KeywordList|Keyword"
+                    + "|LowCardinalityKeyword))(?!00)\\d{2}");
 
     private final Map<String, String> aliases;
     private final Map<String, Map<String, String>> namespaceAliases;
@@ -149,8 +150,9 @@ public final class TemporalAttributes {
         if (!field.matches()) {
             return Optional.empty();
         }
+        String kind = field.group(1) != null ? field.group(1) : field.group(2);
         return Optional.of(
-                switch (field.group(1)) {
+                switch (kind) {
                     case "Bool" -> SearchAttributeType.BOOL;
                     case "Datetime" -> SearchAttributeType.DATETIME;
                     case "Double" -> SearchAttributeType.DOUBLE;

@@ -31,7 +31,9 @@ import java.util.function.Consumer;
  *   <li>{@code ParentWorkflowId}, {@code ParentRunId} when not NULL;
  *   <li>{@code Memo} (base64 of the memo's bytes) and {@code MemoEncoding} when the memo is not empty;
  *   <li>each search attribute top-level, typed by its name ({@link TemporalAttributes}); NULL values and empty lists
- *       left out, names Temporal does not define left out and counted (Temporal skips them too);
+ *       left out; names Temporal does not define left out and counted (their type is not in the table); values
+ *       Temporal's Elasticsearch visibility leaves out (a datetime outside 1970-2262, a string over 32766 bytes:
+ *       {@code ValidateCustomSearchAttributes}) left out and counted;
  *   <li>a closed run ({@code close_time} not NULL) adds {@code CloseTime}, {@code ExecutionDuration} (ns), {@code
  *       HistoryLength}, {@code StateTransitionCount}, {@code HistorySizeBytes};
  *   <li>times in Go's RFC 3339 with nanoseconds (trailing zeros dropped), as Go's JSON encoder writes a {@code
@@ -50,9 +52,17 @@ public final class TemporalDocumentMapper {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
     private static final long MICROS_PER_SECOND = 1_000_000L;
 
+    /** Temporal's Elasticsearch visibility keeps datetime values within {@code [1970, 2262]} (date_nanos)... */
+    static final Instant MIN_TIME = Instant.EPOCH;
+    /** ... up to {@code time.Unix(0, math.MaxInt64)} ({@code maxTime}, visibility_store.go:91-92). */
+    static final Instant MAX_TIME = Instant.ofEpochSecond(0, Long.MAX_VALUE);
+    /** ... and strings of at most this many bytes ({@code maxStringLength}, :93). */
+    static final int MAX_STRING_BYTES = 32_766;
+
     private final TemporalAttributes attributes;
     private final int historyShards;
     private final Consumer<String> droppedAttribute;
+    private final Consumer<String> invalidValue;
 
     /**
      * @param historyShards Temporal's {@code numHistoryShards}, for {@code VisibilityTaskKey}; 0 leaves the field out
@@ -60,9 +70,22 @@ public final class TemporalDocumentMapper {
      * @param droppedAttribute told the name of each search attribute Temporal does not define, left out
      */
     public TemporalDocumentMapper(TemporalAttributes attributes, int historyShards, Consumer<String> droppedAttribute) {
+        this(attributes, historyShards, droppedAttribute, droppedAttribute);
+    }
+
+    /**
+     * @param invalidValue told {@code "<name>: <reason>"} for each attribute value Temporal's Elasticsearch visibility
+     *     leaves out ({@code ValidateCustomSearchAttributes}: a datetime outside 1970-2262, a string over 32766 bytes)
+     */
+    public TemporalDocumentMapper(
+            TemporalAttributes attributes,
+            int historyShards,
+            Consumer<String> droppedAttribute,
+            Consumer<String> invalidValue) {
         this.attributes = attributes;
         this.historyShards = historyShards;
         this.droppedAttribute = droppedAttribute;
+        this.invalidValue = invalidValue;
     }
 
     /**
@@ -191,8 +214,31 @@ public final class TemporalDocumentMapper {
             if (typed.isArray() && typed.isEmpty()) {
                 continue; // Temporal decodes an empty list to nil and leaves it out
             }
+            String invalid = invalid(type, typed);
+            if (invalid != null) {
+                invalidValue.accept(name + ": " + invalid);
+                continue; // ValidateCustomSearchAttributes leaves it out (visibility_store.go:198-234)
+            }
             doc.set(attributes.indexName(namespaceId, name), typed);
         }
+    }
+
+    /** @return why Temporal's Elasticsearch visibility would leave the value out, or null */
+    private static String invalid(SearchAttributeType type, JsonNode typed) {
+        for (JsonNode item : typed.isArray() ? typed : java.util.List.of(typed)) {
+            if (type == SearchAttributeType.DATETIME) {
+                Instant at = OffsetDateTime.parse(item.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                        .toInstant();
+                if (at.isBefore(MIN_TIME) || at.isAfter(MAX_TIME)) {
+                    return "datetime " + item.textValue() + " is outside [" + MIN_TIME + ", " + MAX_TIME + "]";
+                }
+            } else if (item.isTextual()
+                    && item.textValue().getBytes(StandardCharsets.UTF_8).length > MAX_STRING_BYTES) {
+                return "a string of " + item.textValue().getBytes(StandardCharsets.UTF_8).length + " bytes, over "
+                        + MAX_STRING_BYTES;
+            }
+        }
+        return null;
     }
 
     private static JsonNode typed(String name, SearchAttributeType type, JsonNode value) {

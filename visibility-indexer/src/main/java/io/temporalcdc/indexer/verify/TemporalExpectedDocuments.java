@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * row of {@code executions_visibility}, computed in SQL by PostgreSQL from Temporal's rules ({@code GenerateESDoc}),
  * independently of the indexer's mapper: status names, times as Go writes them (no trailing zeros), the closed fields
  * only for closed runs, Memo and MemoEncoding only for a memo with data, the search attributes top-level (NULL values,
- * empty lists and names Temporal does not define left out). {@code VisibilityTaskKey} is not compared (Temporal never
+ * empty lists, names Temporal does not define and the values its Elasticsearch visibility refuses left out). {@code VisibilityTaskKey} is not compared (Temporal never
  * reads it). Attribute names are the field names (Temporal 1.31 and later: no aliases).
  */
 public final class TemporalExpectedDocuments {
@@ -34,7 +34,20 @@ public final class TemporalExpectedDocuments {
                     + "|TemporalPauseInfo|TemporalReportedProblems|TemporalWorkerDeploymentVersion"
                     + "|TemporalWorkflowVersioningBehavior|TemporalWorkerDeployment|TemporalUsedWorkerDeploymentVersions"
                     + "|TemporalExternalPayloadCount|TemporalExternalPayloadSizeBytes"
-                    + "|(Temporal)?(Bool|Datetime|Double|Int|KeywordList|Keyword|Text|LowCardinalityKeyword)[0-9]{2})$'";
+                    + "|(Bool|Datetime|Double|Int|KeywordList|Keyword|Text)(0[1-9]|[1-9][0-9])"
+                    + "|Temporal(Bool|Datetime|Double|Int|KeywordList|Keyword|LowCardinalityKeyword)(0[1-9]|[1-9][0-9]))$'";
+
+    /**
+     * The values Temporal's Elasticsearch visibility leaves out ({@code ValidateCustomSearchAttributes}): a datetime
+     * outside [1970-01-01, 2262-04-11T23:47:16.854775807Z], a string (or a list item) over 32766 bytes.
+     */
+    static final String VALID_VALUE = "NOT (a.key ~ '(Datetime[0-9]{2}|^TemporalScheduledStartTime)$'"
+            + "   AND jsonb_typeof(a.value) = 'string'"
+            + "   AND ((a.value #>> '{}')::timestamptz < '1970-01-01T00:00:00Z'"
+            + "     OR (a.value #>> '{}')::timestamptz > '2262-04-11T23:47:16.854775Z'))"
+            + " AND NOT (jsonb_typeof(a.value) = 'string' AND octet_length(a.value #>> '{}') > 32766)"
+            + " AND NOT (jsonb_typeof(a.value) = 'array' AND EXISTS (SELECT 1 FROM jsonb_array_elements(a.value) i"
+            + "   WHERE jsonb_typeof(i) = 'string' AND octet_length(i #>> '{}') > 32766))";
 
     private static final String QUERY = "SELECT workflow_id, rtrim(run_id) AS run_id, (jsonb_build_object("
             + " 'NamespaceId', rtrim(namespace_id),"
@@ -60,6 +73,7 @@ public final class TemporalExpectedDocuments {
             + " 'HistorySizeBytes', CASE WHEN close_time IS NOT NULL THEN history_size_bytes END"
             + ") || coalesce((SELECT jsonb_object_agg(a.key, a.value) FROM jsonb_each(search_attributes) a"
             + "   WHERE jsonb_typeof(a.value) <> 'null' AND a.value <> '[]'::jsonb AND a.key ~ " + ATTRIBUTE_NAMES
+            + "   AND " + VALID_VALUE
             + " ), '{}'::jsonb))::text AS doc"
             + " FROM SCHEMA.executions_visibility";
 

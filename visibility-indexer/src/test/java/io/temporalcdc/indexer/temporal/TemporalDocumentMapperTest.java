@@ -174,6 +174,51 @@ class TemporalDocumentMapperTest {
     }
 
     @Test
+    void shouldLeaveOutTheValuesTemporalsElasticsearchVisibilityLeavesOut() throws Exception {
+        List<String> invalid = new ArrayList<>();
+        TemporalDocumentMapper validating =
+                new TemporalDocumentMapper(new TemporalAttributes(), 0, dropped::add, invalid::add);
+        ObjectNode row = row("limits", 9L, 1);
+        String long32767 = "x".repeat(32_767);
+        row.put(
+                "search_attributes",
+                "{\"Datetime01\":\"0001-01-01T00:00:00Z\",\"Datetime02\":\"2262-04-12T00:00:00Z\","
+                        + "\"Datetime03\":\"1970-01-01T00:00:00Z\",\"Keyword01\":\"" + long32767 + "\","
+                        + "\"Keyword02\":\"" + "y".repeat(32_766) + "\",\"KeywordList01\":[\"ok\",\"" + long32767
+                        + "\"],\"TemporalScheduledStartTime\":\"1969-12-31T23:59:59Z\"}");
+
+        ObjectNode doc = validating.toDocument(row, Map.of()).source();
+
+        // ValidateCustomSearchAttributes (visibility_store.go:198-234, limits :91-93): out of range or too long: out
+        assertThat(doc.has("Datetime01")).isFalse();
+        assertThat(doc.has("Datetime02")).isFalse();
+        assertThat(doc.get("Datetime03").asText()).isEqualTo("1970-01-01T00:00:00Z");
+        assertThat(doc.has("Keyword01")).isFalse();
+        assertThat(doc.get("Keyword02").asText()).hasSize(32_766);
+        assertThat(doc.has("KeywordList01")).isFalse();
+        assertThat(doc.has("TemporalScheduledStartTime")).isFalse();
+        assertThat(invalid)
+                .hasSize(5)
+                .anySatisfy(reason -> assertThat(reason).startsWith("Datetime01: datetime 0001-01-01T00:00:00Z"))
+                .anySatisfy(reason -> assertThat(reason).startsWith("KeywordList01: a string of 32767 bytes"));
+    }
+
+    @Test
+    void shouldKnowOnlyTheFieldNamesTemporalDefines() {
+        assertThat(TemporalAttributes.typeOf("Keyword10")).isPresent();
+        assertThat(TemporalAttributes.typeOf("TemporalLowCardinalityKeyword01")).isPresent();
+        assertThat(TemporalAttributes.typeOf("TemporalKeywordList02")).isPresent();
+        assertThat(TemporalAttributes.typeOf("LowCardinalityKeyword01")).isEmpty();
+        assertThat(TemporalAttributes.typeOf("TemporalText01")).isEmpty();
+        assertThat(TemporalAttributes.typeOf("Keyword00")).isEmpty();
+        assertThat(TemporalAttributes.typeOf("Keyword1")).isEmpty();
+        assertThat(TemporalAttributes.SQL_FIELDS)
+                .hasSize(28)
+                .allSatisfy(
+                        field -> assertThat(TemporalAttributes.typeOf(field)).isPresent());
+    }
+
+    @Test
     void shouldNameStatusesLikeTheApiAndRefuseUnknownOnes() throws Exception {
         assertThat(document(row("p", 1L, 8)).get("ExecutionStatus").asText()).isEqualTo("Paused");
         assertThat(document(row("t", 1L, 7)).get("ExecutionStatus").asText()).isEqualTo("TimedOut");
