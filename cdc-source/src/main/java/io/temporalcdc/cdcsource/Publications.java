@@ -44,6 +44,7 @@ public final class Publications {
     /** Creates publication {@code name} unless it exists; returns true when this call created it. */
     public boolean ensure(String name, String database) throws SQLException {
         if (exists(name)) {
+            checkCovers(name);
             LOG.info("Reusing publication {}", name);
             return false;
         }
@@ -69,7 +70,7 @@ public final class Publications {
                 + " may not create it: CREATE PUBLICATION ... "
                 + (captured.publicationNeedsSuperuser()
                         ? "FOR TABLES IN SCHEMA needs a superuser"
-                        : "FOR TABLE needs the table's owner")
+                        : "FOR TABLE needs the table's owner, with CREATE on the database")
                 + ". An administrator creates it once, connected to database " + database + ", with: "
                 + captured.publicationStatement(name)
                 + "; then start cdc-source again (it reuses an existing publication of that name)";
@@ -86,6 +87,34 @@ public final class Publications {
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery("SELECT current_user")) {
             return rs.next() ? "user " + rs.getString(1) : "database.user";
+        }
+    }
+
+    /**
+     * An existing publication must publish the one table of a single-table capture: one made for another purpose (the
+     * seed profile's, of the same default name) would let the connector run and capture nothing.
+     */
+    private void checkCovers(String name) throws SQLException {
+        if (captured.table() == null) {
+            return;
+        }
+        String schema = captured.table().substring(0, captured.table().indexOf('.'));
+        String table = captured.table().substring(schema.length() + 1);
+        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM pg_publication_tables"
+                + " WHERE pubname = ? AND schemaname = ? AND tablename = ?")) {
+            ps.setString(1, name);
+            ps.setString(2, schema);
+            ps.setString(3, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new PreflightException(
+                            CdcSourceConfig.PUBLICATION_NAME,
+                            "publication " + name + " exists but does not publish " + captured.table()
+                                    + ": choose another publication.name, or add the table (ALTER PUBLICATION \"" + name
+                                    + "\" ADD TABLE " + captured.table() + "), or check visibility.schema",
+                            null);
+                }
+            }
         }
     }
 

@@ -152,6 +152,56 @@ class CdcSourceSlotIT {
         }
     }
 
+    @Test
+    void shouldLetTheTablesOwnerPublishTemporalsVisibilityTableAndRefuseAPublicationWithoutIt() throws Exception {
+        fixture = new CdcFixture("temporal-owner");
+        final String owner = ("cdc_owner_" + Names.unique("u")).replace('-', '_');
+        try (Connection c = fixture.stack.postgres().connect();
+                Statement st = c.createStatement()) {
+            // Temporal's own database user: owns its table, may replicate, is no superuser
+            st.execute("CREATE ROLE " + owner + " LOGIN REPLICATION PASSWORD 'pw-" + owner + "'");
+            st.execute("GRANT CREATE ON DATABASE \"" + fixture.database + "\" TO " + owner);
+        }
+        fixture.execute("GRANT CREATE ON SCHEMA public TO " + owner);
+        try {
+            try (Connection c = java.sql.DriverManager.getConnection(fixture.jdbcUrl, owner, "pw-" + owner)) {
+                io.temporalcdc.schemas.TemporalSqlVisibility.create(c, "public");
+            }
+            final Map<String, String> settings = fixture.settings();
+            settings.put("database.user", owner);
+            settings.put("database.password", "pw-" + owner);
+            settings.put("source.profile", "temporal-v12");
+            assertThat(new PostgresPreflight(new CdcSourceConfig(settings)).run().tables())
+                    .containsExactly("public.executions_visibility");
+
+            // a publication of that name made for something else: refused, not captured from silently
+            final Map<String, String> seedPublication = new java.util.HashMap<>(settings);
+            seedPublication.put("publication.name", fixture.publication + "_seed");
+            fixture.execute(Publications.createStatement(fixture.publication + "_seed"));
+            assertThatThrownBy(() -> new PostgresPreflight(new CdcSourceConfig(seedPublication)).run())
+                    .isInstanceOf(PreflightException.class)
+                    .hasMessageContaining("does not publish public.executions_visibility");
+
+            // a schema without the table
+            final Map<String, String> wrongSchema = new java.util.HashMap<>(settings);
+            wrongSchema.put("publication.name", fixture.publication + "_other");
+            wrongSchema.put("visibility.schema", "temporal_visibility");
+            assertThatThrownBy(() -> new PostgresPreflight(new CdcSourceConfig(wrongSchema)).run())
+                    .isInstanceOf(PreflightException.class)
+                    .hasMessageContaining("lacks the table temporal_visibility.executions_visibility");
+        } finally {
+            fixture.execute("DROP PUBLICATION IF EXISTS " + fixture.publication + "_seed");
+            fixture.execute("DROP OWNED BY " + owner);
+            try (Connection c = fixture.stack.postgres().connect();
+                    Statement st = c.createStatement()) {
+                st.execute("REVOKE CREATE ON DATABASE \"" + fixture.database + "\" FROM " + owner);
+                st.execute("DROP ROLE " + owner);
+            } catch (SQLException e) {
+                // another database may still hold its grants: the role stays, harmless
+            }
+        }
+    }
+
     private static double gauge(EmbeddedAppContext ctx, String name) {
         return ctx.registry().get(name).gauge().value();
     }

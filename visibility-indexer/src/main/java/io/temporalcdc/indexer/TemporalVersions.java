@@ -74,13 +74,18 @@ final class TemporalVersions implements Processor<byte[], byte[], String, byte[]
         this.metrics = metrics;
     }
 
-    /** What the store keeps of a row. */
-    record RowVersion(long version, boolean deleted, String documentId) {
+    /**
+     * What the store keeps of a row.
+     *
+     * @param deletedAtMs when the row was deleted (wall clock), 0 while it is not
+     */
+    record RowVersion(long version, boolean deleted, String documentId, long deletedAtMs) {
         byte[] encode() {
             return new Codec.Writer(FORMAT)
                     .number(version)
                     .bool(deleted)
                     .text(documentId)
+                    .number(deletedAtMs)
                     .bytes();
         }
 
@@ -89,7 +94,7 @@ final class TemporalVersions implements Processor<byte[], byte[], String, byte[]
                 return null;
             }
             Codec.Reader in = new Codec.Reader(bytes, FORMAT, "a row version of the temporal profile");
-            return new RowVersion(in.number(), in.bool(), in.text());
+            return new RowVersion(in.number(), in.bool(), in.text(), in.number());
         }
     }
 
@@ -136,7 +141,10 @@ final class TemporalVersions implements Processor<byte[], byte[], String, byte[]
         for (String key : done) {
             String rowKey = key.substring(16);
             RowVersion known = RowVersion.decode(store.get(rowKey));
-            if (known != null && known.deleted()) {
+            // only the delete this entry records: a row written again and deleted since has a later entry
+            if (known != null
+                    && known.deleted()
+                    && deletedKey(known.deletedAtMs(), rowKey).equals(key)) {
                 store.delete(rowKey);
             }
             deletes.delete(key);
@@ -175,7 +183,16 @@ final class TemporalVersions implements Processor<byte[], byte[], String, byte[]
         if (known != null && document.sourceVersion() == known.version()) {
             metrics.redelivered();
         }
-        store.put(rowKey, new RowVersion(document.sourceVersion(), false, document.id()).encode());
+        if (known != null && known.deleted() && document.sourceVersion() == deleteVersion(known.version())) {
+            // the delete was written with this very version: Elasticsearch refuses the upsert (409) while it still
+            // remembers the delete (index.gc_deletes); see the README's known limits
+            LOG.warn(
+                    "{}: run written again with _version {}, the version its delete was indexed with; Elasticsearch"
+                            + " keeps the delete for index.gc_deletes, after which a reindex brings the run back",
+                    document.id(),
+                    document.sourceVersion());
+        }
+        store.put(rowKey, new RowVersion(document.sourceVersion(), false, document.id(), 0).encode());
         context.forward(new Record<>(
                 document.id(),
                 json(document),
@@ -187,26 +204,40 @@ final class TemporalVersions implements Processor<byte[], byte[], String, byte[]
         TemporalDocumentMapper.Key key = TemporalDocumentMapper.key(event.row());
         String rowKey = RowChangeMapper.rowKey(key.namespaceId(), key.runId());
         RowVersion known = RowVersion.decode(store.get(rowKey));
-        if (known == null) {
-            throw new DocumentMappingException("delete of run " + key.runId() + " in namespace " + key.namespaceId()
-                    + ", which this indexer never indexed: its document id is unknown (the before image holds only the"
-                    + " key); if the index holds it, reindex");
+        String documentId = known != null ? known.documentId() : beforeImageId(event);
+        if (documentId == null) {
+            throw new DocumentMappingException(
+                    "delete of run " + key.runId() + " in namespace " + key.namespaceId()
+                            + ", which this indexer never indexed: its document id is unknown (the before image holds only the"
+                            + " key; with REPLICA IDENTITY FULL it would hold the workflow id); if the index holds it, reindex");
         }
-        long version = Math.max(known.version(), key.sourceVersion());
-        if (known.deleted() && version == known.version()) {
+        long version = Math.max(known == null ? 0 : known.version(), key.sourceVersion());
+        long deletedAtMs;
+        if (known != null && known.deleted()) {
             metrics.redelivered();
+            deletedAtMs = known.deletedAtMs();
+        } else {
+            deletedAtMs = context.currentSystemTimeMs();
+            deletes.put(deletedKey(deletedAtMs, rowKey), new byte[0]);
         }
-        if (!known.deleted()) {
-            deletes.put(deletedKey(System.currentTimeMillis(), rowKey), new byte[0]);
-        }
-        store.put(rowKey, new RowVersion(version, true, known.documentId()).encode());
+        store.put(rowKey, new RowVersion(version, true, documentId, deletedAtMs).encode());
         context.forward(new Record<>(
-                known.documentId(),
+                documentId,
                 null,
                 record.timestamp(),
                 DocumentHeaders.of(
                         deleteVersion(version),
                         event.source() == null ? 0 : event.source().tsMs())));
+    }
+
+    /** @return the document id from a full before image (REPLICA IDENTITY FULL), or null from a key-only one */
+    private static String beforeImageId(ChangeEvent event) {
+        String workflowId = new io.temporalcdc.runtime.RowColumns(event.row()).text(TemporalDocumentMapper.WORKFLOW_ID);
+        if (workflowId == null || workflowId.isEmpty()) {
+            return null;
+        }
+        return TemporalDocumentMapper.documentId(
+                workflowId, TemporalDocumentMapper.key(event.row()).runId());
     }
 
     private static byte[] json(TemporalDocumentMapper.Document document) {

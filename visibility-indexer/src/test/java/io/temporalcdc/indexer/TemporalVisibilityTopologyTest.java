@@ -173,6 +173,40 @@ class TemporalVisibilityTopologyTest {
                 .isNotNull();
     }
 
+    @Test
+    void shouldDeleteARunNeverSeenFromAFullBeforeImage() {
+        ObjectNode row = TemporalRows.row("wf-9", "run-9", 90);
+        lsn += 10;
+        // REPLICA IDENTITY FULL: the before image carries the workflow id and the version
+        changes.pipeInput(TemporalRows.key(row), TemporalRows.value("d", row, null, lsn, PREFIX));
+        TestRecord<String, byte[]> tombstone = documents.readRecord();
+        assertThat(tombstone.key()).isEqualTo("wf-9~run-9");
+        assertThat(tombstone.value()).isNull();
+        assertThat(version(tombstone)).isEqualTo(91);
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldKeepARunDeletedAgainForTheWholeRetentionOfItsLastDelete() {
+        ObjectNode row = TemporalRows.row("wf-10", "run-10", 100);
+        upsert(row);
+        delete(row);
+        driver.advanceWallClockTime(java.time.Duration.ofDays(3));
+        upsert(TemporalRows.row("wf-10", "run-10", 110)); // written again by Temporal
+        delete(row); // and deleted again, three days after the first delete
+        documents.readRecordsToList();
+        // the first delete's retention ends: the row, deleted again since, is kept
+        driver.advanceWallClockTime(
+                TemporalVisibilityTopology.DELETED_RETENTION.minusDays(3).plusMinutes(20));
+        upsert(TemporalRows.row("wf-10", "run-10", 105)); // a replay older than the second delete
+        assertThat(documents.isEmpty()).isTrue();
+        // the second's ends too: forgotten
+        driver.advanceWallClockTime(java.time.Duration.ofDays(3).plusMinutes(20));
+        var versions = driver.<String, byte[]>getKeyValueStore(TemporalVisibilityTopology.STORE);
+        assertThat(versions.get(RowChangeMapper.rowKey(TemporalRows.NAMESPACE_ID, "run-10")))
+                .isNull();
+    }
+
     private static int count(org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store) {
         int entries = 0;
         try (var all = store.all()) {

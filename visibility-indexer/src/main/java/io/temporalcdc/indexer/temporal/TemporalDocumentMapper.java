@@ -44,7 +44,7 @@ public final class TemporalDocumentMapper {
     static final String NAMESPACE_ID = "namespace_id";
     static final String RUN_ID = "run_id";
     static final String VERSION = "_version";
-    static final String WORKFLOW_ID = "workflow_id";
+    public static final String WORKFLOW_ID = "workflow_id";
 
     /** Elasticsearch's limit on {@code _id}, in bytes ({@code GetDocID}). */
     static final int MAX_DOCUMENT_ID_BYTES = 512;
