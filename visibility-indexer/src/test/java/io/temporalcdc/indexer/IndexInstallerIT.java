@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.temporalcdc.indexer.elasticsearch.EsConnection;
 import io.temporalcdc.indexer.elasticsearch.IndexInstaller;
 import io.temporalcdc.indexer.elasticsearch.IndexTemplates.IndexSettings;
+import io.temporalcdc.indexer.elasticsearch.TemporalIndexInstaller;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.Names;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -156,5 +158,48 @@ class IndexInstallerIT {
                 .path(index.alias())
                 .path("is_write_index")
                 .asBoolean();
+    }
+
+    @Test
+    void shouldBringAnOlderTemporalIndexUpToSchemaV14AndRefuseAnIndexThatIsNotTemporals() throws Exception {
+        // made by an older schema (or Temporal's own tooling): the key fields only
+        String older = Names.unique("temporal_visibility_v1_old");
+        assertThat(es.put(
+                                "/" + older,
+                                "{\"mappings\":{\"dynamic\":\"false\",\"properties\":{\"NamespaceId\":{\"type\":\"keyword\"},"
+                                        + "\"ExecutionStatus\":{\"type\":\"keyword\"},\"StartTime\":{\"type\":\"date_nanos\"}}}}")
+                        .status())
+                .isEqualTo(200);
+        TemporalIndexInstaller.Settings settings = new TemporalIndexInstaller.Settings(
+                older,
+                null,
+                null,
+                null,
+                null,
+                Map.of(
+                        "Keyword01",
+                        io.temporalcdc.indexer.temporal.TemporalAttributes.mapping(SearchAttributeType.KEYWORD)));
+
+        assertThat(new TemporalIndexInstaller(connection.rest(), settings).install())
+                .isFalse();
+
+        JsonNode properties = es.get("/" + older + "/_mapping")
+                .json()
+                .path(older)
+                .path("mappings")
+                .path("properties");
+        assertThat(properties.path("BuildIds").path("type").asText()).isEqualTo("keyword");
+        assertThat(properties.path("TemporalExternalPayloadCount").path("type").asText())
+                .isEqualTo("long");
+        assertThat(properties.path("Keyword01").path("type").asText()).isEqualTo("keyword");
+
+        // the seed's index is not Temporal's: refused with the reason
+        IndexSettings seed = fresh();
+        install(seed);
+        TemporalIndexInstaller.Settings onSeed =
+                new TemporalIndexInstaller.Settings(seed.firstIndex(), null, null, null, null, Map.of());
+        assertThatThrownBy(() -> new TemporalIndexInstaller(connection.rest(), onSeed).install())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is not a Temporal visibility index");
     }
 }

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * reads ({@code visibilityStore: es-visibility}, {@code indices.visibility: <name>}). Missing, it is created from
  * {@link ElasticsearchContracts#temporalIndex()} (Temporal's visibility schema v14: its settings, index sort and
  * mapping); present (created by Temporal's own tooling or an earlier run), it is checked to be a Temporal visibility
- * index. Then the custom search attributes are added to its mapping by type, as Temporal's {@code
- * AddSearchAttributes} does, before any document carries them. Idempotent; safe when several instances start at once.
+ * index (its key fields). Then the schema's fields (an index made from an older schema gets the newer ones) and the
+ * custom search attributes are added to its mapping by type, as Temporal's {@code AddSearchAttributes} does, before any
+ * document carries them; a field of another type fails the start-up with Elasticsearch's reason. Idempotent; safe when several instances start at once.
  */
 public final class TemporalIndexInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(TemporalIndexInstaller.class);
@@ -74,29 +75,31 @@ public final class TemporalIndexInstaller {
                     "cannot read the mapping of " + settings.index() + ": " + existing.describe());
         }
         checkTemporal(existing.body());
-        if (!settings.attributes().isEmpty()) {
-            ObjectNode body = JsonNodeFactory.instance.objectNode();
-            ObjectNode properties = body.putObject("properties");
-            settings.attributes().forEach(properties::set);
-            if (!scaledFloat) {
-                doubleForScaledFloat(properties);
-            }
-            Reply reply = http.call("PUT", "/" + settings.index() + "/_mapping", body);
-            if (!reply.ok() && lacksScaledFloat(reply)) {
-                doubleForScaledFloat(properties);
-                reply = http.call("PUT", "/" + settings.index() + "/_mapping", body);
-            }
-            if (!reply.ok()) {
-                throw new IllegalStateException("cannot add the custom search attributes to " + settings.index()
-                        + " (a field with another type?): " + reply.describe());
-            }
+        // the schema's fields (an index made from an older schema gets the newer ones) and the custom attributes
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ObjectNode properties = body.putObject("properties");
+        properties.setAll((ObjectNode)
+                ElasticsearchContracts.temporalIndex().path("mappings").path("properties"));
+        settings.attributes().forEach(properties::set);
+        if (!scaledFloat) {
+            doubleForScaledFloat(properties);
+        }
+        Reply reply = http.call("PUT", "/" + settings.index() + "/_mapping", body);
+        if (!reply.ok() && lacksScaledFloat(reply)) {
+            doubleForScaledFloat(properties);
+            reply = http.call("PUT", "/" + settings.index() + "/_mapping", body);
+        }
+        if (!reply.ok()) {
+            throw new IllegalStateException("cannot add the fields of Temporal's schema "
+                    + ElasticsearchContracts.TEMPORAL_SCHEMA_VERSION + " and the custom search attributes to "
+                    + settings.index() + " (a field with another type?): " + reply.describe());
         }
         if (settings.gcDeletes() != null) {
-            ObjectNode body = JsonNodeFactory.instance.objectNode();
-            body.put(IndexTemplates.GC_DELETES, settings.gcDeletes());
-            Reply reply = http.call("PUT", "/" + settings.index() + "/_settings", body);
-            if (!reply.ok()) {
-                throw new IllegalStateException(reply.describe());
+            ObjectNode gcDeletes = JsonNodeFactory.instance.objectNode();
+            gcDeletes.put(IndexTemplates.GC_DELETES, settings.gcDeletes());
+            Reply changed = http.call("PUT", "/" + settings.index() + "/_settings", gcDeletes);
+            if (!changed.ok()) {
+                throw new IllegalStateException(changed.describe());
             }
         }
         LOG.info(
