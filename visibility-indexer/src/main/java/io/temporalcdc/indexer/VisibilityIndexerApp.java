@@ -89,6 +89,10 @@ public final class VisibilityIndexerApp {
         IndexRouter router;
         if (config.temporalProfile()) {
             // Temporal's executions_visibility into the index Temporal's own Elasticsearch visibility reads
+            List<String> ignored = SEED_ONLY_KEYS.stream().filter(config::isSet).toList();
+            if (!ignored.isEmpty()) {
+                LOG.warn("{} belong to the seed profile and do nothing with source.profile=temporal-v12", ignored);
+            }
             String schema = config.getString(VisibilityIndexerConfig.VISIBILITY_SCHEMA);
             String indexName = config.getString(VisibilityIndexerConfig.TEMPORAL_INDEX_NAME);
             Preflight.check(
@@ -157,6 +161,15 @@ public final class VisibilityIndexerApp {
             es.close();
         };
     }
+
+    /** The keys only the seed profile reads. */
+    static final List<String> SEED_ONLY_KEYS = List.of(
+            VisibilityIndexerConfig.INDEX_PREFIX,
+            VisibilityIndexerConfig.SEARCH_ATTRIBUTES,
+            VisibilityIndexerConfig.SEARCH_ATTRIBUTES_UNKNOWN,
+            VisibilityIndexerConfig.SEARCH_ATTRIBUTE_COLUMNS,
+            VisibilityIndexerConfig.VERSION_EPOCH_STARTS,
+            VisibilityIndexerConfig.INDEX_LIFECYCLE_ENABLED);
 
     /**
      * The temporal profile's index: Temporal's schema with the operator's shards, replicas and refresh interval where
