@@ -1,6 +1,7 @@
 package io.temporalcdc.cdcsource;
 
 import io.temporalcdc.runtime.ConfigValidation;
+import io.temporalcdc.schemas.SourceProfiles;
 import io.temporalcdc.schemas.Topics;
 import java.util.HashMap;
 import java.util.Map;
@@ -66,9 +67,9 @@ public final class CdcSourceConfig extends AbstractConfig {
      */
     public static final String SOURCE_PROFILE = "source.profile";
     /** The seed profile. */
-    public static final String PROFILE_SEED = "seed";
+    public static final String PROFILE_SEED = SourceProfiles.SEED;
     /** Temporal's own SQL visibility table (PostgreSQL v12 schema). */
-    public static final String PROFILE_TEMPORAL_V12 = "temporal-v12";
+    public static final String PROFILE_TEMPORAL_V12 = SourceProfiles.TEMPORAL_V12;
     /** The schema of {@code executions_visibility} in the visibility database ({@code temporal-v12}). */
     public static final String VISIBILITY_SCHEMA = "visibility.schema";
 
@@ -90,7 +91,7 @@ public final class CdcSourceConfig extends AbstractConfig {
     public static final String CAPTURED_SCHEMAS = String.join(",", Topics.CAPTURED_SCHEMAS);
 
     private static final Pattern TOPIC_PREFIX_PATTERN = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
-    private static final Pattern PG_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Pattern PG_IDENTIFIER = SourceProfiles.POSTGRES_IDENTIFIER;
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Pattern REGION_NAME = Pattern.compile("([a-zA-Z0-9_-]{1,64})?");
 

@@ -100,8 +100,8 @@ public final class Publications {
         }
         String schema = captured.table().substring(0, captured.table().indexOf('.'));
         String table = captured.table().substring(schema.length() + 1);
-        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM pg_publication_tables"
-                + " WHERE pubname = ? AND schemaname = ? AND tablename = ?")) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT 1 FROM pg_publication_tables" + " WHERE pubname = ? AND schemaname = ? AND tablename = ?")) {
             ps.setString(1, name);
             ps.setString(2, schema);
             ps.setString(3, table);

@@ -171,7 +171,9 @@ class CdcSourceSlotIT {
             settings.put("database.user", owner);
             settings.put("database.password", "pw-" + owner);
             settings.put("source.profile", "temporal-v12");
-            assertThat(new PostgresPreflight(new CdcSourceConfig(settings)).run().tables())
+            assertThat(new PostgresPreflight(new CdcSourceConfig(settings))
+                            .run()
+                            .tables())
                     .containsExactly("public.executions_visibility");
 
             // a publication of that name made for something else: refused, not captured from silently

@@ -6,6 +6,7 @@ import io.temporalcdc.indexer.verify.IndexedDocuments;
 import io.temporalcdc.indexer.verify.TemporalExpectedDocuments;
 import io.temporalcdc.indexer.verify.VisibilityComparator;
 import io.temporalcdc.schemas.ElasticsearchContracts;
+import io.temporalcdc.schemas.SourceProfiles;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -85,7 +86,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"seed".equals(profile) && !"temporal-v12".equals(profile)) {
+        if (!SourceProfiles.SEED.equals(profile) && !SourceProfiles.TEMPORAL_V12.equals(profile)) {
             throw new ParameterException(spec.commandLine(), "--profile must be seed or temporal-v12");
         }
         Duration retry = parseDuration(retryFor);
@@ -115,11 +116,11 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private String target() {
-        return "temporal-v12".equals(profile) ? index : alias;
+        return SourceProfiles.TEMPORAL_V12.equals(profile) ? index : alias;
     }
 
     private ComparisonReport compare(IndexedDocuments indexed) throws Exception {
-        if ("temporal-v12".equals(profile)) {
+        if (SourceProfiles.TEMPORAL_V12.equals(profile)) {
             return new TemporalExpectedDocuments(jdbcUrl, schema, VisibilityComparator.MAPPER).compare(indexed, index);
         }
         return VisibilityComparator.compare(

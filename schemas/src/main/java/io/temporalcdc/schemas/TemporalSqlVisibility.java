@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.regex.Pattern;
 
 /**
  * Temporal's own SQL visibility table on PostgreSQL ({@code executions_visibility}, visibility schema v12 1.14): its
@@ -48,8 +47,6 @@ public final class TemporalSqlVisibility {
     /** The retention delete: unversioned. */
     public static final String DELETE = "DELETE FROM executions_visibility WHERE namespace_id = ? AND run_id = ?";
 
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-
     private TemporalSqlVisibility() {}
 
     /** @return the table's DDL ({@code CREATE TABLE IF NOT EXISTS}, unqualified: it lands in the search_path) */
@@ -66,9 +63,7 @@ public final class TemporalSqlVisibility {
 
     /** Creates the table in {@code schema} (created too when missing) and leaves the connection's search_path there. */
     public static void create(Connection connection, String schema) throws SQLException {
-        if (!IDENTIFIER.matcher(schema).matches()) {
-            throw new IllegalArgumentException("schema " + schema + " is not a lowercase PostgreSQL identifier");
-        }
+        SourceProfiles.identifier("schema", schema);
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
             statement.execute("SET search_path TO " + schema);

@@ -63,7 +63,24 @@ public enum SearchAttributeType {
                 + "\" (Keyword, Int, Double, Bool, Datetime, Text or KeywordList)");
     }
 
-    /** @return the Elasticsearch mapping of a new attribute of this type */
+    /**
+     * @return the mapping Temporal's own Elasticsearch visibility gives a custom attribute of this type (the {@code
+     *     temporal} index profile: {@code client_v7.go}, {@code buildMappingBody})
+     */
+    public ObjectNode temporalMapping() {
+        ObjectNode mapping = JSON.objectNode();
+        switch (this) {
+            case TEXT -> mapping.put("type", "text");
+            case KEYWORD, KEYWORD_LIST -> mapping.put("type", "keyword");
+            case INT -> mapping.put("type", "long");
+            case DOUBLE -> mapping.put("type", "scaled_float").put("scaling_factor", 10000);
+            case BOOL -> mapping.put("type", "boolean");
+            case DATETIME -> mapping.put("type", "date_nanos");
+        }
+        return mapping;
+    }
+
+    /** @return the Elasticsearch mapping of a new attribute of this type in the seed's mapping */
     public ObjectNode mapping() {
         ObjectNode mapping = JSON.objectNode();
         switch (this) {

@@ -178,13 +178,11 @@ public final class VisibilityIndexerApp {
     static TemporalIndexInstaller.Settings temporalIndexSettings(VisibilityIndexerConfig config) {
         Map<String, com.fasterxml.jackson.databind.node.ObjectNode> attributes = new java.util.TreeMap<>();
         for (String field : TemporalAttributes.SQL_FIELDS) {
-            attributes.put(
-                    field,
-                    TemporalAttributes.mapping(TemporalAttributes.typeOf(field).orElseThrow()));
+            attributes.put(field, TemporalAttributes.typeOf(field).orElseThrow().temporalMapping());
         }
         config.temporalAttributes()
                 .aliasTypes()
-                .forEach((alias, type) -> attributes.put(alias, TemporalAttributes.mapping(type)));
+                .forEach((alias, type) -> attributes.put(alias, type.temporalMapping()));
         String gcDeletes =
                 config.getString(VisibilityIndexerConfig.INDEX_GC_DELETES).trim();
         return new TemporalIndexInstaller.Settings(

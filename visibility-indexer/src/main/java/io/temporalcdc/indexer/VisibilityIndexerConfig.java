@@ -7,6 +7,7 @@ import io.temporalcdc.runtime.streams.StreamsAppKeys;
 import io.temporalcdc.runtime.streams.StreamsDefaults;
 import io.temporalcdc.runtime.version.VersionEpochs;
 import io.temporalcdc.schemas.ElasticsearchContracts;
+import io.temporalcdc.schemas.SourceProfiles;
 import io.temporalcdc.schemas.Topics;
 import java.net.URI;
 import java.time.Duration;
@@ -80,9 +81,9 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     /** What the indexer reads: {@code seed} (the seed's tables) or {@code temporal-v12} (Temporal's own SQL table). */
     public static final String SOURCE_PROFILE = "source.profile";
     /** The seed profile: {@code temporal_visibility.executions} and its custom attributes, the seed's mapping. */
-    public static final String PROFILE_SEED = "seed";
+    public static final String PROFILE_SEED = SourceProfiles.SEED;
     /** Temporal's {@code executions_visibility} (PostgreSQL v12 schema) into an index Temporal itself reads. */
-    public static final String PROFILE_TEMPORAL_V12 = "temporal-v12";
+    public static final String PROFILE_TEMPORAL_V12 = SourceProfiles.TEMPORAL_V12;
     /**
      * What is written: {@code seed} (the seed's mapping behind {@code index.prefix}) or {@code temporal} (an index
      * Temporal's Elasticsearch visibility reads); empty follows {@link #SOURCE_PROFILE}.
@@ -109,7 +110,6 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
 
     private static final Pattern INDEX_NAME = Pattern.compile("[a-z0-9][a-z0-9_.\\-]{0,200}");
     private static final Pattern TIME_VALUE = Pattern.compile("-1|0|[0-9]+(nanos|micros|ms|s|m|h|d)");
-    private static final Pattern PG_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     /** The declaration of every key: doc, default, validator. Required keys have no default. */
     public static final ConfigDef DEF = SourceRegions.define(
@@ -499,7 +499,8 @@ public final class VisibilityIndexerConfig extends AbstractConfig {
     }
 
     private static void validateIdentifier(String name, Object value) {
-        if (value == null || !PG_IDENTIFIER.matcher(value.toString()).matches()) {
+        if (value == null
+                || !SourceProfiles.POSTGRES_IDENTIFIER.matcher(value.toString()).matches()) {
             throw new ConfigException(name, value, "a lowercase PostgreSQL identifier: [a-z_][a-z0-9_]*");
         }
     }

@@ -171,14 +171,7 @@ class IndexInstallerIT {
                         .status())
                 .isEqualTo(200);
         TemporalIndexInstaller.Settings settings = new TemporalIndexInstaller.Settings(
-                older,
-                null,
-                null,
-                null,
-                null,
-                Map.of(
-                        "Keyword01",
-                        io.temporalcdc.indexer.temporal.TemporalAttributes.mapping(SearchAttributeType.KEYWORD)));
+                older, null, null, null, null, Map.of("Keyword01", SearchAttributeType.KEYWORD.temporalMapping()));
 
         assertThat(new TemporalIndexInstaller(connection.rest(), settings).install())
                 .isFalse();

@@ -1,7 +1,5 @@
 package io.temporalcdc.indexer.temporal;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporalcdc.indexer.SearchAttributeType;
 import java.util.HashMap;
 import java.util.List;
@@ -181,22 +179,5 @@ public final class TemporalAttributes {
                 .forEach(map -> map.forEach(
                         (field, alias) -> types.put(alias, typeOf(field).orElseThrow())));
         return types;
-    }
-
-    /**
-     * @return the mapping Temporal gives a custom attribute of {@code type} in Elasticsearch ({@code
-     *     common/persistence/visibility/store/elasticsearch/client/client_v7.go}, {@code buildMappingBody})
-     */
-    public static ObjectNode mapping(SearchAttributeType type) {
-        ObjectNode mapping = JsonNodeFactory.instance.objectNode();
-        switch (type) {
-            case TEXT -> mapping.put("type", "text");
-            case KEYWORD, KEYWORD_LIST -> mapping.put("type", "keyword");
-            case INT -> mapping.put("type", "long");
-            case DOUBLE -> mapping.put("type", "scaled_float").put("scaling_factor", 10000);
-            case BOOL -> mapping.put("type", "boolean");
-            case DATETIME -> mapping.put("type", "date_nanos");
-        }
-        return mapping;
     }
 }

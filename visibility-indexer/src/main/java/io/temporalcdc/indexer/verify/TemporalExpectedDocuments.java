@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The oracle of the {@code temporal-v12} profile: the document Temporal's Elasticsearch visibility would hold for every
@@ -77,8 +76,6 @@ public final class TemporalExpectedDocuments {
             + " ), '{}'::jsonb))::text AS doc"
             + " FROM SCHEMA.executions_visibility";
 
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-
     private final String jdbcUrl;
     private final String schema;
     private final ObjectMapper mapper;
@@ -88,11 +85,8 @@ public final class TemporalExpectedDocuments {
      * @param schema the schema of {@code executions_visibility}
      */
     public TemporalExpectedDocuments(String jdbcUrl, String schema, ObjectMapper mapper) {
-        if (!IDENTIFIER.matcher(schema).matches()) {
-            throw new IllegalArgumentException("schema " + schema + " is not a lowercase PostgreSQL identifier");
-        }
         this.jdbcUrl = jdbcUrl;
-        this.schema = schema;
+        this.schema = io.temporalcdc.schemas.SourceProfiles.identifier("schema", schema);
         this.mapper = mapper;
     }
 
