@@ -164,7 +164,10 @@ class CdcSourceSlotIT {
         }
         fixture.execute("GRANT CREATE ON SCHEMA public TO " + owner);
         try {
-            try (Connection c = java.sql.DriverManager.getConnection(fixture.jdbcUrl, owner, "pw-" + owner)) {
+            // the fixture's URL names the stack's superuser: connect as the owner explicitly
+            String ownerUrl = "jdbc:postgresql://" + fixture.stack.postgres().host() + ":"
+                    + fixture.stack.postgres().port() + "/" + fixture.database;
+            try (Connection c = java.sql.DriverManager.getConnection(ownerUrl, owner, "pw-" + owner)) {
                 io.temporalcdc.schemas.TemporalSqlVisibility.create(c, "public");
             }
             final Map<String, String> settings = fixture.settings();
@@ -187,10 +190,10 @@ class CdcSourceSlotIT {
             // a schema without the table
             final Map<String, String> wrongSchema = new java.util.HashMap<>(settings);
             wrongSchema.put("publication.name", fixture.publication + "_other");
-            wrongSchema.put("visibility.schema", "temporal_visibility");
+            wrongSchema.put("visibility.schema", "no_such_schema");
             assertThatThrownBy(() -> new PostgresPreflight(new CdcSourceConfig(wrongSchema)).run())
                     .isInstanceOf(PreflightException.class)
-                    .hasMessageContaining("lacks the table temporal_visibility.executions_visibility");
+                    .hasMessageContaining("lacks the table no_such_schema.executions_visibility");
         } finally {
             fixture.execute("DROP PUBLICATION IF EXISTS " + fixture.publication + "_seed");
             fixture.execute("DROP OWNED BY " + owner);
