@@ -9,7 +9,6 @@ import io.temporalcdc.indexer.DebeziumRecords.At;
 import io.temporalcdc.indexer.DebeziumRecords.Row;
 import io.temporalcdc.runtime.JsonChangeEventDecoder;
 import io.temporalcdc.runtime.SourceRegions;
-import io.temporalcdc.runtime.streams.StreamsErrorHandling;
 import io.temporalcdc.runtime.version.VersionEpochs;
 import io.temporalcdc.schemas.Topics;
 import java.io.IOException;
@@ -19,11 +18,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -56,19 +53,11 @@ class RegionsTopologyTest {
             SourceRegions sources = new SourceRegions(local, local.equals("a") ? List.of("a", "b") : List.of("b", "a"));
             var settings = new VisibilityIndexerTopology.Settings(
                     PREFIX, SearchAttributeRegistry.seedOnly(), VersionEpochs.none(), registry, sources);
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "indexer-" + local + "-" + regions.size());
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            Map<String, Object> handlers = new HashMap<>();
-            StreamsErrorHandling.configure(
-                    handlers,
-                    Topics.visibilityIndexerDlq(PREFIX),
-                    List.of(Topics.visibilityDocuments(PREFIX)),
-                    IndexerMetrics.of(registry).deadLetters(),
-                    IndexerMetrics.of(registry).productionErrors());
-            props.putAll(handlers);
-            driver = new TopologyTestDriver(
-                    VisibilityIndexerTopology.build(settings, new JsonChangeEventDecoder()), props);
+            driver = IndexerDrivers.of(
+                    VisibilityIndexerTopology.build(settings, new JsonChangeEventDecoder()),
+                    PREFIX,
+                    "indexer-" + local + "-" + regions.size(),
+                    registry);
             documents = driver.createOutputTopic(
                     Topics.visibilityDocuments(PREFIX), new StringDeserializer(), new ByteArrayDeserializer());
             deadLetters = driver.createOutputTopic(

@@ -8,17 +8,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporalcdc.indexer.temporal.TemporalAttributes;
 import io.temporalcdc.runtime.DeadLetters;
 import io.temporalcdc.runtime.JsonChangeEventDecoder;
-import io.temporalcdc.runtime.streams.StreamsErrorHandling;
 import io.temporalcdc.schemas.Topics;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -41,23 +36,14 @@ class TemporalVisibilityTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "temporal-topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        Map<String, Object> handlers = new HashMap<>();
-        StreamsErrorHandling.configure(
-                handlers,
-                Topics.visibilityIndexerDlq(PREFIX),
-                List.of(Topics.visibilityDocuments(PREFIX)),
-                IndexerMetrics.of(registry).deadLetters(),
-                IndexerMetrics.of(registry).productionErrors());
-        props.putAll(handlers);
-        driver = new TopologyTestDriver(
+        driver = IndexerDrivers.of(
                 TemporalVisibilityTopology.build(
                         new TemporalVisibilityTopology.Settings(
                                 PREFIX, "public", new TemporalAttributes(), 4, registry),
                         new JsonChangeEventDecoder()),
-                props);
+                PREFIX,
+                "temporal-topology-test",
+                registry);
         changes = driver.createInputTopic(
                 Topics.temporalVisibility(PREFIX, "public"), new ByteArraySerializer(), new ByteArraySerializer());
         documents = driver.createOutputTopic(

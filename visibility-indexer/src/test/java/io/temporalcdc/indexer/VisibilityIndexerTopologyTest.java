@@ -11,23 +11,19 @@ import io.temporalcdc.indexer.version.DocumentVersion;
 import io.temporalcdc.runtime.DeadLetters;
 import io.temporalcdc.runtime.JsonChangeEventDecoder;
 import io.temporalcdc.runtime.UnmappableChangeException;
-import io.temporalcdc.runtime.streams.StreamsErrorHandling;
 import io.temporalcdc.runtime.version.VersionEpochs;
 import io.temporalcdc.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -56,18 +52,11 @@ class VisibilityIndexerTopologyTest {
 
     private void start(SearchAttributeRegistry attributes, VersionEpochs epochs) {
         var settings = new VisibilityIndexerTopology.Settings(PREFIX, attributes, epochs, registry);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "indexer-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        Map<String, Object> handlers = new HashMap<>();
-        StreamsErrorHandling.configure(
-                handlers,
-                Topics.visibilityIndexerDlq(PREFIX),
-                List.of(Topics.visibilityDocuments(PREFIX)),
-                IndexerMetrics.of(registry).deadLetters(),
-                IndexerMetrics.of(registry).productionErrors());
-        props.putAll(handlers);
-        driver = new TopologyTestDriver(VisibilityIndexerTopology.build(settings, new JsonChangeEventDecoder()), props);
+        driver = IndexerDrivers.of(
+                VisibilityIndexerTopology.build(settings, new JsonChangeEventDecoder()),
+                PREFIX,
+                "indexer-test",
+                registry);
         executions = driver.createInputTopic(
                 Topics.visibilityExecutions(PREFIX), new ByteArraySerializer(), new ByteArraySerializer());
         custom = driver.createInputTopic(
