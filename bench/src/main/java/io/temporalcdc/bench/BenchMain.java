@@ -63,7 +63,7 @@ public final class BenchMain implements Callable<Integer> {
             split = ",",
             defaultValue =
                     "source,source-steady,alone,burst,steady,invalidator,invalidator-demo,invalidator-steady,metrics,"
-                            + "metrics-demo,reindex",
+                            + "metrics-demo,reindex,temporal-backfill",
             description = "Which scenarios to run: source (cdc-source against bare Debezium on a backlog of"
                     + " --source-changes changes, JSON and Avro), source-steady (commit → in Kafka at --rate, and the"
                     + " slot's lag after), alone, burst, steady (the indexer), invalidator (alone on a"
@@ -71,7 +71,9 @@ public final class BenchMain implements Callable<Integer> {
                     + " invalidator-steady (commit → key gone at --rate), metrics (the aggregator alone on --runs"
                     + " runs, with its state size and RSS), metrics-demo (commit → visible in its API at the demo's"
                     + " load), reindex (temporal-cdc reindex replaying --reindex-documents documents against raw"
-                    + " _bulk, with the tool's RSS) (default ${DEFAULT-VALUE}).")
+                    + " _bulk, with the tool's RSS), temporal-backfill (the temporal-v12 profile's initial snapshot of"
+                    + " --temporal-rows rows of Temporal's own visibility table against raw _bulk) (default"
+                    + " ${DEFAULT-VALUE}).")
     List<String> scenarios;
 
     @Option(
@@ -79,6 +81,13 @@ public final class BenchMain implements Callable<Integer> {
             defaultValue = "100000",
             description = "Changes in the backlog cdc-source and bare Debezium drain (default ${DEFAULT-VALUE}).")
     int sourceChanges;
+
+    @Option(
+            names = "--temporal-rows",
+            defaultValue = "100000",
+            description =
+                    "Rows of executions_visibility the temporal-backfill scenario indexes (default ${DEFAULT-VALUE}).")
+    int temporalRows;
 
     @Option(
             names = "--reindex-documents",
@@ -138,6 +147,9 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (scenarios.contains("metrics-demo")) {
                 aggregator.demoLoad(duration);
+            }
+            if (scenarios.contains("temporal-backfill")) {
+                new TemporalScenarios(stack, stack.runDir().resolve("apps"), out).backfill(temporalRows);
             }
             if (scenarios.contains("reindex")) {
                 new ReindexScenarios(stack, stack.runDir().resolve("apps"), out).replay(reindexDocuments);
