@@ -108,6 +108,14 @@ final class RedisServer implements Redis, Server {
                 "--logfile",
                 logFile.toString()));
         command.addAll(extraArgs);
+        try {
+            // a server killed before (SIGKILL) left its pid file: read after this start, it would name the dead
+            // process,
+            // and close() would then leave the new one running
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            throw new StackException("Redis pid file " + pidFile + " cannot be removed: " + e, e);
+        }
         Procs.run(name(), command, Map.of(), dir.resolve("launch.log"), Duration.ofSeconds(30));
         // redis writes its pid file only once it listens: no pid file means it failed (see its log)
         pid = readPid();
