@@ -7,15 +7,25 @@
 #      (schema-registry/target/quarkus-app) and the CLI (cli/target/temporal-cdc.jar)
 #   3. localhost/temporal-cdc-local/base:12 and .../jre:25, then docker-compose build of both compose files
 # Needs: podman (or Docker) answering on DOCKER_HOST, docker-compose, debootstrap and root for step 1, and the
-# project built first (./mvnw install -DskipTests). Usage: compose/local/build-images.sh [--project-name NAME]
+# project built first (./mvnw install -DskipTests).
+# Usage: compose/local/build-images.sh [--project-name NAME] [--servers]
+#   --servers  only the servers' images (postgres, kafka, schema-registry, elasticsearch, redis: what test-support's
+#              containers backend runs with stack.images=local); needs test-support and schema-registry built only
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 compose_args=(-f "$root/compose/compose.yml" -f "$root/compose/compose.local.yml")
-if [ "${1:-}" = --project-name ]; then
-  [ $# -ge 2 ] || { echo "build-images: --project-name needs a value" >&2; exit 2; }
-  compose_args=(-p "$2" "${compose_args[@]}")
-fi
+services=()
+servers_only=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --project-name)
+      [ $# -ge 2 ] || { echo "build-images: --project-name needs a value" >&2; exit 2; }
+      compose_args=(-p "$2" "${compose_args[@]}"); shift 2 ;;
+    --servers) servers_only=true; services=(postgres kafka schema-registry elasticsearch redis); shift ;;
+    *) echo "build-images: unknown argument $1 (use --project-name NAME, --servers)" >&2; exit 2 ;;
+  esac
+done
 engine=${CONTAINER_ENGINE:-podman}
 started=$SECONDS
 step() { printf '[build-images %3ds] %s\n' $((SECONDS - started)) "$*"; }
@@ -33,10 +43,12 @@ need "$kafka_classpath"
 es_home=$(ls -d "$root"/test-support/target/servers/elasticsearch-*/ 2>/dev/null | head -1)
 need "${es_home:-$root/test-support/target/servers/elasticsearch-<version>}"
 need "$root/schema-registry/target/quarkus-app/quarkus-run.jar"
-need "$root/cli/target/temporal-cdc.jar"
-for app in cdc-source visibility-indexer cache-invalidator metrics-aggregator; do
-  ls "$root/$app/target/$app"-*.jar >/dev/null 2>&1 || need "$root/$app/target/$app-<version>.jar"
-done
+if [ "$servers_only" = false ]; then
+  need "$root/cli/target/temporal-cdc.jar"
+  for app in cdc-source visibility-indexer cache-invalidator metrics-aggregator; do
+    ls "$root/$app/target/$app"-*.jar >/dev/null 2>&1 || need "$root/$app/target/$app-<version>.jar"
+  done
+fi
 
 # 1. the Debian base, from the mirror apt already uses
 if ! "$engine" image exists localhost/debian-base:12 2>/dev/null; then
@@ -65,12 +77,12 @@ IFS=: read -ra jars < "$kafka_classpath" || true
 for jar in "${jars[@]}"; do cp "$jar" "$here/kafka/dist/libs/"; done
 cp -a "$es_home" "$here/elasticsearch/dist/elasticsearch"
 cp -a "$root/schema-registry/target/quarkus-app" "$here/schema-registry/dist/quarkus-app"
-cp "$root/cli/target/temporal-cdc.jar" "$here/cli/dist/temporal-cdc.jar"
+[ "$servers_only" = true ] || cp "$root/cli/target/temporal-cdc.jar" "$here/cli/dist/temporal-cdc.jar"
 
 # 3. the images
 step "building localhost/temporal-cdc-local/base:12 and jre:25"
 "$engine" build -q -t localhost/temporal-cdc-local/base:12 "$here/base" >/dev/null
 "$engine" build -q -t localhost/temporal-cdc-local/jre:25 "$here/jre" >/dev/null
-step "docker-compose build"
-COMPOSE_DOCKER_CLI_BUILD=0 docker-compose "${compose_args[@]}" build -q
+step "docker-compose build ${services[*]:-(every service)}"
+COMPOSE_DOCKER_CLI_BUILD=0 docker-compose "${compose_args[@]}" build -q ${services[@]+"${services[@]}"}
 step "done"

@@ -47,8 +47,13 @@ final class ElasticsearchServer implements Elasticsearch, Server {
         this.dir = runDir.resolve("elasticsearch");
         this.home = BuildInfo.elasticsearchHome();
         this.pidFile = dir.resolve("es.pid");
-        this.logFile = dir.resolve("logs").resolve(CLUSTER + ".log");
+        this.logFile = logFileIn(runDir);
         this.port = port;
+    }
+
+    /** The node's main log file in a stack's run dir (the containers backend writes its container's output there). */
+    static Path logFileIn(Path runDir) {
+        return runDir.resolve("elasticsearch").resolve("logs").resolve(CLUSTER + ".log");
     }
 
     @Override

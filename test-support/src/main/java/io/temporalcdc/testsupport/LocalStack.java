@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Real PostgreSQL, Kafka (KRaft), Elasticsearch, Redis and schema registry servers as local processes on free
- * loopback ports, started in parallel in a run dir that keeps their logs.
+ * Real PostgreSQL, Kafka (KRaft), Elasticsearch, Redis and schema registry servers on loopback ports, started in
+ * parallel in a run dir that keeps their logs: local processes on free ports, or containers with published ports
+ * ({@link StackBackend}: {@code stack.backend=auto|processes|containers}; the first line of the start says which).
  *
  * <p>Integration tests use {@link #shared()}: one stack per JVM, stopped by a shutdown hook — or,
  * when {@code bin/test} started one stack for the whole test run ({@link StackMain}) and named its
@@ -39,18 +40,34 @@ public final class LocalStack implements AutoCloseable {
     private static RuntimeException sharedFailure;
 
     private final Path runDir;
-    private final PostgresServer postgres;
-    private final KafkaServer kafka;
-    private final ElasticsearchServer elasticsearch;
-    private final RedisServer redis;
-    private final SchemaRegistryServer registry;
+    private final StackBackend backend;
+    private final Postgres postgres;
+    private final Kafka kafka;
+    private final Elasticsearch elasticsearch;
+    private final Redis redis;
+    private final SchemaRegistry registry;
     private final List<Server> servers;
     private final boolean attached;
     private boolean closed;
 
-    private LocalStack(Path runDir) {
-        this(
+    /** A stack to start on {@code backend}. */
+    private static LocalStack create(Path runDir, StackBackend backend) {
+        if (backend == StackBackend.CONTAINERS) {
+            ContainerImages images = ContainerImages.fromSettings();
+            LOG.info("Container images: {} ({}={})", images.label(), ContainerImages.PROPERTY, images.label());
+            return new LocalStack(
+                    runDir,
+                    backend,
+                    new PostgresContainerServer(runDir, images),
+                    new KafkaContainerServer(runDir, images),
+                    new ElasticsearchContainerServer(runDir, images),
+                    new RedisContainerServer(runDir, images),
+                    new SchemaRegistryContainerServer(runDir, images),
+                    false);
+        }
+        return new LocalStack(
                 runDir,
+                backend,
                 new PostgresServer(runDir),
                 new KafkaServer(runDir),
                 new ElasticsearchServer(runDir),
@@ -59,21 +76,25 @@ public final class LocalStack implements AutoCloseable {
                 false);
     }
 
+    /** Every server is a {@link Server} of either backend (processes, or containers) as well. */
     private LocalStack(
             Path runDir,
-            PostgresServer postgres,
-            KafkaServer kafka,
-            ElasticsearchServer elasticsearch,
-            RedisServer redis,
-            SchemaRegistryServer registry,
+            StackBackend backend,
+            Postgres postgres,
+            Kafka kafka,
+            Elasticsearch elasticsearch,
+            Redis redis,
+            SchemaRegistry registry,
             boolean attached) {
         this.runDir = runDir;
+        this.backend = backend;
         this.postgres = postgres;
         this.kafka = kafka;
         this.elasticsearch = elasticsearch;
         this.redis = redis;
         this.registry = registry;
-        this.servers = List.of(postgres, kafka, elasticsearch, redis, registry);
+        this.servers =
+                List.of((Server) postgres, (Server) kafka, (Server) elasticsearch, (Server) redis, (Server) registry);
         this.attached = attached;
     }
 
@@ -104,11 +125,20 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts a new stack in its own run dir under {@code options.baseDir()}; the caller closes it. */
     public static LocalStack start(StackOptions options) {
+        return start(options, StackBackend.choose());
+    }
+
+    /** Starts a new stack on the chosen backend, which its first log line names; the caller closes it. */
+    public static LocalStack start(StackOptions options, StackBackend.Choice backend) {
+        LOG.info("{}", backend.line());
         Leftovers.clean(options.baseDir(), options.keepRunDirs());
+        if (backend.backend() == StackBackend.CONTAINERS) {
+            ContainerEngine.removeLeftovers();
+        }
         Path runDir = createRunDir(options.baseDir());
         LOG.info("Starting local stack in {}", runDir);
         long started = System.nanoTime();
-        LocalStack stack = new LocalStack(runDir);
+        LocalStack stack = create(runDir, backend.backend());
         // the caller has no handle on the stack until start returns: a SIGTERM meanwhile must still stop it
         Thread stopWhileStarting = new Thread(stack::close, "local-stack-stop-while-starting");
         Runtime.getRuntime().addShutdownHook(stopWhileStarting);
@@ -143,15 +173,21 @@ public final class LocalStack implements AutoCloseable {
                     "cannot read the endpoints file " + endpointsFile + " of the running stack: " + e, e);
         }
         Path runDir = Path.of(endpoints.getProperty("run.dir"));
+        StackBackend backend = StackBackend.valueOf(
+                endpoints.getProperty("backend", "processes").toUpperCase(java.util.Locale.ROOT));
         LocalStack stack = new LocalStack(
                 runDir,
+                backend,
                 new PostgresServer(runDir, port(endpoints, "postgres.port")),
-                new KafkaServer(runDir, port(endpoints, "kafka.port"), port(endpoints, "kafka.controller.port")),
+                new KafkaServer(
+                        runDir,
+                        port(endpoints, "kafka.port"),
+                        Integer.parseInt(endpoints.getProperty("kafka.controller.port", "0"))),
                 new ElasticsearchServer(runDir, port(endpoints, "elasticsearch.port")),
                 new RedisServer(runDir, port(endpoints, "redis.port")),
                 new SchemaRegistryServer(runDir, port(endpoints, "schema-registry.port")),
                 true);
-        LOG.info("Attached to the running local stack in {}: {}", runDir, stack.endpointsJson());
+        LOG.info("Attached to the running local stack ({}) in {}: {}", backend.label(), runDir, stack.endpointsJson());
         return stack;
     }
 
@@ -159,14 +195,19 @@ public final class LocalStack implements AutoCloseable {
     public void writeEndpoints(Path file) {
         Properties endpoints = new Properties();
         endpoints.setProperty("run.dir", runDir.toString());
+        endpoints.setProperty("backend", backend.label());
         endpoints.setProperty("postgres.port", Integer.toString(postgres.port()));
         endpoints.setProperty("kafka.port", bootstrapPort());
-        endpoints.setProperty("kafka.controller.port", Integer.toString(kafka.controllerPort()));
+        if (kafka instanceof KafkaServer process) {
+            endpoints.setProperty("kafka.controller.port", Integer.toString(process.controllerPort()));
+        }
         endpoints.setProperty(
                 "elasticsearch.port",
                 Integer.toString(URI.create(elasticsearch.url()).getPort()));
         endpoints.setProperty("redis.port", Integer.toString(redis.port()));
-        endpoints.setProperty("schema-registry.port", Integer.toString(registry.port()));
+        endpoints.setProperty(
+                "schema-registry.port",
+                Integer.toString(URI.create(registry.url()).getPort()));
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
@@ -234,6 +275,11 @@ public final class LocalStack implements AutoCloseable {
     public String endpointsJson() {
         return "{\"postgres\":\"" + postgres.jdbcUrl() + "\",\"elasticsearch\":\"" + elasticsearch.url()
                 + "\",\"kafka\":\"" + kafka.bootstrapServers() + "\",\"redis\":\"" + redis.uri() + "\"}";
+    }
+
+    /** Which servers this stack runs: local processes or containers. */
+    public StackBackend backend() {
+        return backend;
     }
 
     /** The run dir holding the servers' data and logs. */

@@ -31,7 +31,8 @@ final class PostgresServer implements Postgres, Server {
     private final Path logFile;
     private final Path toolLog;
     private final int port;
-    private final Path bin;
+    /** {@link #findBin()}, looked up at the first start: a client of a server started elsewhere needs none. */
+    private Path bin;
     /** The server this one is a streaming replica of, or null for a primary of its own. */
     private final Postgres primary;
 
@@ -59,7 +60,6 @@ final class PostgresServer implements Postgres, Server {
         this.logFile = dir.resolve("postgres.log");
         this.toolLog = dir.resolve("tools.log");
         this.port = port;
-        this.bin = findBin();
     }
 
     @Override
@@ -328,6 +328,9 @@ final class PostgresServer implements Postgres, Server {
 
     private List<String> pg(String tool, String... args) {
         List<String> command = new ArrayList<>();
+        if (bin == null) {
+            bin = findBin();
+        }
         command.add(bin.resolve(tool).toString());
         command.addAll(List.of(args));
         return OsUser.runAs(OS_USER, command);

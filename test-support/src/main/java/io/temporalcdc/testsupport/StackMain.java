@@ -7,8 +7,9 @@ import java.util.concurrent.CountDownLatch;
  * Runs one local stack until SIGTERM, for a whole test run: {@code bin/test} starts it, hands its
  * endpoints file to every test JVM through {@value LocalStack#ATTACH_ENV}, and stops it at the end.
  *
- * <p>Usage: {@code StackMain <endpoints-file> [<base-dir>]}. Prints {@code STACK READY <run dir>}
- * on standard error once the endpoints file is written.
+ * <p>Usage: {@code StackMain <endpoints-file> [<base-dir>]}. Prints the backend first ({@code stack backend:
+ * processes|containers (why)}, {@link StackBackend}), then {@code STACK READY <run dir>} on standard error once the
+ * endpoints file is written.
  */
 public final class StackMain {
     private StackMain() {}
@@ -22,7 +23,9 @@ public final class StackMain {
                 args.length == 2 ? StackOptions.defaults().withBaseDir(Path.of(args[1])) : StackOptions.defaults();
         LocalStack stack;
         try {
-            stack = LocalStack.start(options);
+            StackBackend.Choice backend = StackBackend.choose();
+            System.err.println(backend.line());
+            stack = LocalStack.start(options, backend);
         } catch (RuntimeException e) {
             System.err.println("STACK FAILED " + e.getMessage());
             System.exit(1);

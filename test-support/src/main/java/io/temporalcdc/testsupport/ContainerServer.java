@@ -1,0 +1,126 @@
+package io.temporalcdc.testsupport;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.OutputFrame;
+
+/**
+ * One server of the containers backend: a Testcontainers container, labelled as the stack's
+ * ({@link ContainerEngine#labels}), its output written to the same log file the processes backend writes (so an
+ * attached JVM names the same file), ready when its wait strategy says so. Once started, {@link #started} builds the
+ * client side from the published port: the same classes the processes backend uses to reach a server another process
+ * started.
+ *
+ * @param <C> the container type
+ */
+abstract class ContainerServer<C extends GenericContainer<?>> implements Server {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerServer.class);
+
+    private final String name;
+    private final C container;
+    private final Path logFile;
+
+    ContainerServer(String name, C container, Path logFile) {
+        this.name = name;
+        this.container = container;
+        this.logFile = logFile;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** The container (for its subclass's configuration). */
+    C container() {
+        return container;
+    }
+
+    @Override
+    public void start(Path runDir, Duration timeout) {
+        LogFile log = new LogFile(logFile);
+        container.withLabels(ContainerEngine.labels(runDir)).withStartupTimeout(timeout);
+        container.withLogConsumer(log);
+        try {
+            container.start();
+        } catch (RuntimeException e) {
+            close();
+            throw new StackException(
+                    name + " (container of " + container.getDockerImageName() + ") did not become ready within "
+                            + timeout.toSeconds() + " s: " + e.getMessage() + "; see " + logFile,
+                    e);
+        }
+        String host = ContainerEngine.host(container);
+        if (!"127.0.0.1".equals(host)) {
+            close();
+            throw new StackException("the containers backend needs an engine on this machine (its ports published on"
+                    + " 127.0.0.1); " + name + "'s engine publishes on " + host);
+        }
+        started(runDir, container.getMappedPort(containerPort()));
+    }
+
+    /** The port the server listens on inside the container. */
+    abstract int containerPort();
+
+    /** Builds the client side once the container is ready, from the port published on 127.0.0.1. */
+    abstract void started(Path runDir, int port);
+
+    @Override
+    public void close() {
+        try {
+            // removes the container and its anonymous volumes
+            container.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("{} container did not stop cleanly: {}", name, e.toString());
+        }
+    }
+
+    /** Appends a container's output to its log file. */
+    private static final class LogFile implements Consumer<OutputFrame> {
+        private final Path file;
+        private Writer writer;
+
+        LogFile(Path file) {
+            this.file = file;
+            try {
+                Files.createDirectories(file.getParent());
+                writer = Files.newBufferedWriter(
+                        file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new StackException("cannot write the log file " + file + ": " + e, e);
+            }
+        }
+
+        @Override
+        public synchronized void accept(OutputFrame frame) {
+            if (writer == null) {
+                return;
+            }
+            try {
+                if (frame.getType() == OutputFrame.OutputType.END) {
+                    writer.close();
+                    writer = null;
+                    return;
+                }
+                writer.write(frame.getUtf8String());
+                writer.flush();
+            } catch (IOException e) {
+                LOG.warn("cannot write to {}: {}", file, e.toString());
+            }
+        }
+    }
+}
