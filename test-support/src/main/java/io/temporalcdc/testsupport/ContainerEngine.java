@@ -178,6 +178,19 @@ final class ContainerEngine {
         return removed;
     }
 
+    /** The names of the containers (running or not) of the stack whose run dir is {@code runDir}. */
+    static List<String> containersOf(Path runDir) {
+        return DockerClientFactory.instance()
+                .client()
+                .listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(RUN_DIR_LABEL, runDir.toString()))
+                .exec()
+                .stream()
+                .map(c -> c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0] : c.getId())
+                .toList();
+    }
+
     private static boolean ownerAlive(String pid) {
         try {
             return ProcessHandle.of(Long.parseLong(pid))

@@ -6,7 +6,8 @@ import org.testcontainers.containers.wait.strategy.Wait;
 
 /**
  * The stack's schema registry in a container: Apicurio Registry (in-memory storage) with its Confluent-compatible
- * API, ready once {@code /health/ready} answers 200.
+ * API, ready once {@code /health/ready} answers 200; compatibility BACKWARD registry-wide, as the processes backend
+ * sets it (Confluent's default).
  */
 final class SchemaRegistryContainerServer extends ContainerServer<GenericContainer<?>> implements SchemaRegistry {
     private static final int PORT = 8080;
@@ -30,6 +31,7 @@ final class SchemaRegistryContainerServer extends ContainerServer<GenericContain
     @Override
     void started(Path runDir, int port) {
         client = new SchemaRegistryServer(runDir, port);
+        client.requireBackwardCompatibility();
     }
 
     @Override

@@ -97,7 +97,7 @@ final class SchemaRegistryServer implements SchemaRegistry, Server {
      * Sets the registry-wide compatibility level to BACKWARD, Confluent Schema Registry's default (Apicurio checks
      * nothing unless told), so the stack refuses what a production registry refuses.
      */
-    private void requireBackwardCompatibility() {
+    void requireBackwardCompatibility() {
         try {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(URI.create(url() + "/config"))

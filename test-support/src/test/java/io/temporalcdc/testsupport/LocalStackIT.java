@@ -185,8 +185,10 @@ class LocalStackIT {
         List<Long> pids;
         Path runDir;
         List<Integer> ports;
+        StackBackend backend;
         try (LocalStack second = LocalStack.start(StackOptions.defaults().withBaseDir(base))) {
             runDir = second.runDir();
+            backend = second.backend();
             pids = recordedPids(runDir);
             ports = List.of(
                     second.postgres().port(),
@@ -194,12 +196,22 @@ class LocalStackIT {
                     port(second.kafka().bootstrapServers()),
                     port(second.elasticsearch().url()),
                     java.net.URI.create(second.schemaRegistry().url()).getPort());
-            assertThat(pids)
-                    .hasSize(5)
-                    .allMatch(pid ->
-                            ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            if (backend == StackBackend.PROCESSES) {
+                assertThat(pids)
+                        .hasSize(5)
+                        .allMatch(pid -> ProcessHandle.of(pid)
+                                .map(ProcessHandle::isAlive)
+                                .orElse(false));
+            } else {
+                assertThat(ContainerEngine.containersOf(runDir)).hasSize(5);
+            }
         }
         assertThat(pids).noneMatch(pid -> Procs.commandLine(pid).isPresent());
+        if (backend == StackBackend.CONTAINERS) {
+            assertThat(ContainerEngine.containersOf(runDir))
+                    .as("containers left")
+                    .isEmpty();
+        }
         assertThat(ports).allMatch(Ports::isFree);
         assertThat(stack.postgres().port()).isNotIn(ports);
     }
