@@ -12,7 +12,8 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 /**
  * The stack's PostgreSQL in a container (Testcontainers' PostgreSQL module), configured as the processes backend's:
  * {@code wal_level=logical}, room for every module's slots, no fsync, the role {@code temporal} a trusted superuser
- * over TCP and every other role on scram-sha-256 ({@code hba_file} copied in before the start).
+ * over TCP and every other role on scram-sha-256 ({@code hba_file} copied in before the start); listening on the
+ * port it is published on.
  */
 final class PostgresContainerServer extends ContainerServer<PostgreSQLContainer> implements Postgres {
     private static final String HBA_FILE = "/etc/temporal-cdc-pg_hba.conf";
@@ -26,25 +27,45 @@ final class PostgresContainerServer extends ContainerServer<PostgreSQLContainer>
             "host replication all all scram-sha-256",
             "");
 
+    private final int port;
     private volatile PostgresServer client;
 
     PostgresContainerServer(Path runDir, ContainerImages images) {
+        this(runDir, images, Ports.free());
+    }
+
+    private PostgresContainerServer(Path runDir, ContainerImages images, int port) {
         super(
                 "PostgreSQL",
-                new PostgreSQLContainer(images.postgres())
+                new SamePort(images.postgres(), port)
                         .withDatabaseName("temporal")
                         .withUsername("temporal")
                         // the trusted role needs none over TCP; the image's contract wants one
                         .withPassword(UUID.randomUUID().toString())
                         .withCopyToContainer(Transferable.of(HBA, 0644), HBA_FILE)
-                        .withCommand(command()),
+                        .withCommand(command(port)),
                 runDir.resolve("postgres").resolve("postgres.log"));
+        this.port = port;
+    }
+
+    /**
+     * The server listens on the port it is published on: a connection string naming {@code 127.0.0.1:<port>} then
+     * reaches it from this machine and from the server itself (a subscription of one database of the stack to
+     * another, as in the processes backend).
+     */
+    private static final class SamePort extends PostgreSQLContainer {
+        SamePort(org.testcontainers.utility.DockerImageName image, int port) {
+            super(image);
+            setExposedPorts(List.of());
+            addFixedExposedPort(port, port);
+        }
     }
 
     /** {@code postgres -c k=v …}: the processes backend's settings. */
-    private static String[] command() {
+    private static String[] command(int port) {
         List<String> command = new ArrayList<>(List.of("postgres"));
         for (String setting : List.of(
+                "port=" + port,
                 "hba_file=" + HBA_FILE,
                 "wal_level=logical",
                 // one stack serves a whole test run: every module's slots and senders
@@ -64,7 +85,7 @@ final class PostgresContainerServer extends ContainerServer<PostgreSQLContainer>
 
     @Override
     int containerPort() {
-        return PostgreSQLContainer.POSTGRESQL_PORT;
+        return port;
     }
 
     @Override
