@@ -35,14 +35,24 @@ tcdc_engine_answers() {
   esac
 }
 
-# Resolves auto, starts podman's service when containers need an engine and none answers, and builds the local
-# images when TCDC_STACK_IMAGES=local and they are missing. $1: a directory for podman's socket and logs.
-tcdc_prepare_backend() {
-  local dir=$1
+# Resolves auto and says which backend runs, on standard error: the first line of bin/test and bin/demo.
+tcdc_choose_backend() {
+  local why="stack.backend=$TCDC_STACK_BACKEND"
   if [ "$TCDC_STACK_BACKEND" = auto ]; then
-    if tcdc_engine_answers; then TCDC_STACK_BACKEND=containers; else TCDC_STACK_BACKEND=processes; fi
+    if tcdc_engine_answers; then
+      TCDC_STACK_BACKEND=containers; why="stack.backend=auto: a container engine answers at ${DOCKER_HOST:-unix:///var/run/docker.sock}"
+    else
+      TCDC_STACK_BACKEND=processes; why="stack.backend=auto: no container engine answers (DOCKER_HOST, /var/run/docker.sock)"
+    fi
   fi
   export TCDC_STACK_BACKEND
+  echo "stack backend: $TCDC_STACK_BACKEND ($why)" >&2
+}
+
+# For containers: starts podman's service when no engine answers, and builds the local images when
+# TCDC_STACK_IMAGES=local and they are missing. $1: a directory for podman's socket and logs.
+tcdc_prepare_backend() {
+  local dir=$1
   [ "$TCDC_STACK_BACKEND" = containers ] || return 0
   # the backend removes what it started itself (at close, at SIGTERM, and a killed run's leftovers at the next
   # start): Ryuk, whose image needs a registry and whose socket mount podman may refuse, is not needed

@@ -19,10 +19,11 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   rm -f "$pwfile"
   printf 'host all all all scram-sha-256\nhost replication all all scram-sha-256\n' >> "$PGDATA/pg_hba.conf"
-  # the temporary server: the command's settings, no TCP
+  # the temporary server: the command's settings, no TCP, its socket on ${PGPORT:-5432} whatever port the command
+  # names (the last -p wins), as in the official image
   opts=$(printf '%q ' "$@")
-  as_postgres pg_ctl -D "$PGDATA" -o "$opts -c listen_addresses=''" -w start
-  psql=(as_postgres psql -v ON_ERROR_STOP=1 --no-psqlrc -U "$user" -d postgres -q)
+  as_postgres pg_ctl -D "$PGDATA" -o "$opts -c listen_addresses='' -p ${PGPORT:-5432}" -w start
+  psql=(as_postgres psql -v ON_ERROR_STOP=1 --no-psqlrc -p "${PGPORT:-5432}" -U "$user" -d postgres -q)
   if [ "$db" != postgres ]; then
     "${psql[@]}" -c "CREATE DATABASE \"$db\""
   fi
