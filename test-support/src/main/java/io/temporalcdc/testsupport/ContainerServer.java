@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
 
@@ -64,6 +65,10 @@ abstract class ContainerServer<C extends GenericContainer<?>> implements Server 
                             + timeout.toSeconds() + " s: " + e.getMessage() + "; see " + logFile,
                     e);
         }
+        if (hostNetwork()) {
+            started(runDir, containerPort());
+            return;
+        }
         String host = ContainerEngine.host(container);
         if (!"127.0.0.1".equals(host)) {
             close();
@@ -71,6 +76,39 @@ abstract class ContainerServer<C extends GenericContainer<?>> implements Server 
                     + " 127.0.0.1); " + name + "'s engine publishes on " + host);
         }
         started(runDir, container.getMappedPort(containerPort()));
+    }
+
+    /** Whether the container runs in the host's network (it listens on this machine's loopback itself). */
+    boolean hostNetwork() {
+        return "host".equals(container.getNetworkMode());
+    }
+
+    /**
+     * Stops the container, keeping it and its data, for {@link #startAgain}: as a server stopped for an outage.
+     */
+    void stopKeeping() {
+        DockerClientFactory.instance()
+                .client()
+                .stopContainerCmd(container.getContainerId())
+                .withTimeout(30)
+                .exec();
+    }
+
+    /** Starts a container {@link #stopKeeping stopped} before (same ports, same data). */
+    void startAgain() {
+        DockerClientFactory.instance()
+                .client()
+                .startContainerCmd(container.getContainerId())
+                .exec();
+    }
+
+    /** Kills the container's server with SIGKILL, as in a crash (the container is removed by {@link #close}). */
+    void kill() {
+        DockerClientFactory.instance()
+                .client()
+                .killContainerCmd(container.getContainerId())
+                .withSignal("KILL")
+                .exec();
     }
 
     /** The port the server listens on inside the container. */

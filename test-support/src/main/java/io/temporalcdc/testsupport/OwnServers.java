@@ -21,18 +21,25 @@ public final class OwnServers implements AutoCloseable {
     private final Path runDir;
     private final KafkaServer kafka;
     private final ElasticsearchServer elasticsearch;
-    private final PostgresServer postgres;
+    private final OwnPostgres postgres;
     private final RedisServer redis;
 
     private OwnServers(Path runDir, boolean brokerAndNode, boolean database) {
-        this(runDir, brokerAndNode, database ? new PostgresServer(runDir) : null, null);
+        this(runDir, brokerAndNode, database ? ownPostgres(runDir) : null, null);
     }
 
-    private OwnServers(Path runDir, boolean brokerAndNode, PostgresServer postgres, RedisServer redis) {
+    /** A cluster of its own: a process, or a container on the containers backend ({@link StackBackend#ofThisJvm}). */
+    private static OwnPostgres ownPostgres(Path runDir) {
+        return StackBackend.ofThisJvm() == StackBackend.CONTAINERS
+                ? PostgresContainerServer.own(runDir, ContainerImages.fromSettings())
+                : new PostgresServer(runDir);
+    }
+
+    private OwnServers(Path runDir, boolean brokerAndNode, OwnPostgres postgres, RedisServer redis) {
         this(runDir, brokerAndNode, brokerAndNode, postgres, redis);
     }
 
-    private OwnServers(Path runDir, boolean broker, boolean node, PostgresServer postgres, RedisServer redis) {
+    private OwnServers(Path runDir, boolean broker, boolean node, OwnPostgres postgres, RedisServer redis) {
         this.runDir = runDir;
         this.kafka = broker ? new KafkaServer(runDir) : null;
         this.elasticsearch = node ? new ElasticsearchServer(runDir) : null;
@@ -88,7 +95,10 @@ public final class OwnServers implements AutoCloseable {
      */
     public static OwnServers replicaOf(Postgres primary, Path base) {
         Path runDir = newRunDir(base);
-        OwnServers servers = new OwnServers(runDir, false, new PostgresServer(runDir, Ports.free(), primary), null);
+        OwnPostgres replica = StackBackend.ofThisJvm() == StackBackend.CONTAINERS
+                ? PostgresContainerServer.replicaOf(primary, runDir, ContainerImages.fromSettings())
+                : new PostgresServer(runDir, Ports.free(), primary);
+        OwnServers servers = new OwnServers(runDir, false, replica, null);
         try {
             servers.postgres.start(servers.runDir, TIMEOUT);
             LOG.info("PostgreSQL replica of {} up at {}", primary.jdbcUrl(), servers.postgres.jdbcUrl());
@@ -106,7 +116,7 @@ public final class OwnServers implements AutoCloseable {
     public static OwnServers redis(Path base) {
         Path runDir = newRunDir(base);
         OwnServers servers = new OwnServers(
-                runDir, false, null, new RedisServer(runDir.resolve("redis"), Ports.free(), List.of(), null, true));
+                runDir, false, null, RedisServer.own(runDir.resolve("redis"), Ports.free(), List.of(), null, true));
         try {
             servers.startRedis();
             return servers;

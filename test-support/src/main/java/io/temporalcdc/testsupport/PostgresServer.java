@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** PostgreSQL >= 15 from /usr/lib/postgresql, initialised and started in the run dir. */
-final class PostgresServer implements Postgres, Server {
+final class PostgresServer implements OwnPostgres {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
     private static final String OS_USER = "postgres";
@@ -201,7 +201,8 @@ final class PostgresServer implements Postgres, Server {
     }
 
     /** Stops the server (fast shutdown: sessions are cut), keeping its data; {@link #resume} starts it again. */
-    void pause() {
+    @Override
+    public void pause() {
         pgCtlStop();
     }
 
@@ -215,7 +216,8 @@ final class PostgresServer implements Postgres, Server {
     }
 
     /** Starts a {@link #pause paused} server again, on its port and data. */
-    void resume(Path runDir, Duration timeout) {
+    @Override
+    public void resume(Path runDir, Duration timeout) {
         pgCtlStart(timeout);
         new PidRecord(postmasterPid(), dataDir.toString()).write(runDir, "postgres");
     }

@@ -38,11 +38,11 @@ public final class RedisSentinels implements AutoCloseable {
         RedisSentinels group = new RedisSentinels(OwnServers.newRunDir(base));
         try {
             int primaryPort = Ports.free();
-            RedisServer primary = new RedisServer(group.runDir.resolve("redis-a"), primaryPort, List.of(), null, false);
+            RedisServer primary = RedisServer.own(group.runDir.resolve("redis-a"), primaryPort, List.of(), null, false);
             primary.start(group.runDir, TIMEOUT);
             group.data.add(primary);
             int replicaPort = Ports.free();
-            RedisServer replica = new RedisServer(
+            RedisServer replica = RedisServer.own(
                     group.runDir.resolve("redis-b"),
                     replicaPort,
                     List.of("--replicaof", "127.0.0.1", Integer.toString(primaryPort)),
@@ -51,7 +51,7 @@ public final class RedisSentinels implements AutoCloseable {
             replica.start(group.runDir, TIMEOUT);
             group.data.add(replica);
             for (int i = 0; i < 3; i++) {
-                RedisServer sentinel = new RedisServer(
+                RedisServer sentinel = RedisServer.own(
                         group.runDir.resolve("sentinel-" + i),
                         Ports.free(),
                         List.of(),

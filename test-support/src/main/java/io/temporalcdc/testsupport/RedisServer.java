@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testcontainers.containers.GenericContainer;
 
 /**
  * redis-server, daemonized, without periodic persistence; readiness is a PING over a raw socket. Variants: a replica
@@ -33,7 +34,11 @@ final class RedisServer implements Redis, Server {
     private final List<String> extraArgs;
     private final List<String> sentinelConfig;
     private final boolean persistent;
+    /** Whether it runs in a container (in the host's network) rather than as a process. */
+    private final boolean inContainer;
+
     private volatile Long pid;
+    private volatile GenericContainer<?> container;
 
     RedisServer(Path runDir) {
         this(runDir, Ports.free());
@@ -52,6 +57,17 @@ final class RedisServer implements Redis, Server {
      * @param persistent whether a stop saves the dataset for the next start
      */
     RedisServer(Path dir, int port, List<String> extraArgs, List<String> sentinelConfig, boolean persistent) {
+        this(dir, port, extraArgs, sentinelConfig, persistent, false);
+    }
+
+    private RedisServer(
+            Path dir,
+            int port,
+            List<String> extraArgs,
+            List<String> sentinelConfig,
+            boolean persistent,
+            boolean inContainer) {
+        this.inContainer = inContainer;
         this.dir = dir;
         this.logFile = dir.resolve("redis.log");
         this.pidFile = dir.resolve("redis-server.pid");
@@ -59,6 +75,17 @@ final class RedisServer implements Redis, Server {
         this.extraArgs = List.copyOf(extraArgs);
         this.sentinelConfig = sentinelConfig == null ? null : List.copyOf(sentinelConfig);
         this.persistent = persistent;
+    }
+
+    /**
+     * A server a test owns (its own node, a replica, a sentinel): a process, or on the containers backend
+     * ({@link StackBackend#ofThisJvm}) the same {@code redis-server} command in a container in the host's network,
+     * its directory (configuration, data, log) mounted at the same path.
+     */
+    static RedisServer own(
+            Path dir, int port, List<String> extraArgs, List<String> sentinelConfig, boolean persistent) {
+        return new RedisServer(
+                dir, port, extraArgs, sentinelConfig, persistent, StackBackend.ofThisJvm() == StackBackend.CONTAINERS);
     }
 
     @Override
@@ -79,7 +106,7 @@ final class RedisServer implements Redis, Server {
             throw new StackException("Redis run dir " + dir + " cannot be created: " + e, e);
         }
         List<String> command = new ArrayList<>();
-        command.add(OsUser.tool("redis-server"));
+        command.add(inContainer ? "redis-server" : OsUser.tool("redis-server"));
         if (sentinelConfig != null) {
             Path config = dir.resolve("sentinel.conf");
             try {
@@ -94,20 +121,16 @@ final class RedisServer implements Redis, Server {
         } else {
             command.addAll(List.of("--save", "", "--appendonly", "no"));
         }
-        command.addAll(List.of(
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--daemonize",
-                "yes",
-                "--dir",
-                dir.toString(),
-                "--pidfile",
-                pidFile.toString(),
-                "--logfile",
-                logFile.toString()));
+        command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
+        if (!inContainer) {
+            command.addAll(List.of("--daemonize", "yes", "--pidfile", pidFile.toString()));
+        }
+        command.addAll(List.of("--dir", dir.toString(), "--logfile", logFile.toString()));
         command.addAll(extraArgs);
+        if (inContainer) {
+            startContainer(runDir, command, timeout);
+            return;
+        }
         try {
             // a server killed before (SIGKILL) left its pid file: read after this start, it would name the dead
             // process,
@@ -123,8 +146,39 @@ final class RedisServer implements Redis, Server {
         Readiness.await(this, timeout, () -> "PONG".equals(command("PING").orElse("")));
     }
 
+    private void startContainer(Path runDir, List<String> command, Duration timeout) {
+        GenericContainer<?> started = HostNetwork.withDir(
+                        new GenericContainer<>(ContainerImages.fromSettings().redis()), dir)
+                .withCommand(command.toArray(String[]::new))
+                .withLabels(ContainerEngine.labels(runDir));
+        container = started;
+        try {
+            started.start();
+        } catch (RuntimeException e) {
+            close();
+            throw new StackException(name() + " container did not start: " + e.getMessage() + "; see " + logFile, e);
+        }
+        Readiness.await(this, timeout, () -> "PONG".equals(command("PING").orElse("")));
+    }
+
     @Override
     public void close() {
+        GenericContainer<?> running = container;
+        if (inContainer) {
+            container = null;
+            if (running != null) {
+                if (running.isRunning()) {
+                    command(sentinelConfig != null ? "SHUTDOWN" : persistent ? "SHUTDOWN SAVE" : "SHUTDOWN NOSAVE");
+                    HostNetwork.awaitExit(running, Duration.ofSeconds(10));
+                }
+                running.stop();
+            }
+            return;
+        }
+        closeProcess();
+    }
+
+    private void closeProcess() {
         Long running = pid != null ? pid : PidFiles.read(pidFile);
         if (running == null) {
             return;
@@ -145,6 +199,15 @@ final class RedisServer implements Redis, Server {
 
     /** Kills the server with SIGKILL: whatever it had not replicated is lost, as in a crash. */
     void kill() {
+        GenericContainer<?> killed = container;
+        if (inContainer) {
+            container = null;
+            if (killed != null) {
+                HostNetwork.kill(killed);
+                killed.stop();
+            }
+            return;
+        }
         Long running = pid != null ? pid : PidFiles.read(pidFile);
         pid = null;
         if (running != null && new PidRecord(running, signature()).matches(Procs.commandLine(running))) {

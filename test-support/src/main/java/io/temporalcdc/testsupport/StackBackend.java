@@ -40,6 +40,27 @@ public enum StackBackend {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    private static volatile Choice ofThisJvm;
+
+    /**
+     * The backend of the servers a test starts for itself ({@link OwnServers}, {@link RedisSentinels}): this JVM's
+     * settings, chosen once (an attached test JVM gets the shared stack's from {@code bin/test}, which exports it).
+     */
+    public static StackBackend ofThisJvm() {
+        Choice choice = ofThisJvm;
+        if (choice == null) {
+            synchronized (StackBackend.class) {
+                if (ofThisJvm == null) {
+                    ofThisJvm = choose();
+                    org.slf4j.LoggerFactory.getLogger(StackBackend.class)
+                            .info("servers of a test's own: {}", ofThisJvm.line());
+                }
+                choice = ofThisJvm;
+            }
+        }
+        return choice.backend();
+    }
+
     /** The backend this JVM's settings choose. */
     public static Choice choose() {
         String setting = System.getProperty(PROPERTY, System.getenv(ENV));
