@@ -27,7 +27,10 @@ tcdc_backend_args() {
 # Whether a container engine answers GET /_ping at $DOCKER_HOST (or /var/run/docker.sock).
 tcdc_engine_answers() {
   local host=${DOCKER_HOST:-unix:///var/run/docker.sock}
-  command -v curl >/dev/null 2>&1 || return 1
+  if ! command -v curl >/dev/null 2>&1; then
+    command -v docker >/dev/null 2>&1 && docker version >/dev/null 2>&1
+    return
+  fi
   case "$host" in
     unix://*) [ -S "${host#unix://}" ] && curl -fs --max-time 3 --unix-socket "${host#unix://}" http://engine/_ping >/dev/null ;;
     tcp://*) curl -fs --max-time 3 "http://${host#tcp://}/_ping" >/dev/null ;;
@@ -77,13 +80,15 @@ tcdc_prepare_backend() {
   fi
   if [ "${TCDC_STACK_IMAGES:-upstream}" = local ]; then
     local missing=false image
+    local cli=podman
+    command -v podman >/dev/null 2>&1 || cli=docker
     for image in postgres:15 kafka redis:7 elasticsearch schema-registry; do
-      podman images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -q "^localhost/temporal-cdc-local/$image" \
+      "$cli" images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -q "^localhost/temporal-cdc-local/$image" \
         || missing=true
     done
     if [ "$missing" = true ]; then
       echo "Building the servers' local images (compose/local/build-images.sh --servers; log $dir/build-images.log) ..." >&2
-      JAVA_HOME=$JAVA_HOME compose/local/build-images.sh --servers >"$dir/build-images.log" 2>&1 \
+      CONTAINER_ENGINE=$cli JAVA_HOME=$JAVA_HOME compose/local/build-images.sh --servers >"$dir/build-images.log" 2>&1 \
         || { tail -n 30 "$dir/build-images.log" >&2; return 1; }
     fi
   fi

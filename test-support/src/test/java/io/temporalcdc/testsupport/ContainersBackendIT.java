@@ -5,14 +5,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -150,15 +146,7 @@ class ContainersBackendIT {
         HttpClient http = HttpClient.newHttpClient();
         assertThat(get(http, stack.elasticsearch().url() + "/_cluster/health")).contains("\"status\"");
         assertThat(get(http, stack.schemaRegistry().url() + "/config")).contains("BACKWARD");
-        try (Socket socket = new Socket("127.0.0.1", stack.redis().port())) {
-            OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] answer = new byte[7];
-            assertThat(in.readNBytes(answer, 0, 7)).isEqualTo(7);
-            assertThat(new String(answer, StandardCharsets.US_ASCII)).isEqualTo("+PONG\r\n");
-        }
+        assertThat(LocalStackIT.ping(stack.redis().port())).isEqualTo("+PONG\r\n");
         for (Path log : List.of(
                 stack.postgres().logFile(),
                 stack.kafka().logFile(),

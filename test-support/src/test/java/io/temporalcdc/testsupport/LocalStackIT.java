@@ -134,14 +134,17 @@ class LocalStackIT {
     void shouldAnswerRedisPing() throws IOException {
         assertThat(stack.redis().uri())
                 .isEqualTo("redis://127.0.0.1:" + stack.redis().port());
-        try (Socket socket = new Socket("127.0.0.1", stack.redis().port())) {
+        assertThat(ping(stack.redis().port())).isEqualTo("+PONG\r\n");
+    }
+
+    /** Sends PING to the Redis on {@code port}; returns the first 7 bytes of its answer. */
+    static String ping(int port) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
             out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
-            byte[] reply = new byte[7];
-            assertThat(in.readNBytes(reply, 0, 7)).isEqualTo(7);
-            assertThat(new String(reply, StandardCharsets.US_ASCII)).isEqualTo("+PONG\r\n");
+            return new String(in.readNBytes(7), StandardCharsets.US_ASCII);
         }
     }
 
