@@ -66,6 +66,8 @@ tcdc_prepare_backend() {
       return 1
     }
     mkdir -p "$dir"
+    # a socket URL needs an absolute path
+    dir=$(cd "$dir" && pwd)
     printf '%s\n' '# written by bin/containers.sh' '[containers]' \
       'default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]' '[engine]' 'runtime = "runc"' > "$dir/containers.conf"
     export CONTAINERS_CONF="$dir/containers.conf"
