@@ -51,7 +51,7 @@ if [ "$servers_only" = false ]; then
 fi
 
 # 1. the Debian base, from the mirror apt already uses
-if ! "$engine" image exists localhost/debian-base:12 2>/dev/null; then
+if ! "$engine" image inspect localhost/debian-base:12 >/dev/null 2>&1; then
   command -v debootstrap >/dev/null || fail "debootstrap is not installed (bin/prereqs.sh installs it)"
   mirror=${DEBIAN_MIRROR:-$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)}
   mirror=${mirror:-http://deb.debian.org/debian}

@@ -35,7 +35,7 @@ import org.testcontainers.containers.GenericContainer;
  * removes what a killed run left behind ({@link #removeLeftovers()}), with or without Testcontainers' Ryuk reaper.
  */
 final class ContainerEngine {
-    /** Label naming the JVM that started a container: {@code <hostname>:<pid>}. */
+    /** Label naming the JVM that started a container: {@code <hostname>:<pid>:<its start, epoch ms>}. */
     static final String OWNER_LABEL = "io.temporalcdc.stack.owner";
     /** Label naming the run dir of the stack a container belongs to. */
     static final String RUN_DIR_LABEL = "io.temporalcdc.stack.run-dir";
@@ -81,8 +81,7 @@ final class ContainerEngine {
     static boolean pings(String dockerHost) {
         try {
             if (dockerHost.startsWith("unix://")) {
-                return CompletableFuture.supplyAsync(() -> pingUnix(Path.of(dockerHost.substring("unix://".length()))))
-                        .get(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return pingUnix(Path.of(dockerHost.substring("unix://".length())));
             }
             if (dockerHost.startsWith("tcp://")) {
                 HttpClient http =
@@ -96,7 +95,7 @@ final class ContainerEngine {
                 return response.statusCode() == 200;
             }
             return false;
-        } catch (IOException | ExecutionException | TimeoutException e) {
+        } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -104,8 +103,31 @@ final class ContainerEngine {
         }
     }
 
-    private static boolean pingUnix(Path socket) {
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+    /** {@code GET /_ping} on a unix socket; an engine that accepts but does not answer in time is closed on. */
+    private static boolean pingUnix(Path socket) throws InterruptedException {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            return false;
+        }
+        CompletableFuture<Boolean> answer = CompletableFuture.supplyAsync(() -> ping(channel));
+        try {
+            return answer.get(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } finally {
+            try {
+                // unblocks a read still waiting
+                channel.close();
+            } catch (IOException e) {
+                // closing a socket that did not answer
+            }
+        }
+    }
+
+    private static boolean ping(SocketChannel channel) {
+        try {
             channel.write(
                     ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: engine\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer buffer = ByteBuffer.allocate(512);
@@ -113,8 +135,10 @@ final class ContainerEngine {
                 // HTTP/1.0: the engine closes after its answer
             }
             String answer = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+            int eol = answer.indexOf('\n');
             return answer.startsWith("HTTP/1.")
-                    && answer.substring(0, answer.indexOf('\n') + 1).contains(" 200 ");
+                    && eol > 0
+                    && answer.substring(0, eol).contains(" 200 ");
         } catch (IOException e) {
             return false;
         }
@@ -125,8 +149,17 @@ final class ContainerEngine {
         return Map.of(OWNER_LABEL, owner(), RUN_DIR_LABEL, runDir.toString());
     }
 
+    /** {@code <host>:<pid>:<start of the JVM, epoch ms>}: a later process reusing the pid is not the owner. */
     private static String owner() {
-        return hostName() + ":" + ProcessHandle.current().pid();
+        ProcessHandle self = ProcessHandle.current();
+        return hostName() + ":" + self.pid() + ":" + startMillis(self);
+    }
+
+    private static long startMillis(ProcessHandle process) {
+        return process.info()
+                .startInstant()
+                .map(java.time.Instant::toEpochMilli)
+                .orElse(0L);
     }
 
     private static String hostName() {
@@ -191,11 +224,15 @@ final class ContainerEngine {
                 .toList();
     }
 
-    private static boolean ownerAlive(String pid) {
+    /** @param owner {@code <pid>:<start, epoch ms>} */
+    private static boolean ownerAlive(String owner) {
+        String[] parts = owner.split(":");
         try {
-            return ProcessHandle.of(Long.parseLong(pid))
+            long started = parts.length > 1 ? Long.parseLong(parts[1]) : 0L;
+            return ProcessHandle.of(Long.parseLong(parts[0]))
                     .filter(ProcessHandle::isAlive)
-                    .map(p -> p.info().command().map(c -> c.contains("java")).orElse(true))
+                    // the same process: started when the label says (the clock's resolution aside)
+                    .map(p -> started == 0L || Math.abs(startMillis(p) - started) < 1_000)
                     .orElse(false);
         } catch (NumberFormatException e) {
             return false;
@@ -211,8 +248,9 @@ final class ContainerEngine {
         if ("localhost".equals(host) || "127.0.0.1".equals(host)) {
             return "127.0.0.1";
         }
-        // an engine on a unix socket is on this machine: its published ports answer on loopback too (Testcontainers
-        // names the bridge's gateway instead when it finds itself in a container)
+        // an engine on a unix socket runs on this machine, which the published ports' 127.0.0.1 is (Testcontainers
+        // names the bridge's gateway when it believes itself in a container; a test JVM in a container of its own
+        // with the engine's socket mounted is not supported: the ports are published on the engine host's loopback)
         URI engine = DockerClientFactory.instance().getTransportConfig().getDockerHost();
         return "unix".equals(engine.getScheme()) ? "127.0.0.1" : host;
     }

@@ -1,5 +1,9 @@
 package io.temporalcdc.testsupport;
 
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +34,7 @@ abstract class ContainerServer<C extends GenericContainer<?>> implements Server 
     private final String name;
     private final C container;
     private final Path logFile;
+    private volatile boolean closed;
 
     ContainerServer(String name, C container, Path logFile) {
         this.name = name;
@@ -56,9 +62,18 @@ abstract class ContainerServer<C extends GenericContainer<?>> implements Server 
         LogFile log = new LogFile(logFile);
         container.withLabels(ContainerEngine.labels(runDir)).withStartupTimeout(timeout);
         container.withLogConsumer(log);
+        if (!hostNetwork()) {
+            container.withCreateContainerCmdModifier(ContainerServer::loopbackOnly);
+        }
         try {
             container.start();
+            if (closed) {
+                // close() ran while the container was being created (SIGTERM during the start): it saw no container
+                container.stop();
+                throw new StackException(name + " was closed while it started");
+            }
         } catch (RuntimeException e) {
+            log.close();
             close();
             throw new StackException(
                     name + " (container of " + container.getDockerImageName() + ") did not become ready within "
@@ -76,6 +91,34 @@ abstract class ContainerServer<C extends GenericContainer<?>> implements Server 
                     + " 127.0.0.1); " + name + "'s engine publishes on " + host);
         }
         started(runDir, container.getMappedPort(containerPort()));
+    }
+
+    /**
+     * Publishes every port on 127.0.0.1 only (the fixed ones on their port, the others on one the engine picks), as
+     * the processes backend listens: a trusted superuser, a Redis and an Elasticsearch without authentication are not
+     * for the network.
+     */
+    private static void loopbackOnly(CreateContainerCmd cmd) {
+        HostConfig host = cmd.getHostConfig();
+        if (host == null || cmd.getExposedPorts() == null) {
+            return;
+        }
+        Map<ExposedPort, Ports.Binding[]> fixed = host.getPortBindings() == null
+                ? Map.of()
+                : host.getPortBindings().getBindings();
+        Ports ports = new Ports();
+        for (ExposedPort port : cmd.getExposedPorts()) {
+            Ports.Binding[] bindings = fixed.get(port);
+            String hostPort = bindings != null && bindings.length > 0 && bindings[0] != null
+                    ? bindings[0].getHostPortSpec()
+                    : null;
+            ports.bind(
+                    port,
+                    hostPort != null && !hostPort.isEmpty()
+                            ? Ports.Binding.bindIpAndPort("127.0.0.1", Integer.parseInt(hostPort))
+                            : Ports.Binding.bindIp("127.0.0.1"));
+        }
+        host.withPortBindings(ports).withPublishAllPorts(false);
     }
 
     /** Whether the container runs in the host's network (it listens on this machine's loopback itself). */
@@ -119,6 +162,7 @@ abstract class ContainerServer<C extends GenericContainer<?>> implements Server 
 
     @Override
     public void close() {
+        closed = true;
         try {
             // removes the container and its anonymous volumes
             container.stop();
@@ -141,6 +185,17 @@ abstract class ContainerServer<C extends GenericContainer<?>> implements Server 
             } catch (IOException e) {
                 throw new StackException("cannot write the log file " + file + ": " + e, e);
             }
+        }
+
+        synchronized void close() {
+            try {
+                if (writer != null) {
+                    writer.close();
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot close {}: {}", file, e.toString());
+            }
+            writer = null;
         }
 
         @Override

@@ -1,13 +1,12 @@
 package io.temporalcdc.testsupport;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.elasticsearch.ElasticsearchContainer;
 
 /**
  * The stack's Elasticsearch node in a container (Testcontainers' Elasticsearch module: single node), configured as
- * the processes backend's: security off, 512 MiB heap, one processor, destructive actions by wildcard allowed; ready
+ * the processes backend's: security off, 512 MiB heap, one processor, destructive actions by wildcard allowed, no disk
+ * watermarks (the module's own setting); ready
  * once {@code _cluster/health} says yellow.
  */
 final class ElasticsearchContainerServer extends ContainerServer<ElasticsearchContainer> implements Elasticsearch {
@@ -23,10 +22,7 @@ final class ElasticsearchContainerServer extends ContainerServer<ElasticsearchCo
                         .withEnv("ES_JAVA_OPTS", "-Xms512m -Xmx512m")
                         .withEnv("node.processors", "1")
                         .withEnv("action.destructive_requires_name", "false")
-                        .waitingFor(Wait.forHttp("/_cluster/health?wait_for_status=yellow&timeout=2s")
-                                .forPort(PORT)
-                                .forStatusCode(200)
-                                .withReadTimeout(Duration.ofSeconds(5))),
+                        .waitingFor(new LoopbackHttpWait(PORT, "/_cluster/health?wait_for_status=yellow&timeout=2s")),
                 ElasticsearchServer.logFileIn(runDir));
     }
 

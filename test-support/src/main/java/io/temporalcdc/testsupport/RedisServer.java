@@ -158,7 +158,12 @@ final class RedisServer implements Redis, Server {
             close();
             throw new StackException(name() + " container did not start: " + e.getMessage() + "; see " + logFile, e);
         }
-        Readiness.await(this, timeout, () -> "PONG".equals(command("PING").orElse("")));
+        try {
+            Readiness.await(this, timeout, () -> "PONG".equals(command("PING").orElse("")));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     @Override

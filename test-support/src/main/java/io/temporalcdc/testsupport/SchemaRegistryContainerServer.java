@@ -2,7 +2,6 @@ package io.temporalcdc.testsupport;
 
 import java.nio.file.Path;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.wait.strategy.Wait;
 
 /**
  * The stack's schema registry in a container: Apicurio Registry (in-memory storage) with its Confluent-compatible
@@ -19,7 +18,7 @@ final class SchemaRegistryContainerServer extends ContainerServer<GenericContain
                 "Schema registry",
                 new GenericContainer<>(images.schemaRegistry())
                         .withExposedPorts(PORT)
-                        .waitingFor(Wait.forHttp("/health/ready").forPort(PORT).forStatusCode(200)),
+                        .waitingFor(new LoopbackHttpWait(PORT, "/health/ready")),
                 runDir.resolve("schema-registry").resolve("registry.log"));
     }
 
