@@ -55,13 +55,13 @@ public final class CdcSourceApp {
         final KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
         final ConnectRecordSerializer serializer = serializer(config, registry);
         CdcEngine engine = null;
+        KafkaChangeConsumer consumer = null;
         try {
             // the producer learns every topic's partitions now, not one metadata round trip per topic on the first
             // change
             topics.forEach(topic -> producer.partitionsFor(topic.name()));
             producerMetrics.bindTo(ctx.registry());
-            final KafkaChangeConsumer consumer =
-                    new KafkaChangeConsumer(producer, serializer, new CdcSourceMetrics(ctx.registry()), ctx::ready);
+            consumer = new KafkaChangeConsumer(producer, serializer, new CdcSourceMetrics(ctx.registry()), ctx::ready);
             engine = CdcEngine.start(DebeziumProperties.of(config, catalog.partitions()), consumer, ctx);
             final SlotMonitor slot = new SlotMonitor(
                             config.slotName(),
@@ -71,13 +71,17 @@ public final class CdcSourceApp {
                             ctx.registry())
                     .start();
             final CdcEngine started = engine;
+            final KafkaChangeConsumer sending = consumer;
             return () -> {
                 slot.close();
-                stop(started, producer, producerMetrics, serializer, registry);
+                stop(started, sending, producer, producerMetrics, serializer, registry);
             };
         } catch (RuntimeException e) {
             if (engine != null) {
                 engine.close();
+            }
+            if (consumer != null) {
+                consumer.close();
             }
             producerMetrics.close();
             producer.close(PRODUCER_CLOSE_TIMEOUT);
@@ -91,6 +95,7 @@ public final class CdcSourceApp {
 
     private static void stop(
             CdcEngine engine,
+            KafkaChangeConsumer consumer,
             Producer<byte[], byte[]> producer,
             KafkaClientMetrics metrics,
             ConnectRecordSerializer serializer,
@@ -99,6 +104,7 @@ public final class CdcSourceApp {
         try {
             engine.close();
         } finally {
+            consumer.close();
             metrics.close();
             producer.close(PRODUCER_CLOSE_TIMEOUT);
             serializer.close();

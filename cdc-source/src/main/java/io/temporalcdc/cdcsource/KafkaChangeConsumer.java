@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,8 +25,13 @@ import org.slf4j.LoggerFactory;
  * Sends each engine batch to Kafka and marks its records processed only after Kafka acknowledged
  * every one of them. A failed send fails the batch: nothing of it is marked, the engine stops, and
  * the records are sent again after a restart (at-least-once).
+ *
+ * <p>Readiness is watched from a thread of its own: a send can block before it is acknowledged at all (the producer
+ * waits up to {@code max.block.ms} for metadata it lost when every broker went away and it bootstrapped again), so
+ * the engine's thread cannot be the one that notices Kafka is gone.
  */
-public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+public final class KafkaChangeConsumer
+        implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>>, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaChangeConsumer.class);
 
@@ -36,6 +43,12 @@ public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<
     private final CdcSourceMetrics metrics;
     private final Consumer<Boolean> readiness;
     private final Duration stall;
+    private final ScheduledExecutorService watchdog;
+    /** When the batch in hand began or Kafka last acknowledged one of its records (System.nanoTime). */
+    private final AtomicLong progress = new AtomicLong();
+    /** Guarded by this: a batch is in hand. */
+    private boolean busy;
+    /** Guarded by this: readiness was turned DOWN for lack of acknowledgements. */
     private boolean stalled;
 
     /**
@@ -60,6 +73,10 @@ public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<
         this.metrics = metrics;
         this.readiness = readiness;
         this.stall = stall;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("cdc-source-kafka-watchdog").daemon().factory());
+        final long every = Math.max(10, stall.toMillis() / 5);
+        watchdog.scheduleWithFixedDelay(this::checkStall, every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -68,12 +85,20 @@ public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
         final long start = System.nanoTime();
+        batchStarted(start);
         final List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
-        for (RecordChangeEvent<SourceRecord> event : events) {
-            sends.add(producer.send(serialize(event.record())));
-        }
-        for (int i = 0; i < sends.size(); i++) {
-            awaitAck(sends.get(i), events.get(i).record());
+        boolean acknowledged = false;
+        try {
+            for (RecordChangeEvent<SourceRecord> event : events) {
+                sends.add(
+                        producer.send(serialize(event.record()), (metadata, error) -> progress.set(System.nanoTime())));
+            }
+            for (int i = 0; i < sends.size(); i++) {
+                awaitAck(sends.get(i), events.get(i).record());
+            }
+            acknowledged = true;
+        } finally {
+            batchEnded(acknowledged);
         }
         recordMetrics(events, start);
         for (RecordChangeEvent<SourceRecord> event : events) {
@@ -110,28 +135,13 @@ public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<
 
     /**
      * Waits for Kafka's acknowledgement of one record. While Kafka does not answer, the producer retries until its
-     * {@code delivery.timeout.ms} (2 min by default) and then fails the send, which fails the batch and stops the app
-     * (exit 1): an outage shorter than that costs only time. Readiness is DOWN meanwhile.
+     * {@code delivery.timeout.ms} (2 min by default; a send waiting for metadata, {@code max.block.ms}, 1 min) and then
+     * fails the send, which fails the batch and stops the app (exit 1): an outage shorter than that costs only time.
+     * Readiness is DOWN meanwhile ({@link #checkStall}).
      */
     private void awaitAck(Future<RecordMetadata> send, SourceRecord record) throws InterruptedException {
         try {
-            try {
-                send.get(stall.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                if (!stalled) {
-                    stalled = true;
-                    LOG.warn(
-                            "Kafka has not acknowledged a change for {} ms: readiness DOWN until it does",
-                            stall.toMillis());
-                    readiness.accept(false);
-                }
-                send.get();
-            }
-            if (stalled) {
-                stalled = false;
-                LOG.info("Kafka acknowledges changes again: readiness UP");
-                readiness.accept(true);
-            }
+            send.get();
         } catch (ExecutionException e) {
             LOG.error(
                     "Kafka did not acknowledge a change record for topic {} (key {}); failing the batch",
@@ -141,6 +151,39 @@ public final class KafkaChangeConsumer implements DebeziumEngine.ChangeConsumer<
             throw new CdcSourceException(
                     "Kafka did not acknowledge a change record for topic " + record.topic(), e.getCause());
         }
+    }
+
+    private synchronized void batchStarted(long nanos) {
+        progress.set(nanos);
+        busy = true;
+    }
+
+    /**
+     * The batch is over: acknowledged, readiness UP again if it was DOWN for lack of acknowledgements; failed, it
+     * stays DOWN (the engine stops).
+     */
+    private synchronized void batchEnded(boolean acknowledged) {
+        busy = false;
+        if (stalled && acknowledged) {
+            stalled = false;
+            LOG.info("Kafka acknowledges changes again: readiness UP");
+            readiness.accept(true);
+        }
+    }
+
+    /** Readiness DOWN once a batch in hand has seen no acknowledgement for {@link #stall}. */
+    private synchronized void checkStall() {
+        if (busy && !stalled && System.nanoTime() - progress.get() > stall.toNanos()) {
+            stalled = true;
+            LOG.warn("Kafka has not acknowledged a change for {} ms: readiness DOWN until it does", stall.toMillis());
+            readiness.accept(false);
+        }
+    }
+
+    /** Stops the readiness watchdog. */
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
     }
 
     private void recordMetrics(List<RecordChangeEvent<SourceRecord>> events, long startNanos) {

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class KafkaChangeConsumerTest {
@@ -30,6 +31,11 @@ class KafkaChangeConsumerTest {
             readiness::add,
             java.time.Duration.ofMillis(200));
     private final RecordingCommitter committer = new RecordingCommitter();
+
+    @AfterEach
+    void stopWatchdog() {
+        consumer.close();
+    }
 
     @Test
     void shouldMarkRecordsProcessedOnlyAfterKafkaAcknowledgedTheWholeBatch() {
@@ -106,6 +112,66 @@ class KafkaChangeConsumerTest {
 
         assertThat(readiness).containsExactly(false, true);
         assertThat(committer.processed).hasSize(1);
+    }
+
+    /**
+     * A send that blocks before Kafka got the record at all (the producer waits for metadata it lost when every broker
+     * went away: {@code max.block.ms}) turns readiness DOWN too, and UP once the batch is acknowledged.
+     */
+    @Test
+    void shouldTurnReadinessDownWhileASendBlocksWaitingForMetadata() throws Exception {
+        final java.util.concurrent.CountDownLatch metadata = new java.util.concurrent.CountDownLatch(1);
+        final MockProducer<byte[], byte[]> blocking =
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>
+                            send(
+                                    org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record,
+                                    org.apache.kafka.clients.producer.Callback callback) {
+                        try {
+                            metadata.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return super.send(record, callback);
+                    }
+                };
+        final List<Boolean> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (KafkaChangeConsumer waiting = new KafkaChangeConsumer(
+                blocking,
+                ConnectRecordSerializer.json(Map.of(), Map.of()),
+                new CdcSourceMetrics(registry),
+                states::add,
+                Duration.ofMillis(200))) {
+            final CompletableFuture<Void> handled = CompletableFuture.runAsync(() -> {
+                try {
+                    waiting.handleBatch(
+                            List.of(event(ConnectRecordSerializerTest.change("c", System.currentTimeMillis()))),
+                            committer);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> states.contains(false));
+            assertThat(committer.processed()).isEmpty();
+            metadata.countDown();
+            handled.get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(states).containsExactly(false, true);
+            assertThat(committer.processed()).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldStayNotReadyWhenTheStalledBatchFails() {
+        final CompletableFuture<Void> handled =
+                handleAsync(List.of(event(ConnectRecordSerializerTest.change("c", System.currentTimeMillis()))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> readiness.contains(false));
+        producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("delivery timed out"));
+
+        assertThatThrownBy(handled::join).hasCauseInstanceOf(CdcSourceException.class);
+        assertThat(readiness).containsExactly(false);
     }
 
     @Test
