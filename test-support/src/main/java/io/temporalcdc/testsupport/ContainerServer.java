@@ -77,7 +77,8 @@ abstract class ContainerServer<C extends GenericContainer<?>> implements Server 
             close();
             throw new StackException(
                     name + " (container of " + container.getDockerImageName() + ") did not become ready within "
-                            + timeout.toSeconds() + " s: " + e.getMessage() + "; see " + logFile,
+                            + timeout.toSeconds() + " s: " + e.getMessage() + "; see " + logFile
+                            + (hostNetwork() ? HostNetwork.hint() : ""),
                     e);
         }
         if (hostNetwork()) {

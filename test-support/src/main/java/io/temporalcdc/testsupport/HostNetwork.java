@@ -13,10 +13,40 @@ import org.testcontainers.containers.GenericContainer;
  * Containers that a test owns beside the stack (a second PostgreSQL cluster, a replica, Redis nodes and sentinels)
  * run in the host's network, as the processes they replace: each listens on 127.0.0.1 on a port of its own, and they
  * reach each other (a replica its primary, a sentinel its nodes) at the addresses the test's clients use. This needs
- * an engine on Linux (Docker or podman); Docker Desktop's VM has its own loopback.
+ * an engine on Linux (Docker or podman), or Docker Desktop 4.34 or later with host networking enabled (its VM has a
+ * loopback of its own otherwise): {@link #hint()} says so when such a server does not start.
  */
 final class HostNetwork {
+    private static volatile String engineOs;
+
     private HostNetwork() {}
+
+    /**
+     * What to add to the failure of a server that runs in the host's network: on Docker Desktop, the setting it needs
+     * (the server listens in Docker Desktop's VM, not on this machine, without it); elsewhere nothing.
+     */
+    static String hint() {
+        String os = engineOs;
+        if (os == null) {
+            try {
+                os = DockerClientFactory.instance().getInfo().getOperatingSystem();
+            } catch (RuntimeException e) {
+                os = "";
+            }
+            engineOs = os == null ? "" : os;
+        }
+        return hint(engineOs);
+    }
+
+    /** {@link #hint()} for an engine reporting {@code operatingSystem} ({@code GET /info}). */
+    static String hint(String operatingSystem) {
+        if (operatingSystem == null || !operatingSystem.contains("Docker Desktop")) {
+            return "";
+        }
+        return " (the servers a test owns run in the host's network: on Docker Desktop that needs version 4.34 or"
+                + " later with Settings → Resources → Network → \"Enable host networking\" on, else they listen in"
+                + " Docker Desktop's VM where this machine does not reach them)";
+    }
 
     /** Runs {@code container} in the host's network. */
     static <C extends GenericContainer<?>> C in(C container) {

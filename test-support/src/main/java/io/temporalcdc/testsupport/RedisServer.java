@@ -156,13 +156,19 @@ final class RedisServer implements Redis, Server {
             started.start();
         } catch (RuntimeException e) {
             close();
-            throw new StackException(name() + " container did not start: " + e.getMessage() + "; see " + logFile, e);
+            throw new StackException(
+                    name() + " container did not start: " + e.getMessage() + "; see " + logFile + HostNetwork.hint(),
+                    e);
         }
         try {
             Readiness.await(this, timeout, () -> "PONG".equals(command("PING").orElse("")));
         } catch (RuntimeException e) {
             close();
-            throw e;
+            String hint = HostNetwork.hint();
+            if (hint.isEmpty()) {
+                throw e;
+            }
+            throw new StackException(e.getMessage() + hint, e);
         }
     }
 
