@@ -114,8 +114,11 @@ public final class DebeziumProperties {
         // Debezium's default, stated: a TRUNCATE event has no key, and the compacted change topics refuse key-less
         // records (cdc-source would stop); the apps' READMEs say what an operator does after a TRUNCATE
         props.setProperty("skipped.operations", "t");
-        // hand partial batches over after 100 ms instead of Debezium's 500 ms: commit→Kafka latency
-        props.setProperty("poll.interval.ms", "100");
+        // Debezium waits poll.interval.ms twice between a commit and the consumer: its streaming thread sleeps that
+        // long when the replication stream has nothing pending, and its queue hands partial batches over on that
+        // beat. Debezium's 500 ms would cost up to a second; 25 ms costs up to 50 ms, for a few dozen idle wake-ups a
+        // second (a drain fills whole batches and never waits)
+        props.setProperty("poll.interval.ms", "25");
         // while the captured schemas are quiet but other databases of the cluster write WAL, heartbeats
         // let the slot advance, so PostgreSQL does not retain that WAL (__debezium-heartbeat.<prefix>)
         props.setProperty("heartbeat.interval.ms", "10000");
