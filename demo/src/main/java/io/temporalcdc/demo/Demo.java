@@ -24,7 +24,12 @@ import org.slf4j.LoggerFactory;
  */
 final class Demo implements DemoMain.Run {
 
-    private static final Duration WARM_UP = Duration.ofSeconds(15);
+    /**
+     * At least the apps' latency window (30 s: their commit → done timers keep recent quantiles), so that the timed
+     * run's first progress lines show the run, not the warm-up's first, JIT-cold seconds.
+     */
+    private static final Duration WARM_UP = Duration.ofSeconds(30);
+
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
     private static final Path STACK_DIR = Path.of(".stack");
     private static final int WRITER_THREADS = 4;
