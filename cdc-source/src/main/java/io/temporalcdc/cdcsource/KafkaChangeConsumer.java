@@ -90,8 +90,14 @@ public final class KafkaChangeConsumer
         boolean acknowledged = false;
         try {
             for (RecordChangeEvent<SourceRecord> event : events) {
-                sends.add(
-                        producer.send(serialize(event.record()), (metadata, error) -> progress.set(System.nanoTime())));
+                final Future<RecordMetadata> send =
+                        producer.send(serialize(event.record()), (metadata, error) -> progress.set(System.nanoTime()));
+                if (send.isDone()) {
+                    // a send that failed at once (no metadata within max.block.ms: Kafka unreachable) fails the
+                    // batch now, not after every other record of it waited as long
+                    awaitAck(send, event.record());
+                }
+                sends.add(send);
             }
             for (int i = 0; i < sends.size(); i++) {
                 awaitAck(sends.get(i), events.get(i).record());
@@ -135,8 +141,9 @@ public final class KafkaChangeConsumer
 
     /**
      * Waits for Kafka's acknowledgement of one record. While Kafka does not answer, the producer retries until its
-     * {@code delivery.timeout.ms} (2 min by default; a send waiting for metadata, {@code max.block.ms}, 1 min) and then
-     * fails the send, which fails the batch and stops the app (exit 1): an outage shorter than that costs only time.
+     * {@code delivery.timeout.ms} (2 min by default; a send waiting for metadata, {@code max.block.ms}, 1 min, and the
+     * batch fails at its first such send) and then fails the send, which fails the batch and stops the app (exit 1): an
+     * outage shorter than that costs only time.
      * Readiness is DOWN meanwhile ({@link #checkStall}).
      */
     private void awaitAck(Future<RecordMetadata> send, SourceRecord record) throws InterruptedException {
@@ -173,10 +180,18 @@ public final class KafkaChangeConsumer
 
     /** Readiness DOWN once a batch in hand has seen no acknowledgement for {@link #stall}. */
     private synchronized void checkStall() {
-        if (busy && !stalled && System.nanoTime() - progress.get() > stall.toNanos()) {
-            stalled = true;
-            LOG.warn("Kafka has not acknowledged a change for {} ms: readiness DOWN until it does", stall.toMillis());
-            readiness.accept(false);
+        try {
+            if (busy && !stalled && System.nanoTime() - progress.get() > stall.toNanos()) {
+                stalled = true;
+                LOG.warn(
+                        "No change of the batch in hand delivered for {} ms (Kafka, or for Avro the schema registry,"
+                                + " does not answer): readiness DOWN until the batch is acknowledged",
+                        stall.toMillis());
+                readiness.accept(false);
+            }
+        } catch (RuntimeException e) {
+            // a scheduled task that throws is never run again: the watchdog must outlive any one check
+            LOG.error("Readiness check failed", e);
         }
     }
 

@@ -153,9 +153,12 @@ class KafkaChangeConsumerTest {
                 }
             });
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> states.contains(false));
-            assertThat(committer.processed()).isEmpty();
-            metadata.countDown();
+            try {
+                await().atMost(Duration.ofSeconds(5)).until(() -> states.contains(false));
+                assertThat(committer.processed()).isEmpty();
+            } finally {
+                metadata.countDown();
+            }
             handled.get(5, java.util.concurrent.TimeUnit.SECONDS);
 
             assertThat(states).containsExactly(false, true);
@@ -167,11 +170,56 @@ class KafkaChangeConsumerTest {
     void shouldStayNotReadyWhenTheStalledBatchFails() {
         final CompletableFuture<Void> handled =
                 handleAsync(List.of(event(ConnectRecordSerializerTest.change("c", System.currentTimeMillis()))));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(producer.history()).hasSize(1));
         await().atMost(Duration.ofSeconds(5)).until(() -> readiness.contains(false));
-        producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("delivery timed out"));
+        assertThat(producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("delivery timed out")))
+                .isTrue();
 
-        assertThatThrownBy(handled::join).hasCauseInstanceOf(CdcSourceException.class);
+        assertThatThrownBy(() -> handled.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                .hasCauseInstanceOf(CdcSourceException.class);
         assertThat(readiness).containsExactly(false);
+    }
+
+    @Test
+    void shouldStayReadyWhileNoBatchIsInHand() throws Exception {
+        Thread.sleep(5 * 200);
+        assertThat(readiness).isEmpty();
+    }
+
+    /** A send that fails at once (no metadata within max.block.ms) fails the batch before the next record is sent. */
+    @Test
+    void shouldFailTheBatchAtTheFirstSendThatFailsAtOnce() {
+        final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        // what KafkaProducer.send returns when metadata does not come within max.block.ms: a future failed at once
+        final MockProducer<byte[], byte[]> unreachable =
+                new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>
+                            send(
+                                    org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record,
+                                    org.apache.kafka.clients.producer.Callback callback) {
+                        sent.incrementAndGet();
+                        return CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException(
+                                "Topic not present in metadata after 60000 ms."));
+                    }
+                };
+        try (KafkaChangeConsumer failing = new KafkaChangeConsumer(
+                unreachable,
+                ConnectRecordSerializer.json(Map.of(), Map.of()),
+                new CdcSourceMetrics(registry),
+                readiness::add,
+                Duration.ofMillis(200))) {
+            assertThatThrownBy(() -> failing.handleBatch(
+                            List.of(
+                                    event(ConnectRecordSerializerTest.change("c", 1L)),
+                                    event(ConnectRecordSerializerTest.change("u", 2L))),
+                            committer))
+                    .isInstanceOf(CdcSourceException.class)
+                    .hasMessageContaining(ConnectRecordSerializerTest.TOPIC);
+            assertThat(sent).hasValue(1);
+            assertThat(committer.processed()).isEmpty();
+        }
     }
 
     @Test

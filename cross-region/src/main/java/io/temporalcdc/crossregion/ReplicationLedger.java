@@ -15,7 +15,7 @@ import java.util.Set;
  *   <li><b>Lag</b>: when a region reaches a version another region already has, the change was replicated: lag = when
  *       the later region's cdc-source captured it − the commit time in the origin (PostgreSQL reports a transaction
  *       applied from a subscription with its origin's commit time, so the replica's own commit time is not in its
- *       change stream; its capture time stands in, late by cdc-source's poll interval). Not measured when either side
+ *       change stream; its capture time stands in, late by up to twice cdc-source's poll interval). Not measured when either side
  *       was read by a snapshot,
  *       whose time is not a commit's, nor when a region returns to the version all regions last agreed on: a row
  *       re-synced by hand was not replicated).

@@ -134,18 +134,19 @@ final class Demo implements DemoMain.Run {
 
     /**
      * The JVMs of both apps compile their hot paths during their first seconds of load, which on a small machine
-     * shows as seconds of latency: a quarter of the load for {@link #WARM_UP} first, drained, so the timed run
+     * shows as seconds of latency: a quarter of the load for {@link #WARM_UP} (or the run's duration, if shorter)
+     * first, drained, so the timed run
      * shows the pipeline as it runs. Its rows are real workflows, compared at the end like the others.
      */
     private void warmUp(String jdbcUrl) {
         LOG.info(
                 "Warming up the apps for {} s at {} workflows/s (their JVMs compile their hot paths)",
-                WARM_UP.toSeconds(),
+                warmUp().toSeconds(),
                 settings.workflowsPerSecond() / 4);
         try (WorkloadGenerator warm =
                 new WorkloadGenerator(jdbcUrl, settings.workflowsPerSecond() / 4, WRITER_THREADS)) {
             warm.start();
-            long until = System.nanoTime() + WARM_UP.toNanos();
+            long until = System.nanoTime() + warmUp().toNanos();
             while (!closed.get() && System.nanoTime() < until) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
             }
@@ -157,6 +158,10 @@ final class Demo implements DemoMain.Run {
                 && probe.consumerLag().orElse(1) > 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
         }
+    }
+
+    private Duration warmUp() {
+        return settings.duration().compareTo(WARM_UP) < 0 ? settings.duration() : WARM_UP;
     }
 
     private void runWorkload() {

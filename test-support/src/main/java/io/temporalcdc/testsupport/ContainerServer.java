@@ -65,8 +65,10 @@ abstract class ContainerServer<C extends GenericContainer<?>> implements Server 
         if (!hostNetwork()) {
             container.withCreateContainerCmdModifier(ContainerServer::loopbackOnly);
         }
+        boolean started = false;
         try {
             container.start();
+            started = true;
             if (closed) {
                 // close() ran while the container was being created (SIGTERM during the start): it saw no container
                 container.stop();
@@ -78,7 +80,7 @@ abstract class ContainerServer<C extends GenericContainer<?>> implements Server 
             throw new StackException(
                     name + " (container of " + container.getDockerImageName() + ") did not become ready within "
                             + timeout.toSeconds() + " s: " + e.getMessage() + "; see " + logFile
-                            + (hostNetwork() ? HostNetwork.hint() : ""),
+                            + (hostNetwork() && !started ? HostNetwork.hint() : ""),
                     e);
         }
         if (hostNetwork()) {
