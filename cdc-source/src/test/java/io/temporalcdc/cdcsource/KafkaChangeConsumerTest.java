@@ -121,28 +121,16 @@ class KafkaChangeConsumerTest {
     @Test
     void shouldTurnReadinessDownWhileASendBlocksWaitingForMetadata() throws Exception {
         final java.util.concurrent.CountDownLatch metadata = new java.util.concurrent.CountDownLatch(1);
-        final MockProducer<byte[], byte[]> blocking =
-                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
-                    @Override
-                    public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>
-                            send(
-                                    org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record,
-                                    org.apache.kafka.clients.producer.Callback callback) {
-                        try {
-                            metadata.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        return super.send(record, callback);
-                    }
-                };
+        final MockProducer<byte[], byte[]> blocking = producer(true, () -> {
+            try {
+                metadata.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
         final List<Boolean> states = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (KafkaChangeConsumer waiting = new KafkaChangeConsumer(
-                blocking,
-                ConnectRecordSerializer.json(Map.of(), Map.of()),
-                new CdcSourceMetrics(registry),
-                states::add,
-                Duration.ofMillis(200))) {
+        try (KafkaChangeConsumer waiting = consumer(blocking, states)) {
             final CompletableFuture<Void> handled = CompletableFuture.runAsync(() -> {
                 try {
                     waiting.handleBatch(
@@ -192,24 +180,12 @@ class KafkaChangeConsumerTest {
     void shouldFailTheBatchAtTheFirstSendThatFailsAtOnce() {
         final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
         // what KafkaProducer.send returns when metadata does not come within max.block.ms: a future failed at once
-        final MockProducer<byte[], byte[]> unreachable =
-                new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer()) {
-                    @Override
-                    public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>
-                            send(
-                                    org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record,
-                                    org.apache.kafka.clients.producer.Callback callback) {
-                        sent.incrementAndGet();
-                        return CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException(
-                                "Topic not present in metadata after 60000 ms."));
-                    }
-                };
-        try (KafkaChangeConsumer failing = new KafkaChangeConsumer(
-                unreachable,
-                ConnectRecordSerializer.json(Map.of(), Map.of()),
-                new CdcSourceMetrics(registry),
-                readiness::add,
-                Duration.ofMillis(200))) {
+        final MockProducer<byte[], byte[]> unreachable = producer(false, () -> {
+            sent.incrementAndGet();
+            return CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException(
+                    "Topic not present in metadata after 60000 ms."));
+        });
+        try (KafkaChangeConsumer failing = consumer(unreachable, readiness)) {
             assertThatThrownBy(() -> failing.handleBatch(
                             List.of(
                                     event(ConnectRecordSerializerTest.change("c", 1L)),
@@ -230,6 +206,36 @@ class KafkaChangeConsumerTest {
                 .isEqualTo(5L);
         assertThat(KafkaChangeConsumer.streamedCommitMs(ConnectRecordSerializerTest.tombstone()))
                 .isNull();
+    }
+
+    /**
+     * A MockProducer whose send first runs {@code before}, then answers with what it returned, or as MockProducer
+     * does when that is null.
+     */
+    private static MockProducer<byte[], byte[]> producer(
+            boolean autoComplete,
+            java.util.function.Supplier<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>>
+                    before) {
+        return new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                    org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record,
+                    org.apache.kafka.clients.producer.Callback callback) {
+                final java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> answer =
+                        before.get();
+                return answer != null ? answer : super.send(record, callback);
+            }
+        };
+    }
+
+    /** A consumer of {@code producer} telling {@code states} its readiness, with a 200 ms stall. */
+    private KafkaChangeConsumer consumer(MockProducer<byte[], byte[]> producer, List<Boolean> states) {
+        return new KafkaChangeConsumer(
+                producer,
+                ConnectRecordSerializer.json(Map.of(), Map.of()),
+                new CdcSourceMetrics(registry),
+                states::add,
+                Duration.ofMillis(200));
     }
 
     /** Waits until {@code thread} waits for a send to be acknowledged. */
