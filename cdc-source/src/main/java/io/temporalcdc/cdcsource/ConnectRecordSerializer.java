@@ -32,15 +32,16 @@ public final class ConnectRecordSerializer implements AutoCloseable {
     }
 
     /**
-     * Kafka Connect's JSON.
+     * Kafka Connect's JSON ({@link JsonConverter}'s bytes, each schema's JSON written once: {@link
+     * EnvelopeJsonConverter}).
      *
      * @param keySettings   key converter settings (Kafka Connect's {@code key.converter.*}, prefix stripped)
      * @param valueSettings value converter settings ({@code value.converter.*}, prefix stripped)
      */
     public static ConnectRecordSerializer json(Map<String, ?> keySettings, Map<String, ?> valueSettings) {
-        final JsonConverter key = new JsonConverter();
+        final EnvelopeJsonConverter key = new EnvelopeJsonConverter();
         key.configure(withDefaults(keySettings), true);
-        final JsonConverter value = new JsonConverter();
+        final EnvelopeJsonConverter value = new EnvelopeJsonConverter();
         value.configure(withDefaults(valueSettings), false);
         return new ConnectRecordSerializer(key, value);
     }
