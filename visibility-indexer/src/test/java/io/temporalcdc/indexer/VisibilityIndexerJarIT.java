@@ -84,6 +84,10 @@ class VisibilityIndexerJarIT {
         assertThat(invalid.path("level").asText()).isEqualTo("ERROR");
         assertThat(invalid.path("message").asText()).contains("kafka.bootstrap.servers");
         assertThat(invalid.has("@timestamp")).isTrue();
+        // every line from the first one is JSON (no logback status printed in text before it)
+        for (String line : fromEnvironment.lastLines(10_000)) {
+            assertThat(json.readTree(line).isObject()).as(line).isTrue();
+        }
         com.fasterxml.jackson.databind.JsonNode unreachable = json.readTree(lastLine(fromArgument));
         assertThat(unreachable.path("logger_name").asText()).isEqualTo("io.temporalcdc.runtime.App");
         assertThat(unreachable.path("message").asText()).contains("kafka.bootstrap.servers");
@@ -98,6 +102,8 @@ class VisibilityIndexerJarIT {
         assertThat(exit).isPresent();
         assertThat(exit.getAsInt()).isNotZero();
         assertThat(lastLine(app)).contains("ERROR").contains("kafka.bootstrap.servers");
+        // the app's own lines only: logback prints its whole status when its configuration warns
+        assertThat(app.lastLines(10_000)).noneMatch(line -> line.contains("|-INFO in ch.qos.logback"));
     }
 
     @Test
@@ -113,6 +119,8 @@ class VisibilityIndexerJarIT {
         assertThat(exit).isPresent();
         assertThat(exit.getAsInt()).isNotZero();
         assertThat(lastLine(app)).contains("ERROR").contains("kafka.bootstrap.servers");
+        // the app's own lines only: logback prints its whole status when its configuration warns
+        assertThat(app.lastLines(10_000)).noneMatch(line -> line.contains("|-INFO in ch.qos.logback"));
     }
 
     @Test
