@@ -3,7 +3,6 @@ package io.temporalcdc.cdcsource;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Map;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.connect.data.Schema;
@@ -18,23 +17,31 @@ import org.apache.kafka.connect.storage.Converter;
  * <p>With {@code schemas.enable=true} JsonConverter builds the envelope {@code {"schema":S,"payload":P}} as a tree
  * and serializes all of it for every record, although {@code S} (about 3 KB for a visibility row, most of the bytes)
  * is the same for every record of a table: in a drain that was half of cdc-source's CPU. This converter takes a
- * schema's first record from JsonConverter itself, keeps the bytes of {@code S} it wrote (checked to be the envelope
- * around the payload that a schema-less JsonConverter writes for the same record), and for the next records of that
- * schema object writes only {@code P} and puts the kept bytes around it. Debezium keeps one schema object per table
- * version, so a schema change starts again from JsonConverter. Any other record (no schema, a null value, schemas
- * disabled) is JsonConverter's own.
+ * topic's first record of a schema from JsonConverter itself, keeps the bytes of {@code S} it wrote (checked to be the
+ * envelope around the payload that a schema-less JsonConverter writes for the same record), and for the next records
+ * of the same schema object on that topic writes only {@code P} and puts the kept bytes around it. One schema is kept
+ * per topic, the last one seen: Debezium builds new schema objects when a table's relation is sent again (a
+ * reconnect, a DDL), and a new object starts again from JsonConverter. Any other record (no schema, a null value,
+ * schemas disabled) is JsonConverter's own.
  */
 final class EnvelopeJsonConverter implements Converter, AutoCloseable {
     private static final byte[] SCHEMA_PREFIX = "{\"schema\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] PAYLOAD_INFIX = ",\"payload\":".getBytes(StandardCharsets.UTF_8);
-    /** Schema objects kept; beyond that (schemas that keep changing) the cache starts again. */
-    private static final int MAX_SCHEMAS = 1_024;
+    /** Topics kept; beyond that (topics without end) the cache starts again. */
+    private static final int MAX_TOPICS = 1_024;
+    /** Kept for a schema whose envelope is not of the expected shape: JsonConverter writes all its records. */
+    private static final byte[] NO_SHORTCUT = new byte[0];
 
     private final JsonConverter envelope = new JsonConverter();
     private final JsonConverter payload = new JsonConverter();
     private boolean schemasEnabled;
-    /** The bytes of each schema's JSON, by schema object (Debezium reuses them; equality would compare them deeply). */
-    private final Map<Schema, byte[]> schemas = new IdentityHashMap<>();
+
+    /** A topic's last schema object (compared by identity: equality would compare it deeply) and its JSON. */
+    private record Known(Schema schema, byte[] json) {}
+
+    private final Map<String, Known> topics = new HashMap<>();
+    /** Records written from a kept schema's JSON (for tests: the shortcut is taken). */
+    private long shortcuts;
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
@@ -52,24 +59,25 @@ final class EnvelopeJsonConverter implements Converter, AutoCloseable {
         if (!schemasEnabled || schema == null || value == null) {
             return envelope.fromConnectData(topic, schema, value);
         }
-        byte[] schemaJson;
-        synchronized (schemas) {
-            schemaJson = schemas.get(schema);
+        Known known;
+        synchronized (topics) {
+            known = topics.get(topic);
         }
-        if (schemaJson == null) {
+        if (known == null || known.schema() != schema) {
             byte[] whole = envelope.fromConnectData(topic, schema, value);
-            schemaJson = schemaOf(whole, payload.fromConnectData(topic, schema, value));
-            if (schemaJson == null) {
-                return whole; // not the shape expected: JsonConverter's own bytes, and no shortcut for this schema
-            }
-            synchronized (schemas) {
-                if (schemas.size() >= MAX_SCHEMAS) {
-                    schemas.clear();
+            byte[] schemaJson = schemaOf(whole, payload.fromConnectData(topic, schema, value));
+            synchronized (topics) {
+                if (topics.size() >= MAX_TOPICS && !topics.containsKey(topic)) {
+                    topics.clear();
                 }
-                schemas.put(schema, schemaJson);
+                topics.put(topic, new Known(schema, schemaJson == null ? NO_SHORTCUT : schemaJson));
             }
             return whole;
         }
+        if (known.json() == NO_SHORTCUT) {
+            return envelope.fromConnectData(topic, schema, value);
+        }
+        byte[] schemaJson = known.json();
         byte[] body = payload.fromConnectData(topic, schema, value);
         byte[] out = new byte[SCHEMA_PREFIX.length + schemaJson.length + PAYLOAD_INFIX.length + body.length + 1];
         int at = put(out, 0, SCHEMA_PREFIX);
@@ -77,6 +85,9 @@ final class EnvelopeJsonConverter implements Converter, AutoCloseable {
         at = put(out, at, PAYLOAD_INFIX);
         at = put(out, at, body);
         out[at] = '}';
+        synchronized (topics) {
+            shortcuts++;
+        }
         return out;
     }
 
@@ -96,10 +107,10 @@ final class EnvelopeJsonConverter implements Converter, AutoCloseable {
         return Arrays.copyOfRange(whole, SCHEMA_PREFIX.length, end);
     }
 
-    /** @return how many schemas' JSON is kept (for tests: the shortcut is taken) */
-    int cachedSchemas() {
-        synchronized (schemas) {
-            return schemas.size();
+    /** @return how many records were written from a kept schema's JSON (for tests: the shortcut is taken) */
+    long shortcuts() {
+        synchronized (topics) {
+            return shortcuts;
         }
     }
 
