@@ -76,6 +76,14 @@ public final class App implements AppContext {
             System.out.println(usage(def));
             return 0;
         }
+        String unknownFormat = Logging.refuseUnknownVariable();
+        if (unknownFormat != null) {
+            LOG.error(
+                    "Invalid configuration: APP_LOG_FORMAT={} is neither text nor json (log lines on stdout: text, or"
+                            + " json for one JSON object per line)",
+                    unknownFormat);
+            return 2;
+        }
         Map<String, String> settings;
         try {
             settings = ConfigSources.load(args, System.getenv());

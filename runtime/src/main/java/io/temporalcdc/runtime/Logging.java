@@ -18,6 +18,22 @@ final class Logging {
 
     private Logging() {}
 
+    /**
+     * An {@code APP_LOG_FORMAT} that is neither text nor json names no logging configuration: logback would log
+     * nowhere, the error saying so included. Such a value is replaced by text, so that the error can be read.
+     *
+     * @return the value refused, or null when it is text, json or unset
+     */
+    static String refuseUnknownVariable() {
+        String configured = System.getProperty(VARIABLE, System.getenv(VARIABLE));
+        if (configured == null || configured.equals("text") || configured.equals("json")) {
+            return null;
+        }
+        System.setProperty(VARIABLE, "text");
+        reconfigure("text");
+        return configured;
+    }
+
     /** Switches the log lines to {@code format} (text or json) when the logging configuration chose otherwise. */
     static void format(String format) {
         String configured = System.getProperty(VARIABLE, System.getenv().getOrDefault(VARIABLE, "text"));
@@ -25,6 +41,10 @@ final class Logging {
             return;
         }
         System.setProperty(VARIABLE, format);
+        reconfigure(format);
+    }
+
+    private static void reconfigure(String format) {
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (factory instanceof LoggerContext context) {
             context.reset();

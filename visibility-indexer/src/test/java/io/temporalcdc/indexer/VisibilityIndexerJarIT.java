@@ -94,6 +94,14 @@ class VisibilityIndexerJarIT {
     }
 
     @Test
+    void shouldExitNamingAnUnknownLogFormatInTextLines() throws Exception {
+        JavaApp app = start("json-upper", Map.of("APP_LOG_FORMAT", "JSON"), "elasticsearch.url=http://127.0.0.1:1");
+
+        assertThat(app.waitFor(EXIT_WITHIN)).hasValue(2);
+        assertThat(lastLine(app)).contains("ERROR").contains("APP_LOG_FORMAT=JSON is neither text nor json");
+    }
+
+    @Test
     void shouldExitNamingKafkaBootstrapServersWhenItIsMissing() throws Exception {
         JavaApp app = start("no-kafka-key", "elasticsearch.url=http://127.0.0.1:" + freePort(), "http.port=0");
 
