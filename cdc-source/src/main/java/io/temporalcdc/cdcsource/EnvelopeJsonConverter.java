@@ -20,8 +20,8 @@ import org.apache.kafka.connect.storage.Converter;
  * topic's first record of a schema from JsonConverter itself, keeps the bytes of {@code S} it wrote (checked to be the
  * envelope around the payload that a schema-less JsonConverter writes for the same record), and for the next records
  * of the same schema object on that topic writes only {@code P} and puts the kept bytes around it. One schema is kept
- * per topic, the last one seen: Debezium builds new schema objects when a table's relation is sent again (a
- * reconnect, a DDL), and a new object starts again from JsonConverter. Any other record (no schema, a null value,
+ * per topic, the last one seen: Debezium builds new schema objects whenever PostgreSQL sends a table's relation
+ * again (each VACUUM or ANALYZE of it, a reconnect, a DDL), and a new object starts again from JsonConverter. Any other record (no schema, a null value,
  * schemas disabled) is JsonConverter's own.
  */
 final class EnvelopeJsonConverter implements Converter, AutoCloseable {

@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Map;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
@@ -35,11 +34,20 @@ public final class AvroConverter implements Converter {
 
     static final byte MAGIC = 0;
 
-    private final ConnectAvroSchemas schemas = new ConnectAvroSchemas();
-    /** Registry id by Connect schema (identity) and topic. */
-    private final Map<Schema, Map<String, Integer>> ids = new IdentityHashMap<>();
+    /** Topics kept; beyond that (topics without end) the cache starts again. */
+    private static final int MAX_TOPICS = 1_024;
 
-    private final Map<org.apache.avro.Schema, GenericDatumWriter<Object>> writers = new IdentityHashMap<>();
+    private final ConnectAvroSchemas schemas = new ConnectAvroSchemas();
+
+    /**
+     * A topic's last Connect schema object (compared by identity: equality compares it deeply), its Avro schema,
+     * registry id and writer. One per topic, the last one seen: Debezium builds new schema objects whenever PostgreSQL
+     * sends a table's relation again (each VACUUM or ANALYZE of it, a reconnect, a DDL); a cache keyed by schema
+     * object kept every dead one.
+     */
+    private record Known(Schema schema, int id, GenericDatumWriter<Object> writer) {}
+
+    private final Map<String, Known> topics = new HashMap<>();
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
     private SchemaRegistryClient registry;
     /** Whether this converter made its registry client (then it closes it). */
@@ -87,18 +95,13 @@ public final class AvroConverter implements Converter {
         if (value == null && schema.isOptional()) {
             return null;
         }
-        org.apache.avro.Schema avroSchema = schemas.avroSchema(schema);
-        int id = idOf(topic, schema, avroSchema);
+        Known known = known(topic, schema);
         try {
             buffer.reset();
             buffer.write(MAGIC);
-            buffer.write(ByteBuffer.allocate(4).putInt(id).array());
+            buffer.write(ByteBuffer.allocate(4).putInt(known.id()).array());
             encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
-            if (writers.size() > 1_000) {
-                writers.clear();
-            }
-            writers.computeIfAbsent(avroSchema, GenericDatumWriter::new)
-                    .write(schemas.avroValue(schema, value), encoder);
+            known.writer().write(schemas.avroValue(schema, value), encoder);
             encoder.flush();
             return buffer.toByteArray();
         } catch (IOException | RuntimeException e) {
@@ -109,18 +112,25 @@ public final class AvroConverter implements Converter {
         }
     }
 
-    private int idOf(String topic, Schema schema, org.apache.avro.Schema avroSchema) {
-        Map<String, Integer> byTopic = ids.computeIfAbsent(schema, s -> new HashMap<>());
-        Integer id = byTopic.get(topic);
-        if (id == null) {
-            if (ids.size() > 10_000) {
-                ids.clear();
-                byTopic = ids.computeIfAbsent(schema, s -> new HashMap<>());
-            }
-            id = registry.register(subject(topic, isKey), avroSchema.toString());
-            byTopic.put(topic, id);
+    private Known known(String topic, Schema schema) {
+        Known known = topics.get(topic);
+        if (known != null && known.schema() == schema) {
+            return known;
         }
-        return id;
+        org.apache.avro.Schema avroSchema = schemas.avroSchema(schema);
+        // the client keeps the ids of the schemas it registered: an equal schema in a new object costs no request
+        int id = registry.register(subject(topic, isKey), avroSchema.toString());
+        if (topics.size() >= MAX_TOPICS && !topics.containsKey(topic)) {
+            topics.clear();
+        }
+        known = new Known(schema, id, new GenericDatumWriter<>(avroSchema));
+        topics.put(topic, known);
+        return known;
+    }
+
+    /** @return the topics whose schema is kept (for tests) */
+    synchronized int knownTopics() {
+        return topics.size();
     }
 
     @Override

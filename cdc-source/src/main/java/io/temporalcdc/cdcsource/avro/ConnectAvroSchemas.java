@@ -53,7 +53,12 @@ public final class ConnectAvroSchemas {
     static final String DEFAULT_NAME = "ConnectDefault";
     private static final String DECIMAL_PRECISION = "connect.decimal.precision";
     private static final int DEFAULT_DECIMAL_PRECISION = 64;
-    private static final int MAX_CACHED = 1_000;
+    /**
+     * Schemas cached (top-level and nested, a few per captured table); beyond that the cache starts again. Kept small:
+     * Debezium builds new schema objects whenever PostgreSQL sends a table's relation again (each VACUUM or ANALYZE
+     * of it), and the dead ones stay here until the cache starts again.
+     */
+    private static final int MAX_CACHED = 256;
 
     private final Map<Schema, org.apache.avro.Schema> cache = new IdentityHashMap<>();
 
