@@ -100,11 +100,12 @@ public final class AvroConverter implements Converter {
             buffer.reset();
             buffer.write(MAGIC);
             buffer.write(ByteBuffer.allocate(4).putInt(known.id()).array());
-            encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
+            encoder = EncoderFactory.get().binaryEncoder(buffer, encoder); // buffered: flushed below
             known.writer().write(schemas.avroValue(schema, value), encoder);
             encoder.flush();
             return buffer.toByteArray();
         } catch (IOException | RuntimeException e) {
+            encoder = null; // it may hold part of the failed record: the next one starts from a new encoder
             if (e instanceof SchemaRegistryException registryFailure) {
                 throw registryFailure;
             }

@@ -1,15 +1,18 @@
 package io.temporalcdc.cdcsource.avro;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.temporalcdc.runtime.registry.SchemaRegistryClient;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.Names;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
 import org.junit.jupiter.api.Test;
 
 /** The Avro converter against the stack's real registry. */
@@ -24,7 +27,8 @@ class AvroConverterIT {
                 .name("temporal.temporal_visibility.executions.Value")
                 .optional()
                 .field("run_id", Schema.STRING_SCHEMA)
-                .field("status", Schema.INT32_SCHEMA);
+                .field("status", Schema.INT32_SCHEMA)
+                .field("rate", Decimal.builder(2).optional().build());
         if (withCustomerId) {
             row.field("customer_id", Schema.OPTIONAL_STRING_SCHEMA);
         }
@@ -66,6 +70,16 @@ class AvroConverterIT {
                     .as("one schema kept for the topic, not one per object")
                     .isEqualTo(1);
             assertThat(client.versions(AvroConverter.subject(topic, false))).containsExactly(1);
+
+            // a record refused while it is converted (a decimal of another scale, as Connect's converters refuse it)
+            // leaves nothing behind for the next one
+            Struct broken = change(first, 1);
+            broken.getStruct("after").put("rate", new java.math.BigDecimal("1.234"));
+            assertThatThrownBy(() -> converter.fromConnectData(topic, first, broken))
+                    .isInstanceOf(DataException.class)
+                    .hasMessageContaining(topic);
+            assertThat(converter.fromConnectData(topic, first, change(first, 1)))
+                    .isEqualTo(original);
 
             Schema evolved = envelope(true);
             byte[] next = converter.fromConnectData(topic, evolved, change(evolved, 2));
