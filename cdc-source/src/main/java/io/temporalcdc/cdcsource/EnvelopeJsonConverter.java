@@ -16,7 +16,7 @@ import org.apache.kafka.connect.storage.Converter;
  *
  * <p>With {@code schemas.enable=true} JsonConverter builds the envelope {@code {"schema":S,"payload":P}} as a tree
  * and serializes all of it for every record, although {@code S} (about 3 KB for a visibility row, most of the bytes)
- * is the same for every record of a table: in a drain that was half of cdc-source's CPU. This converter takes a
+ * is the same for every record of a table: under load that was half of cdc-source's CPU. This converter takes a
  * topic's first record of a schema from JsonConverter itself, keeps the bytes of {@code S} it wrote (checked to be the
  * envelope around the payload that a schema-less JsonConverter writes for the same record), and for the next records
  * of the same schema object on that topic writes only {@code P} and puts the kept bytes around it. One schema is kept
