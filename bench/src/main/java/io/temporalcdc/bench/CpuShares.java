@@ -15,10 +15,11 @@ import java.util.StringJoiner;
  */
 final class CpuShares {
     private static final long TICKS_PER_SECOND = 100;
+    private static final String POSTGRESQL = "PostgreSQL";
 
     /** The parts, recognized by their command lines (checked in this order: the bench's own names jars first). */
     private static final Map<String, String> PARTS = new LinkedHashMap<>();
-
+    /** The parts' patterns: the command line contains the text, or (for a pattern starting with ^) matches it. */
     static {
         PARTS.put("bench (load, probes)", "io.temporalcdc.bench.BenchMain");
         PARTS.put("indexer", "visibility-indexer.jar");
@@ -28,10 +29,15 @@ final class CpuShares {
         PARTS.put("Kafka", "kafka.Kafka ");
         PARTS.put("Elasticsearch", "org.elasticsearch.bootstrap");
         PARTS.put("Redis", "redis-server");
-        PARTS.put("PostgreSQL", "postgres: ");
+        // the postmaster runs as .../bin/postgres; its backends show "postgres: ..." when they set their title
+        PARTS.put(POSTGRESQL, "^(\\S*/)?postgres( |: )");
     }
 
     private Map<String, Long> before;
+    private long[] machineBefore;
+    /** The share of the machine's CPU time (all cores) that was busy, 0 to 1. */
+    private double machineBusy;
+
     private long startNanos;
     private Map<String, Long> used;
     private double seconds;
@@ -39,6 +45,7 @@ final class CpuShares {
     static CpuShares start() {
         CpuShares shares = new CpuShares();
         shares.before = ticksByPart();
+        shares.machineBefore = machineTicks();
         shares.startNanos = System.nanoTime();
         return shares;
     }
@@ -46,13 +53,20 @@ final class CpuShares {
     void stop() {
         seconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, Long> after = ticksByPart();
+        long[] machineAfter = machineTicks();
+        long all = machineAfter[0] - machineBefore[0];
+        machineBusy = all <= 0 ? 0 : (all - (machineAfter[1] - machineBefore[1])) / (double) all;
         used = new LinkedHashMap<>();
         after.forEach((part, ticks) -> used.put(part, ticks - before.getOrDefault(part, 0L)));
     }
 
-    /** e.g. {@code indexer 105%, Elasticsearch 48%, ...} (100% = one core busy the whole time). */
+    /** e.g. {@code indexer 105%, Elasticsearch 48%, ... (total 170%)} (100% = one core busy the whole time). */
     String describe() {
-        StringJoiner text = new StringJoiner(", ");
+        StringJoiner text = new StringJoiner(
+                ", ",
+                "",
+                " (total " + Math.round(total()) + "%; the machine's cores " + Math.round(machineBusy * 100)
+                        + "% busy)");
         used.forEach((part, ticks) -> {
             double share = ticks / (double) TICKS_PER_SECOND / seconds * 100;
             if (share >= 1) {
@@ -62,6 +76,26 @@ final class CpuShares {
         return text.toString();
     }
 
+    /** All cores' ticks and their idle ticks (idle + iowait) so far, from {@code /proc/stat}; zeros if unreadable. */
+    private static long[] machineTicks() {
+        try {
+            String[] fields =
+                    Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long all = 0;
+            for (int i = 1; i < fields.length; i++) {
+                all += Long.parseLong(fields[i]);
+            }
+            return new long[] {all, Long.parseLong(fields[4]) + Long.parseLong(fields[5])};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    /** The parts' CPU together, in % of one core. */
+    double total() {
+        return used.values().stream().mapToLong(Long::longValue).sum() / (double) TICKS_PER_SECOND / seconds * 100;
+    }
+
     private static Map<String, Long> ticksByPart() {
         Map<String, Long> ticks = new LinkedHashMap<>();
         PARTS.keySet().forEach(part -> ticks.put(part, 0L));
@@ -69,7 +103,9 @@ final class CpuShares {
             for (Path process : processes) {
                 String part = partOf(process);
                 if (part != null) {
-                    ticks.merge(part, cpuTicks(process), Long::sum);
+                    // PostgreSQL's backends (a walsender among them) come and go within a measurement: what the
+                    // exited ones used is in the postmaster's reaped children's times
+                    ticks.merge(part, cpuTicks(process, part.equals(POSTGRESQL)), Long::sum);
                 }
             }
         } catch (IOException e) {
@@ -83,7 +119,12 @@ final class CpuShares {
             String commandLine = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8)
                     .replace('\0', ' ');
             for (Map.Entry<String, String> part : PARTS.entrySet()) {
-                if (commandLine.contains(part.getValue())) {
+                String pattern = part.getValue();
+                if (pattern.startsWith("^")
+                        ? java.util.regex.Pattern.compile(pattern)
+                                .matcher(commandLine)
+                                .lookingAt()
+                        : commandLine.contains(pattern)) {
                     return part.getKey();
                 }
             }
@@ -93,12 +134,14 @@ final class CpuShares {
         return null;
     }
 
-    private static long cpuTicks(Path process) {
+    private static long cpuTicks(Path process, boolean withReapedChildren) {
         try {
             String stat = Files.readString(process.resolve("stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // after "pid (comm) ": state is field 0, utime field 11, stime field 12
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            // after "pid (comm) ": state is field 0, utime field 11, stime field 12, the reaped children's
+            // cutime and cstime fields 13 and 14
+            long own = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return withReapedChildren ? own + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : own;
         } catch (IOException | RuntimeException e) {
             return 0;
         }
