@@ -83,7 +83,9 @@ final class AggregatorScenarios {
                     Duration.ofSeconds(1),
                     () -> endOffsets(s.visibilityTopic()) >= runs);
         }
+        CpuShares ceilingCpu = CpuShares.start();
         double ceiling = decodeAndCount(s.visibilityTopic(), runs);
+        ceilingCpu.stop();
         Deployable aggregator = new Deployable("metrics-aggregator", Pipeline.aggregatorSettings(s), logDir);
         try (aggregator) {
             aggregator.start(Pipeline.READY_TIMEOUT);
@@ -109,13 +111,15 @@ final class AggregatorScenarios {
             report.note(String.format(
                     "metrics-aggregator after %d runs: %d day groups; RocksDB state on disk %d MiB (the runs store"
                             + " holds every run of the window, the groups and minutes stores the aggregates); RSS max"
-                            + " %d MiB, mean %d MiB; CPU meanwhile (100%% = one core): %s.",
+                            + " %d MiB, mean %d MiB; CPU meanwhile (100%% = one core): %s; during the decode-and-count"
+                            + " app (in the bench's JVM): %s.",
                     runs,
                     groups,
                     directoryBytes(s.logDir().resolve("state-" + s.metricsApplicationId())) >> 20,
                     rss.maxMiB(),
                     rss.meanMiB(),
-                    cpu.describe()));
+                    cpu.describe(),
+                    ceilingCpu.describe()));
         }
     }
 

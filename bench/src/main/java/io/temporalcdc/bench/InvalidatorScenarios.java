@@ -63,9 +63,13 @@ final class InvalidatorScenarios {
             workload.insertInBatches("bench-invalidator", records, 5_000);
             await("the change topic holds " + records + " records", () -> endOffsets(s.visibilityTopic()) >= records);
         }
+        CpuShares ceilingCpu = CpuShares.start();
         double oneClient = redisBenchmark(records, 1);
         double fourClients = redisBenchmark(records, 4);
+        ceilingCpu.stop();
         double ceiling = Math.max(oneClient, fourClients);
+        double readOnly = records / Measure.readAll(stack.kafka().bootstrapServers(), s.visibilityTopic(), records);
+        LOG.info("a plain consumer read the {} records at {} records/s", records, rate((long) readOnly, 1));
         try (Deployable invalidator = invalidator(s)) {
             invalidator.start(Pipeline.READY_TIMEOUT);
             long start = System.nanoTime();
@@ -92,6 +96,16 @@ final class InvalidatorScenarios {
                             + " up to 4 batches in flight) of %.1f ms each on average; RSS max %d MiB, mean %d MiB; CPU"
                             + " meanwhile (100%% = one core): %s.",
                     batches, inRedis / batches * 1000, rss.maxMiB(), rss.meanMiB(), cpu.describe()));
+            report.note(String.format(
+                    "cache-invalidator's bound: a plain Kafka consumer that only reads the same %d records (no"
+                            + " decoding, no Redis; one thread in the bench's JVM) does %s records/s, %.2f× the"
+                            + " redis-benchmark ceiling (%.2f× its 0.5× goal): no consumer of this topic reaches the"
+                            + " goal on this machine. redis-benchmark's CPU while it ran (100%% = one core): %s.",
+                    records,
+                    rate((long) readOnly, 1),
+                    readOnly / ceiling,
+                    readOnly / (ceiling * 0.5),
+                    ceilingCpu.describe()));
         }
     }
 

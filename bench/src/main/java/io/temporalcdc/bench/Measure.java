@@ -9,7 +9,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +80,41 @@ final class Measure {
     }
 
     /** The records a topic holds, summed over its partitions' end offsets. */
+    /**
+     * Seconds a plain Kafka consumer (one thread, in this JVM, default fetch settings) takes to read the first
+     * {@code records} records of {@code topic} from the beginning, doing nothing with them: the rate no consumer of
+     * that topic on this machine exceeds by much.
+     */
+    static double readAll(String bootstrapServers, String topic, long records) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            partitions.forEach(consumer::position); // the seeks resolved before the clock starts
+            long start = System.nanoTime();
+            long read = 0;
+            long deadline = start + LONG_WAIT.toNanos();
+            while (read < records) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("timed out reading " + records + " records of " + topic);
+                }
+                read += consumer.poll(Duration.ofMillis(100)).count();
+            }
+            return seconds(start);
+        }
+    }
+
     static long endOffsets(String bootstrapServers, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             var description =

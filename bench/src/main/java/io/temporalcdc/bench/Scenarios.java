@@ -71,7 +71,9 @@ final class Scenarios {
         List<Map.Entry<String, ObjectNode>> docs = documents(namespace);
         warmUp(docs);
         double sequential = ceiling(s.indexPrefix() + "_ceiling1", docs, 1);
+        CpuShares ceilingCpu = CpuShares.start();
         double parallel = ceiling(s.indexPrefix() + "_ceiling4", docs, 4);
+        ceilingCpu.stop();
         try (Deployable indexer = new Deployable("visibility-indexer", Pipeline.indexerSettings(s), logDir)) {
             indexer.start(Pipeline.READY_TIMEOUT);
             long start = System.nanoTime();
@@ -104,7 +106,8 @@ final class Scenarios {
                     "≥ 0.8×");
             report.note("indexer alone: RSS max " + rss.maxMiB() + " MiB, mean " + rss.meanMiB()
                     + " MiB while catching up; the ratio is against the faster of the two raw _bulk runs. CPU meanwhile"
-                    + " (100% = one core): " + cpu.describe() + ".");
+                    + " (100% = one core): " + cpu.describe() + "; during the raw _bulk 4 in flight: "
+                    + ceilingCpu.describe() + ".");
         }
     }
 
