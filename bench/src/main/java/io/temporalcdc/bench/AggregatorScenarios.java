@@ -277,7 +277,7 @@ final class AggregatorScenarios {
     }
 
     private static long aggregated(Deployable aggregator) {
-        return (long) value(PrometheusText.sum(aggregator.metrics(), AGGREGATED));
+        return (long) value(PrometheusText.sum(aggregator.metrics(AGGREGATED), AGGREGATED));
     }
 
     private static long directoryBytes(Path dir) throws IOException {

@@ -255,7 +255,7 @@ final class InvalidatorScenarios {
     }
 
     private static long invalidations(Deployable invalidator) {
-        return (long) value(PrometheusText.sum(invalidator.metrics(), INVALIDATIONS));
+        return (long) value(PrometheusText.sum(invalidator.metrics(INVALIDATIONS), INVALIDATIONS));
     }
 
     private long endOffsets(String topic) throws Exception {

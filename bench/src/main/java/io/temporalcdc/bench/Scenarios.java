@@ -263,7 +263,7 @@ final class Scenarios {
     }
 
     private long indexed(Deployable indexer) {
-        return (long) value(PrometheusText.sum(indexer.metrics(), INDEXED));
+        return (long) value(PrometheusText.sum(indexer.metrics(INDEXED), INDEXED));
     }
 
     private long endOffsets(String topic) throws Exception {

@@ -96,10 +96,19 @@ public final class Deployable implements AutoCloseable {
         return process;
     }
 
-    /** The Prometheus text of /metrics, or an empty string when it cannot be read. */
-    public String metrics() {
+    /**
+     * The Prometheus text of /metrics, or an empty string when it cannot be read; with {@code names}, only those metrics
+     * ({@code ?name[]=}: a scrape of a few series costs the app a fraction of a whole one).
+     */
+    public String metrics(String... names) {
+        StringBuilder path = new StringBuilder("/metrics");
+        for (int i = 0; i < names.length; i++) {
+            path.append(i == 0 ? '?' : '&')
+                    .append("name%5B%5D=")
+                    .append(java.net.URLEncoder.encode(names[i], java.nio.charset.StandardCharsets.UTF_8));
+        }
         try {
-            HttpResponse<String> response = get("/metrics");
+            HttpResponse<String> response = get(path.toString());
             return response.statusCode() == 200 ? response.body() : "";
         } catch (IOException e) {
             return "";

@@ -53,7 +53,7 @@ public final class PipelineProbe implements AutoCloseable {
 
     /** Everything at once; a part that cannot be measured right now is empty. */
     ProgressSnapshot snapshot(long rowsChanged) {
-        String metrics = pipeline.indexer().metrics();
+        String metrics = pipeline.indexer().metrics(INDEXED, LATENCY);
         OptionalDouble indexed = PrometheusText.sum(metrics, INDEXED);
         return new ProgressSnapshot(
                 rowsChanged,
@@ -66,12 +66,12 @@ public final class PipelineProbe implements AutoCloseable {
 
     /** The invalidator's commit → invalidated latency (source commit → Redis key gone and fenced). */
     Latency invalidatorLatency() {
-        return Latency.of(pipeline.invalidator().metrics(), INVALIDATED);
+        return Latency.of(pipeline.invalidator().metrics(INVALIDATED), INVALIDATED);
     }
 
     /** The aggregator's commit → aggregated latency (source commit → the run's group updated). */
     Latency aggregatorLatency() {
-        return Latency.of(pipeline.aggregator().metrics(), AGGREGATED);
+        return Latency.of(pipeline.aggregator().metrics(AGGREGATED), AGGREGATED);
     }
 
     /**

@@ -7,14 +7,19 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
  * {@code GET /health} and {@code /health/ready} (200 when ready, 503 otherwise, with the reason when there is one),
- * {@code GET /health/live} (200 unless the app failed or is stopping), {@code GET /metrics} (Prometheus text), and
+ * {@code GET /health/live} (200 unless the app failed or is stopping), {@code GET /metrics} (Prometheus text; {@code
+ * ?name[]=N} for only some metrics), and
  * the app's own paths ({@link #route}). Each request is served on a virtual thread of its own, so a slow API call (one
  * that waits for another instance) never holds up a health check or another call.
  */
@@ -56,7 +61,22 @@ final class HttpEndpoints implements AutoCloseable {
             if (!exchange.getRequestURI().getPath().equals(METRICS)) {
                 notFound(exchange);
             } else if (getOnly(exchange)) {
-                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+                Set<String> names;
+                try {
+                    names = metricNames(exchange.getRequestURI().getRawQuery());
+                } catch (IllegalArgumentException e) {
+                    respond(
+                            exchange,
+                            400,
+                            "application/json",
+                            "{\"error\":" + quote("malformed query of /metrics: " + e.getMessage()) + "}");
+                    return;
+                }
+                respond(
+                        exchange,
+                        200,
+                        TEXT_FORMAT,
+                        names.isEmpty() ? registry.scrape() : registry.scrape(TEXT_FORMAT, names));
             }
         });
         server.start();
@@ -68,8 +88,44 @@ final class HttpEndpoints implements AutoCloseable {
     static final String READY = "/health/ready";
     /** Liveness: the process is not wedged and has not failed. */
     static final String LIVE = "/health/live";
-    /** Prometheus text. */
+    /** Prometheus text; {@code ?name[]=N} (repeatable) keeps only those metrics, as Prometheus' own exporters do. */
     static final String METRICS = "/metrics";
+
+    private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+    /** The suffixes a series adds to its metric's name. */
+    private static final List<String> SERIES_SUFFIXES =
+            List.of("_count", "_sum", "_bucket", "_max", "_total", "_created", "_info");
+
+    /**
+     * The metric names asked for with {@code name[]=} (a scrape of a few series costs a fraction of a whole one), each
+     * as given and as its metric's name when it is a series' name (so {@code x_seconds_count} selects the timer
+     * {@code x_seconds}); empty for none.
+     */
+    static Set<String> metricNames(String rawQuery) {
+        Set<String> names = new HashSet<>();
+        if (rawQuery == null) {
+            return names;
+        }
+        for (String parameter : rawQuery.split("&")) {
+            int equals = parameter.indexOf('=');
+            if (equals < 0
+                    || !URLDecoder.decode(parameter.substring(0, equals), StandardCharsets.UTF_8)
+                            .equals("name[]")) {
+                continue;
+            }
+            String name = URLDecoder.decode(parameter.substring(equals + 1), StandardCharsets.UTF_8);
+            if (name.isEmpty()) {
+                continue;
+            }
+            names.add(name);
+            for (String suffix : SERIES_SUFFIXES) {
+                if (name.endsWith(suffix) && name.length() > suffix.length()) {
+                    names.add(name.substring(0, name.length() - suffix.length()));
+                }
+            }
+        }
+        return names;
+    }
 
     /** @return true for GET (and HEAD); otherwise answers 405 with {@code Allow: GET} and returns false */
     private static boolean getOnly(HttpExchange exchange) throws IOException {

@@ -68,6 +68,21 @@ class AppTest {
         assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
         ctx.ready(true);
         assertThat(get(ctx, "/metrics").body()).contains("things_done_total 1.0");
+        ctx.registry().timer("thing_took").record(Duration.ofMillis(5));
+        // only the metrics asked for, by a metric's or a series' name (as Prometheus' own exporters filter)
+        String some = get(ctx, "/metrics?name[]=thing_took_seconds_count").body();
+        assertThat(some).contains("thing_took_seconds_count 1").doesNotContain("things_done");
+        String two = get(ctx, "/metrics?name%5B%5D=things_done_total&name[]=thing_took_seconds&other=1")
+                .body();
+        assertThat(two)
+                .contains("things_done_total 1.0", "thing_took_seconds_sum")
+                .doesNotContain("jvm_");
+        assertThat(get(ctx, "/metrics?name[]=").body())
+                .as("no name: everything")
+                .contains("jvm_");
+        HttpResponse<String> malformed = get(ctx, "/metrics?name[]=%zz");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("malformed query of /metrics");
 
         // exact paths, GET only
         for (String path : new String[] {"/health/", "/health/readyx", "/healthz", "/metrics/x", "/health/live/1"}) {
