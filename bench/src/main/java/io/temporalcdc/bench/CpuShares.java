@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Where the machine's CPU went during a measurement: the CPU time (user + system, from {@code /proc}) of the
@@ -17,20 +19,28 @@ final class CpuShares {
     private static final long TICKS_PER_SECOND = 100;
     private static final String POSTGRESQL = "PostgreSQL";
 
-    /** The parts, recognized by their command lines (checked in this order: the bench's own names jars first). */
-    private static final Map<String, String> PARTS = new LinkedHashMap<>();
-    /** The parts' patterns: the command line contains the text, or (for a pattern starting with ^) matches it. */
+    /**
+     * The parts, recognized by their command lines (checked in this order: the bench's own names jars first; the bench's
+     * JVM is also the engine under test in the source scenarios, which run cdc-source and bare Debezium in-process).
+     */
+    private static final Map<String, Predicate<String>> PARTS = new LinkedHashMap<>();
+
     static {
-        PARTS.put("bench (load, probes)", "io.temporalcdc.bench.BenchMain");
-        PARTS.put("indexer", "visibility-indexer.jar");
-        PARTS.put("invalidator", "cache-invalidator.jar");
-        PARTS.put("aggregator", "metrics-aggregator.jar");
-        PARTS.put("cdc-source", "cdc-source.jar");
-        PARTS.put("Kafka", "kafka.Kafka ");
-        PARTS.put("Elasticsearch", "org.elasticsearch.bootstrap");
-        PARTS.put("Redis", "redis-server");
+        PARTS.put("bench (load, probes)", contains("io.temporalcdc.bench.BenchMain"));
+        PARTS.put("indexer", contains("visibility-indexer.jar"));
+        PARTS.put("invalidator", contains("cache-invalidator.jar"));
+        PARTS.put("aggregator", contains("metrics-aggregator.jar"));
+        PARTS.put("cdc-source", contains("cdc-source.jar"));
+        PARTS.put("Kafka", contains("kafka.Kafka "));
+        PARTS.put("Elasticsearch", contains("org.elasticsearch.bootstrap"));
+        PARTS.put("Redis", contains("redis-server"));
         // the postmaster runs as .../bin/postgres; its backends show "postgres: ..." when they set their title
-        PARTS.put(POSTGRESQL, "^(\\S*/)?postgres( |: )");
+        Pattern postgres = Pattern.compile("^(\\S*/)?postgres( |: )");
+        PARTS.put(POSTGRESQL, commandLine -> postgres.matcher(commandLine).lookingAt());
+    }
+
+    private static Predicate<String> contains(String text) {
+        return commandLine -> commandLine.contains(text);
     }
 
     private Map<String, Long> before;
@@ -82,7 +92,8 @@ final class CpuShares {
             String[] fields =
                     Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long all = 0;
-            for (int i = 1; i < fields.length; i++) {
+            // user, nice, system, idle, iowait, irq, softirq, steal (guest time is already in user and nice)
+            for (int i = 1; i <= 8 && i < fields.length; i++) {
                 all += Long.parseLong(fields[i]);
             }
             return new long[] {all, Long.parseLong(fields[4]) + Long.parseLong(fields[5])};
@@ -118,13 +129,8 @@ final class CpuShares {
         try {
             String commandLine = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8)
                     .replace('\0', ' ');
-            for (Map.Entry<String, String> part : PARTS.entrySet()) {
-                String pattern = part.getValue();
-                if (pattern.startsWith("^")
-                        ? java.util.regex.Pattern.compile(pattern)
-                                .matcher(commandLine)
-                                .lookingAt()
-                        : commandLine.contains(pattern)) {
+            for (Map.Entry<String, Predicate<String>> part : PARTS.entrySet()) {
+                if (part.getValue().test(commandLine)) {
                     return part.getKey();
                 }
             }

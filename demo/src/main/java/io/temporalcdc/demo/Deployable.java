@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -98,14 +100,14 @@ public final class Deployable implements AutoCloseable {
 
     /**
      * The Prometheus text of /metrics, or an empty string when it cannot be read; with {@code names}, only those metrics
-     * ({@code ?name[]=}: a scrape of a few series costs the app a fraction of a whole one).
+     * ({@code ?name[]=}: the app encodes and sends only those).
      */
     public String metrics(String... names) {
         StringBuilder path = new StringBuilder("/metrics");
         for (int i = 0; i < names.length; i++) {
             path.append(i == 0 ? '?' : '&')
                     .append("name%5B%5D=")
-                    .append(java.net.URLEncoder.encode(names[i], java.nio.charset.StandardCharsets.UTF_8));
+                    .append(URLEncoder.encode(names[i], StandardCharsets.UTF_8));
         }
         try {
             HttpResponse<String> response = get(path.toString());

@@ -88,7 +88,7 @@ final class HttpEndpoints implements AutoCloseable {
             List.of("_count", "_sum", "_bucket", "_max", "_total", "_created", "_info");
 
     /**
-     * The metric names asked for with {@code name[]=} (a scrape of a few series costs a fraction of a whole one), each
+     * The metric names asked for with {@code name[]=} (only those are encoded and sent), each
      * as given and as its metric's name when it is a series' name (so {@code x_seconds_count} selects the timer
      * {@code x_seconds}); empty for none.
      */
