@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.temporalcdc.testsupport.JavaApp;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.Names;
+import io.temporalcdc.testsupport.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,10 +114,8 @@ class CdcSourceJarIT {
         return new Exit(code.getAsInt(), lines.isEmpty() ? "" : lines.get(0), took);
     }
 
-    static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    static int closedPort() {
+        return Ports.free();
     }
 
     private record Exit(int code, String lastLine, Duration took) {}

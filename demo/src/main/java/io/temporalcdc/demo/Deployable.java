@@ -1,9 +1,9 @@
 package io.temporalcdc.demo;
 
 import io.temporalcdc.testsupport.JavaApp;
+import io.temporalcdc.testsupport.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -56,7 +56,7 @@ public final class Deployable implements AutoCloseable {
         this.settings = List.copyOf(settings);
         this.logDir = logDir;
         this.jar = snapshot(JavaApp.jarOf(module), logDir.resolve(name + ".jar"));
-        this.httpPort = freePort();
+        this.httpPort = Ports.free(); // below the ephemeral range: kept free across restarts
     }
 
     /** Starts the process (a new log file per start) and waits until /health says UP. */
@@ -179,14 +179,6 @@ public final class Deployable implements AutoCloseable {
             return Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + built + " (build it with mvn package)", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
         }
     }
 }

@@ -5,8 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.temporalcdc.testsupport.JavaApp;
 import io.temporalcdc.testsupport.Names;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.temporalcdc.testsupport.Ports;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,10 +57,8 @@ class MetricsAggregatorJarIT {
         return app;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return Ports.free();
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Free loopback ports. Ports are drawn at random below Linux's ephemeral range (so outgoing
  * client connections never hold them), checked by binding, and never handed out twice by one JVM.
  */
-final class Ports {
+public final class Ports {
 
     static final int LOW = 10_000;
     static final int HIGH = 30_000;
@@ -22,7 +22,7 @@ final class Ports {
     private Ports() {}
 
     /** A port on 127.0.0.1 that was free a moment ago and that this JVM has not handed out before. */
-    static synchronized int free() {
+    public static synchronized int free() {
         for (int i = 0; i < ATTEMPTS; i++) {
             int port = ThreadLocalRandom.current().nextInt(LOW, HIGH);
             if (!HANDED_OUT.contains(port) && isFree(port)) {

@@ -11,7 +11,7 @@ import io.temporalcdc.indexer.elasticsearch.IndexTemplates.IndexSettings;
 import io.temporalcdc.runtime.sink.SinkOutcome;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.Names;
-import java.net.ServerSocket;
+import io.temporalcdc.testsupport.Ports;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -153,10 +153,7 @@ class BulkWriterIT {
 
     @Test
     void shouldRetryWhenElasticsearchCannotBeReached() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = Ports.free();
         try (EsConnection nowhere =
                 EsConnection.open(List.of(URI.create("http://127.0.0.1:" + closedPort)), null, null)) {
             BulkWriter unreachable = new BulkWriter(

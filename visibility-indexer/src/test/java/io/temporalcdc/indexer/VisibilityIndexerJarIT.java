@@ -8,8 +8,7 @@ import io.temporalcdc.schemas.Topics;
 import io.temporalcdc.testsupport.JavaApp;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.Names;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.temporalcdc.testsupport.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,10 +54,8 @@ class VisibilityIndexerJarIT {
         return app;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return Ports.free();
     }
 
     private static String lastLine(JavaApp app) {

@@ -9,7 +9,7 @@ import io.temporalcdc.runtime.registry.SchemaRegistryClient;
 import io.temporalcdc.runtime.registry.SchemaRegistryException;
 import io.temporalcdc.testsupport.LocalStack;
 import io.temporalcdc.testsupport.Names;
-import java.net.ServerSocket;
+import io.temporalcdc.testsupport.Ports;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -79,10 +79,7 @@ class SchemaRegistryClientIT {
 
     @Test
     void shouldRetryARegistryThatDoesNotAnswerThenFailWithStatusZero() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         SchemaRegistryClient unreachable = new SchemaRegistryClient(
                 "http://127.0.0.1:" + port,
