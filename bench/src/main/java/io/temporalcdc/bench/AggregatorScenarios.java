@@ -1,6 +1,7 @@
 package io.temporalcdc.bench;
 
 import static io.temporalcdc.bench.Measure.await;
+import static io.temporalcdc.bench.Measure.awaitCount;
 import static io.temporalcdc.bench.Measure.rate;
 import static io.temporalcdc.bench.Measure.seconds;
 import static io.temporalcdc.bench.Measure.value;
@@ -92,10 +93,7 @@ final class AggregatorScenarios {
             long start = System.nanoTime();
             RssSampler rss = RssSampler.start(aggregator.process().pid());
             CpuShares cpu = CpuShares.start();
-            await(
-                    "the aggregator counted " + runs + " runs",
-                    Duration.ofMillis(250),
-                    () -> aggregated(aggregator) >= runs);
+            awaitCount("the aggregator counted " + runs + " runs", runs, () -> aggregated(aggregator));
             double took = seconds(start);
             rss.stop();
             cpu.stop();

@@ -16,7 +16,6 @@ import io.temporalcdc.testsupport.LocalStack;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -75,9 +74,10 @@ final class InvalidatorScenarios {
             long start = System.nanoTime();
             RssSampler rss = RssSampler.start(invalidator.process().pid());
             CpuShares cpu = CpuShares.start();
-            await("the invalidator acknowledged " + records + " invalidations", Duration.ofMillis(250), () -> {
-                return invalidations(invalidator) >= records;
-            });
+            Measure.awaitCount(
+                    "the invalidator acknowledged " + records + " invalidations",
+                    records,
+                    () -> invalidations(invalidator));
             double took = seconds(start);
             rss.stop();
             cpu.stop();

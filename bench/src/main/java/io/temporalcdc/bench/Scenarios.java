@@ -18,7 +18,6 @@ import io.temporalcdc.testsupport.LocalStack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +79,7 @@ final class Scenarios {
             RssSampler rss = RssSampler.start(indexer.process().pid());
             CpuShares cpu = CpuShares.start();
             long[] lastLog = {System.nanoTime()};
-            await("the indexer acknowledged " + records + " documents", Duration.ofMillis(250), () -> {
+            Measure.awaitCount("the indexer acknowledged " + records + " documents", records, () -> {
                 long indexed = indexed(indexer);
                 if (System.nanoTime() - lastLog[0] > 2_000_000_000L) {
                     lastLog[0] = System.nanoTime();
@@ -91,7 +90,7 @@ final class Scenarios {
                             endOffsets(io.temporalcdc.schemas.Topics.visibilityDocuments(s.topicPrefix())),
                             indexed);
                 }
-                return indexed >= records;
+                return indexed;
             });
             double took = seconds(start);
             rss.stop();

@@ -1,12 +1,8 @@
 package io.temporalcdc.runtime;
 
 import io.temporalcdc.runtime.version.ChangePosition;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The compact binary layout of the apps' internal records (repartition topics and state stores: the indexer's row
@@ -16,33 +12,38 @@ import java.nio.charset.StandardCharsets;
 public final class Codec {
     private Codec() {}
 
-    /** Writes fields in order. */
+    /** Writes fields in order (numbers big-endian, as {@link java.io.DataOutputStream} writes them). */
     public static final class Writer {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        private final DataOutputStream out = new DataOutputStream(bytes);
+        private byte[] buffer = new byte[256];
+        private int size;
 
         public Writer(int format) {
-            write(() -> out.writeByte(format));
+            put((byte) format);
         }
 
         public Writer bool(boolean value) {
-            return write(() -> out.writeBoolean(value));
+            put((byte) (value ? 1 : 0));
+            return this;
         }
 
         public Writer number(long value) {
-            return write(() -> out.writeLong(value));
+            ensure(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buffer[size++] = (byte) (value >>> shift);
+            }
+            return this;
         }
 
         /** A number in 1 to 10 bytes (zigzag varint): small ones, of either sign, take one or two. */
         public Writer varint(long value) {
-            return write(() -> {
-                long zigzag = (value << 1) ^ (value >> 63);
-                while ((zigzag & ~0x7FL) != 0) {
-                    out.writeByte((int) ((zigzag & 0x7F) | 0x80));
-                    zigzag >>>= 7;
-                }
-                out.writeByte((int) zigzag);
-            });
+            ensure(10);
+            long zigzag = (value << 1) ^ (value >> 63);
+            while ((zigzag & ~0x7FL) != 0) {
+                buffer[size++] = (byte) ((zigzag & 0x7F) | 0x80);
+                zigzag >>>= 7;
+            }
+            buffer[size++] = (byte) zigzag;
+            return this;
         }
 
         public Writer text(String value) {
@@ -50,12 +51,16 @@ public final class Codec {
         }
 
         public Writer blob(byte[] value) {
-            return write(() -> {
-                out.writeInt(value == null ? -1 : value.length);
-                if (value != null) {
-                    out.write(value);
-                }
-            });
+            int length = value == null ? -1 : value.length;
+            ensure(4 + Math.max(0, length));
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                buffer[size++] = (byte) (length >>> shift);
+            }
+            if (value != null) {
+                System.arraycopy(value, 0, buffer, size, length);
+                size += length;
+            }
+            return this;
         }
 
         public Writer position(ChangePosition p) {
@@ -71,30 +76,29 @@ public final class Codec {
         }
 
         public byte[] bytes() {
-            return bytes.toByteArray();
+            return Arrays.copyOf(buffer, size);
         }
 
-        private interface Step {
-            void run() throws IOException;
+        private void put(byte b) {
+            ensure(1);
+            buffer[size++] = b;
         }
 
-        private Writer write(Step step) {
-            try {
-                step.run();
-                return this;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        private void ensure(int more) {
+            if (size + more > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
             }
         }
     }
 
     /** Reads fields in the order they were written. */
     public static final class Reader {
-        private final DataInputStream in;
+        private final byte[] bytes;
+        private int at;
 
         public Reader(byte[] bytes, int format, String what) {
-            this.in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
-            int found = read(in::readByte);
+            this.bytes = bytes;
+            int found = take(1)[0];
             if (found != format) {
                 throw new IllegalStateException(what + " has format " + found + ", expected " + format);
             }
@@ -106,18 +110,23 @@ public final class Codec {
         }
 
         public boolean bool() {
-            return read(in::readBoolean);
+            return take(1)[at - 1] != 0;
         }
 
         public long number() {
-            return read(in::readLong);
+            take(8);
+            long value = 0;
+            for (int i = at - 8; i < at; i++) {
+                value = (value << 8) | (bytes[i] & 0xFF);
+            }
+            return value;
         }
 
         /** A number {@link Writer#varint} wrote. */
         public long varint() {
             long zigzag = 0;
             for (int shift = 0; shift < 64; shift += 7) {
-                int b = read(in::readUnsignedByte);
+                int b = take(1)[at - 1] & 0xFF;
                 zigzag |= (long) (b & 0x7F) << shift;
                 if ((b & 0x80) == 0) {
                     return (zigzag >>> 1) ^ -(zigzag & 1);
@@ -127,21 +136,21 @@ public final class Codec {
         }
 
         public String text() {
-            byte[] blob = blob();
-            return blob == null ? null : new String(blob, StandardCharsets.UTF_8);
-        }
-
-        public byte[] blob() {
-            int length = read(in::readInt);
+            int length = length();
             if (length < 0) {
                 return null;
             }
-            byte[] value = new byte[length];
-            read(() -> {
-                in.readFully(value);
+            take(length);
+            return new String(bytes, at - length, length, StandardCharsets.UTF_8);
+        }
+
+        public byte[] blob() {
+            int length = length();
+            if (length < 0) {
                 return null;
-            });
-            return value;
+            }
+            take(length);
+            return Arrays.copyOfRange(bytes, at - length, at);
         }
 
         public ChangePosition position() {
@@ -151,16 +160,23 @@ public final class Codec {
             return new ChangePosition((int) number(), number(), number(), bool(), bool());
         }
 
-        private interface Step<T> {
-            T run() throws IOException;
+        private int length() {
+            take(4);
+            int value = 0;
+            for (int i = at - 4; i < at; i++) {
+                value = (value << 8) | (bytes[i] & 0xFF);
+            }
+            return value;
         }
 
-        private static <T> T read(Step<T> step) {
-            try {
-                return step.run();
-            } catch (IOException e) {
-                throw new UncheckedIOException("truncated internal record", e);
+        /** Moves past {@code n} bytes; @return the record's bytes */
+        private byte[] take(int n) {
+            if (n < 0 || n > bytes.length - at) {
+                throw new IllegalStateException(
+                        "truncated internal record: " + n + " more bytes wanted at byte " + at + " of " + bytes.length);
             }
+            at += n;
+            return bytes;
         }
     }
 }
