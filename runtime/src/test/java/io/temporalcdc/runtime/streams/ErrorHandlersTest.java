@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -234,6 +235,14 @@ class ErrorHandlersTest {
                 .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2)
                 .containsEntry("bootstrap.servers", "k:9092")
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        // the shared producer batch size reaches the producers Streams creates, and a setting can lower it
+        StreamsConfig config = new StreamsConfig(props);
+        assertThat(config.getProducerConfigs("c").get(ProducerConfig.BATCH_SIZE_CONFIG))
+                .isEqualTo(StreamsDefaults.PRODUCER_BATCH_BYTES);
+        Map<String, Object> lowered = StreamsDefaults.properties(
+                Map.of("kafka.bootstrap.servers", "k:9092", "streams.producer.batch.size", "16384"), "app", Map.of());
+        assertThat(new StreamsConfig(lowered).getProducerConfigs("c").get(ProducerConfig.BATCH_SIZE_CONFIG))
+                .isEqualTo("16384");
     }
 
     private static Headers dlqHeaders() {
