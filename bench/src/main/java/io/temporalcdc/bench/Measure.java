@@ -40,8 +40,8 @@ final class Measure {
     /**
      * Waits until {@code count} reaches {@code target}. Each reading is a /metrics scrape that costs the app under test
      * CPU (about 10 ms with Kafka Streams' meters), so it is read once a second while far from the target and more
-     * often near it: every eighth of the time the rate so far says is left, down to 20 ms, so the end is seen within
-     * a few percent of a second while the scrapes take well under 1 % of the app's time.
+     * often near it: every eighth of the time the rate so far says is left, down to 100 ms, so the end is seen within
+     * a tenth of a second while the scrapes take about 1 % of the app's time.
      */
     static void awaitCount(String what, long target, Count count) throws Exception {
         long start = System.nanoTime();
@@ -60,7 +60,7 @@ final class Measure {
             long sleepMs = 1_000;
             if (seen > 0) {
                 double leftMs = (target - seen) * ((now - start) / 1e6) / seen;
-                sleepMs = Math.clamp((long) (leftMs / 8), 20, 1_000);
+                sleepMs = Math.clamp((long) (leftMs / 8), 100, 1_000);
             }
             TimeUnit.MILLISECONDS.sleep(sleepMs);
         }

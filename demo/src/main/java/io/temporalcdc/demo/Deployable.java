@@ -56,7 +56,8 @@ public final class Deployable implements AutoCloseable {
         this.settings = List.copyOf(settings);
         this.logDir = logDir;
         this.jar = snapshot(JavaApp.jarOf(module), logDir.resolve(name + ".jar"));
-        this.httpPort = Ports.free(); // below the ephemeral range: kept free across restarts
+        // below Linux's ephemeral range: no outgoing connection takes it between the pick and the bind, or a restart
+        this.httpPort = Ports.free();
     }
 
     /** Starts the process (a new log file per start) and waits until /health says UP. */

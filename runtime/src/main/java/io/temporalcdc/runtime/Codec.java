@@ -1,6 +1,8 @@
 package io.temporalcdc.runtime;
 
 import io.temporalcdc.runtime.version.ChangePosition;
+import java.io.EOFException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -10,6 +12,9 @@ import java.util.Arrays;
  * crosses the topology without being parsed again. Every layout starts with a format byte.
  */
 public final class Codec {
+    /** The largest record the writer makes (the largest array the JVM allocates). */
+    private static final int MAX_RECORD = Integer.MAX_VALUE - 8;
+
     private Codec() {}
 
     /** Writes fields in order (numbers big-endian, as {@link java.io.DataOutputStream} writes them). */
@@ -85,8 +90,12 @@ public final class Codec {
         }
 
         private void ensure(int more) {
-            if (size + more > buffer.length) {
-                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+            if (more > buffer.length - size) {
+                long needed = (long) size + more;
+                if (needed > MAX_RECORD) {
+                    throw new IllegalArgumentException("an internal record of " + needed + " bytes: too large");
+                }
+                buffer = Arrays.copyOf(buffer, (int) Math.min(MAX_RECORD, Math.max(2L * buffer.length, needed)));
             }
         }
     }
@@ -172,8 +181,9 @@ public final class Codec {
         /** Moves past {@code n} bytes; @return the record's bytes */
         private byte[] take(int n) {
             if (n < 0 || n > bytes.length - at) {
-                throw new IllegalStateException(
-                        "truncated internal record: " + n + " more bytes wanted at byte " + at + " of " + bytes.length);
+                throw new UncheckedIOException(
+                        "truncated internal record",
+                        new EOFException(n + " more bytes wanted at byte " + at + " of " + bytes.length));
             }
             at += n;
             return bytes;

@@ -2,6 +2,7 @@ package io.temporalcdc.runtime.streams;
 
 import io.temporalcdc.runtime.ConfigSources;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -15,7 +16,11 @@ public final class StreamsDefaults {
     public static final String STREAMS_PREFIX = "streams.";
     /** Default commit interval: small, so a restart replays little. */
     public static final int COMMIT_INTERVAL_MS = 1_000;
-    /** Default producer batch size: 256 KiB (Kafka's default is 16 KiB). */
+    /**
+     * Default producer batch size: 256 KiB (Kafka's default is 16 KiB). A producer holds a batch per partition it has
+     * records for, within {@code buffer.memory} (32 MiB): beyond about 120 partitions written per stream thread, lower
+     * it or raise {@code producer.buffer.memory}.
+     */
     public static final int PRODUCER_BATCH_BYTES = 256 * 1024;
     /** Default consumer session timeout: a crashed instance's partitions are reassigned after 10 s. */
     public static final int SESSION_TIMEOUT_MS = 10_000;
@@ -25,9 +30,10 @@ public final class StreamsDefaults {
     /**
      * @param settings the app's raw settings ({@code kafka.*} and {@code streams.*} are read from them)
      * @param tuning the app's own defaults, applied over the shared ones
-     * @return at-least-once, a 1 s commit interval, a 10 s session timeout, a 10 ms producer linger and 256 KiB producer batches, then {@code
-     *     tuning}, then {@code kafka.*}, then the application id, then {@code streams.*} (which may override
-     *     anything)
+     * @return at-least-once, a 1 s commit interval, a 10 s session timeout, a 10 ms producer linger and 256 KiB
+     *     producer batches, then {@code tuning}, then {@code kafka.*}, then the application id, then {@code
+     *     streams.*} (which may override anything); a {@code linger.ms} or {@code batch.size} under {@code kafka.*}
+     *     or {@code streams.*} replaces the producer default of the same name
      */
     public static Map<String, Object> properties(
             Map<String, String> settings, String applicationId, Map<String, Object> tuning) {
@@ -49,9 +55,18 @@ public final class StreamsDefaults {
                 grace == null || grace.isBlank()
                         ? StreamsAppKeys.DEFAULT_REBALANCE_GRACE_MS
                         : Long.parseLong(grace.trim()));
-        props.putAll(ConfigSources.withPrefix(settings, KAFKA_PREFIX));
+        Map<String, Object> kafka = ConfigSources.withPrefix(settings, KAFKA_PREFIX);
+        Map<String, Object> streams = ConfigSources.withPrefix(settings, STREAMS_PREFIX);
+        props.putAll(kafka);
+        // Streams prefers producer.X to X: without this, kafka.batch.size or streams.batch.size would lose to the
+        // shared producer default (streams.producer.batch.size replaces it anyway)
+        for (String key : List.of(ProducerConfig.LINGER_MS_CONFIG, ProducerConfig.BATCH_SIZE_CONFIG)) {
+            if (kafka.containsKey(key) || streams.containsKey(key)) {
+                props.remove(StreamsConfig.producerPrefix(key));
+            }
+        }
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.putAll(ConfigSources.withPrefix(settings, STREAMS_PREFIX));
+        props.putAll(streams);
         return props;
     }
 }

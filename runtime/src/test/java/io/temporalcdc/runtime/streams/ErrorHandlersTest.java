@@ -243,6 +243,17 @@ class ErrorHandlersTest {
                 Map.of("kafka.bootstrap.servers", "k:9092", "streams.producer.batch.size", "16384"), "app", Map.of());
         assertThat(new StreamsConfig(lowered).getProducerConfigs("c").get(ProducerConfig.BATCH_SIZE_CONFIG))
                 .isEqualTo("16384");
+        Map<String, Object> forEveryClient = StreamsDefaults.properties(
+                Map.of("kafka.bootstrap.servers", "k:9092", "kafka.batch.size", "32768", "kafka.linger.ms", "50"),
+                "app",
+                Map.of());
+        Map<String, Object> producer = new StreamsConfig(forEveryClient).getProducerConfigs("c");
+        assertThat(producer.get(ProducerConfig.BATCH_SIZE_CONFIG)).isEqualTo("32768");
+        assertThat(producer.get(ProducerConfig.LINGER_MS_CONFIG)).isEqualTo("50");
+        Map<String, Object> forStreams = StreamsDefaults.properties(
+                Map.of("kafka.bootstrap.servers", "k:9092", "streams.batch.size", "65536"), "app", Map.of());
+        assertThat(new StreamsConfig(forStreams).getProducerConfigs("c").get(ProducerConfig.BATCH_SIZE_CONFIG))
+                .isEqualTo("65536");
     }
 
     private static Headers dlqHeaders() {
