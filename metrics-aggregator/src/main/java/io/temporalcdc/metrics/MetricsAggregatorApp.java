@@ -4,6 +4,7 @@ import io.temporalcdc.runtime.App;
 import io.temporalcdc.runtime.AppContext;
 import io.temporalcdc.runtime.KafkaTopics;
 import io.temporalcdc.runtime.Preflight;
+import io.temporalcdc.runtime.PreflightException;
 import io.temporalcdc.runtime.streams.StreamsAppKeys;
 import io.temporalcdc.runtime.streams.StreamsErrorHandling;
 import io.temporalcdc.runtime.streams.StreamsRunner;
@@ -54,6 +55,7 @@ public final class MetricsAggregatorApp {
                 config.kafkaClientProperties(),
                 KAFKA_PREFLIGHT_TIMEOUT);
         String prefix = config.getString(MetricsAggregatorConfig.TOPIC_PREFIX);
+        refuseFormerState(config);
         Preflight.check(MetricsAggregatorConfig.TOPIC_PREFIX, "preparing the topics", () -> {
             KafkaTopics.ensure(config.kafkaClientProperties(), topics(config));
             return null;
@@ -115,6 +117,29 @@ public final class MetricsAggregatorApp {
                 self,
                 Topics.metricsAggregatorDlq(prefix));
         return running;
+    }
+
+    /**
+     * Refuses an {@code application.id} that holds the runs of an earlier version: its {@code runs} store was keyed by
+     * the records' key bytes, which this version no longer reads, so each of those runs would be counted again at its
+     * next change.
+     */
+    static void refuseFormerState(MetricsAggregatorConfig config) {
+        String applicationId = config.getString(MetricsAggregatorConfig.APPLICATION_ID);
+        String former = applicationId + "-" + MetricsAggregatorTopology.FORMER_RUNS_STORE + "-changelog";
+        boolean present = Preflight.check(
+                MetricsAggregatorConfig.APPLICATION_ID,
+                "looking for the state of an earlier version",
+                () -> KafkaTopics.exists(config.kafkaClientProperties(), former));
+        if (present) {
+            throw new PreflightException(
+                    MetricsAggregatorConfig.APPLICATION_ID,
+                    "application.id " + applicationId + " holds the runs of an earlier version (topic " + former
+                            + ", keyed by the records' key bytes, which this version no longer reads): rebuild the"
+                            + " metrics under a new application.id, or reset this one and delete that topic (see the"
+                            + " metrics-aggregator README, \"Rebuilding\")",
+                    null);
+        }
     }
 
     /**

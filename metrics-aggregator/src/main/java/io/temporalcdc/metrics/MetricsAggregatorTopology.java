@@ -1,5 +1,6 @@
 package io.temporalcdc.metrics;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.temporalcdc.runtime.ChangeEvent;
 import io.temporalcdc.runtime.ChangeEventDecoder;
 import io.temporalcdc.runtime.Codec;
@@ -69,8 +70,13 @@ public final class MetricsAggregatorTopology {
     public static final String GROUPS = "groups";
     /** The sink of the output topic. */
     public static final String SINK = "workflow-metrics-sink";
-    /** Store of the runs: change key → {@link RunState}. */
-    public static final String RUNS_STORE = "runs";
+    /**
+     * Store of the runs: the run's primary key ({@link RunsProcessor#runKey}) → {@link RunState}. Named apart from the
+     * {@code runs} store of earlier versions, keyed by the record's key bytes, which the app refuses to start over.
+     */
+    public static final String RUNS_STORE = "runs-by-key";
+    /** The store of earlier versions. */
+    public static final String FORMER_RUNS_STORE = "runs";
     /** Store of the days: {@code namespace \0 type \0 YYYY-MM-DD} → {@link GroupMetrics}. */
     public static final String GROUPS_STORE = "groups";
     /** Store of the minutes: {@code namespace \0 type \0 epoch minute (10 digits)} → {@link RollingMetrics}. */
@@ -88,6 +94,7 @@ public final class MetricsAggregatorTopology {
     static final int KEPT_MINUTES = 1_440;
 
     private static final int DELTA_FORMAT = 2;
+    private static final int RUN_KEY_FORMAT = 1;
     private static final long MICROS_PER_MINUTE = 60_000_000L;
 
     private MetricsAggregatorTopology() {}
@@ -242,7 +249,7 @@ public final class MetricsAggregatorTopology {
                         "a change of " + topic + " without a key: its run cannot be told apart from the others");
             }
             ChangePosition position = ChangePosition.of(event.source(), settings.epochs());
-            Bytes key = Bytes.wrap(record.key());
+            Bytes key = runKey(event, topic);
             RunState state = RunState.decode(runs.get(key));
             if (state != null && !position.follows(state.position(), state.lastSnapshot())) {
                 if (position.snapshot() && !position.sameChange(state.lastSnapshot())) {
@@ -285,6 +292,24 @@ public final class MetricsAggregatorTopology {
             } else {
                 runs.put(key, new RunState(kept, !delete, position, lastSnapshot).encode());
             }
+        }
+
+        /**
+         * The run's key in the store: its primary key's values, in the key's field order, not the record's key
+         * bytes, which depend on the converter (JSON with or without schemas, Avro) and would see the same run as
+         * another after a change of converter.
+         */
+        static Bytes runKey(ChangeEvent event, String topic) {
+            JsonNode key = event.key();
+            if (key == null || !key.isObject() || key.isEmpty()) {
+                throw new UnmappableChangeException("a change of " + topic
+                        + " without a primary key: its run cannot be told apart from the others");
+            }
+            Codec.Writer out = new Codec.Writer(RUN_KEY_FORMAT);
+            for (JsonNode value : key) {
+                out.text(value.isNull() ? null : value.asText());
+            }
+            return Bytes.wrap(out.bytes());
         }
 
         private void forward(Record<byte[], byte[]> record, String typeKey, Delta delta) {

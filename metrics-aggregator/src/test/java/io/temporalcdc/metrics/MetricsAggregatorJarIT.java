@@ -9,6 +9,7 @@ import io.temporalcdc.testsupport.Ports;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -16,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +72,28 @@ class MetricsAggregatorJarIT {
 
         assertThat(exit).hasValue(2);
         assertThat(String.join("\n", app.lastLines(20))).contains("kafka.bootstrap.servers");
+    }
+
+    @Test
+    void shouldExitOneRefusingAnApplicationIdThatHoldsTheRunsOfAnEarlierVersion() throws Exception {
+        String applicationId = Names.unique("agg-former");
+        String former = applicationId + "-runs-changelog";
+        try (Admin admin =
+                Admin.create(Map.of("bootstrap.servers", fixture.stack.kafka().bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(former, 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+        Map<String, String> settings = new HashMap<>(fixture.settings());
+        settings.put("application.id", applicationId);
+        settings.put("http.port", Integer.toString(freePort()));
+        List<String> args = new ArrayList<>();
+        settings.forEach((key, value) -> args.add(key + "=" + value));
+
+        JavaApp app = startJar("former-state", args);
+
+        assertThat(app.waitFor(EXIT_WITHIN)).hasValue(1);
+        assertThat(String.join("\n", app.lastLines(20))).contains("application.id", former, "Rebuilding");
     }
 
     @Test

@@ -242,6 +242,35 @@ class MetricsAggregatorTopologyTest {
     }
 
     @Test
+    void shouldKnowARunByItsPrimaryKeyWhateverConverterWroteTheRecordKey() {
+        Instant start = NOW.minus(Duration.ofHours(2));
+        ObjectNode running = row("r1", start, null, RunRow.RUNNING);
+        send("c", null, running);
+        // the same run's close, its key now written with schemas.enable=true (another converter, other bytes)
+        ObjectNode keyWithSchema = JSON.createObjectNode();
+        ObjectNode schema = keyWithSchema.putObject("schema");
+        schema.put("type", "struct");
+        schema.put("name", "p.temporal_visibility.executions.Key");
+        schema.put("optional", false);
+        for (String field : List.of("namespace_id", "run_id")) {
+            schema.withArray("fields")
+                    .addObject()
+                    .put("type", "string")
+                    .put("optional", false)
+                    .put("field", field);
+        }
+        keyWithSchema.set("payload", parse(new String(key("r1"), StandardCharsets.UTF_8)));
+        lsn += 100;
+        executions.pipeInput(
+                bytes(keyWithSchema), envelope("u", running, row("r1", start, start.plusSeconds(90), 2), lsn));
+
+        JsonNode day = latest().get(outputKey("2026-03-15"));
+        assertThat(day.get("total").asLong()).isEqualTo(1);
+        assertThat(day.get("running").asLong()).isZero();
+        assertThat(day.get("completed").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void shouldMoveARunToTheOtherDayWhenAnUpdateMovesItsStartAcrossMidnight() {
         send("c", null, row("other", Instant.parse("2026-03-14T20:00:00Z"), null, RunRow.RUNNING));
         ObjectNode early = row("r1", Instant.parse("2026-03-15T00:30:00Z"), null, RunRow.RUNNING);

@@ -61,6 +61,17 @@ public final class KafkaTopics {
         }
     }
 
+    /** @return whether {@code topic} exists */
+    public static boolean exists(Map<String, Object> adminProps, String topic)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try (Admin admin = Admin.create(adminProps)) {
+            return admin.listTopics()
+                    .names()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .contains(topic);
+        }
+    }
+
     /** Creates what is missing, warns about what differs; returns the names of the topics it created. */
     public static List<String> ensure(Map<String, Object> adminProps, Collection<Spec> specs)
             throws ExecutionException, InterruptedException, TimeoutException {
