@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -120,26 +121,45 @@ public final class MetricsAggregatorApp {
     }
 
     /**
-     * Refuses an {@code application.id} that holds the runs of an earlier version: its {@code runs} store was keyed by
-     * the records' key bytes, which this version no longer reads, so each of those runs would be counted again at its
-     * next change.
+     * Refuses an {@code application.id} whose state this version would count again: the {@code runs} store of an
+     * earlier version (keyed by the records' key bytes, which this version no longer reads), or days counted (a
+     * {@code groups} changelog that was written to) without the runs they were counted from. Either way each run
+     * would be counted a second time at its next change.
      */
     static void refuseFormerState(MetricsAggregatorConfig config) {
         String applicationId = config.getString(MetricsAggregatorConfig.APPLICATION_ID);
-        String former = applicationId + "-" + MetricsAggregatorTopology.FORMER_RUNS_STORE + "-changelog";
-        boolean present = Preflight.check(
-                MetricsAggregatorConfig.APPLICATION_ID,
-                "looking for the state of an earlier version",
-                () -> KafkaTopics.exists(config.kafkaClientProperties(), former));
-        if (present) {
+        String former = changelog(applicationId, MetricsAggregatorTopology.FORMER_RUNS_STORE);
+        String runs = changelog(applicationId, MetricsAggregatorTopology.RUNS_STORE);
+        String groups = changelog(applicationId, MetricsAggregatorTopology.GROUPS_STORE);
+        String problem = Preflight.check(
+                MetricsAggregatorConfig.KAFKA_BOOTSTRAP_SERVERS, "looking for the state of an earlier version", () -> {
+                    Set<String> topics = KafkaTopics.names(config.kafkaClientProperties());
+                    if (topics.contains(former)) {
+                        return "holds the runs of an earlier version (topic " + former + ", keyed by the records' key"
+                                + " bytes, which this version no longer reads)";
+                    }
+                    if (topics.contains(groups)
+                            && !topics.contains(runs)
+                            && KafkaTopics.endOffsets(config.kafkaClientProperties(), groups) > 0) {
+                        return "holds days counted (topic " + groups + ") but not the runs they were counted from"
+                                + " (no topic " + runs + ")";
+                    }
+                    return null;
+                });
+        if (problem != null) {
             throw new PreflightException(
                     MetricsAggregatorConfig.APPLICATION_ID,
-                    "application.id " + applicationId + " holds the runs of an earlier version (topic " + former
-                            + ", keyed by the records' key bytes, which this version no longer reads): rebuild the"
-                            + " metrics under a new application.id, or reset this one and delete that topic (see the"
-                            + " metrics-aggregator README, \"Rebuilding\")",
+                    "application.id " + applicationId + " " + problem + ": each run would be counted again. Stop its"
+                            + " instances, then rebuild the metrics under a new application.id, or reset this one"
+                            + " (kafka-streams-application-reset, which deletes its internal topics) and delete the"
+                            + " instances' local state directories (see the metrics-aggregator README, \"Rebuilding\")",
                     null);
         }
+    }
+
+    /** Kafka Streams' name of a store's changelog topic. */
+    private static String changelog(String applicationId, String store) {
+        return applicationId + "-" + store + "-changelog";
     }
 
     /**

@@ -19,6 +19,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,16 +87,44 @@ class MetricsAggregatorJarIT {
                     .all()
                     .get();
         }
+
+        JavaApp app = startJar("former-state", refusedSettings(applicationId));
+
+        assertThat(app.waitFor(EXIT_WITHIN)).hasValue(1);
+        assertThat(String.join("\n", app.lastLines(20))).contains("application.id", former, "Rebuilding");
+    }
+
+    @Test
+    void shouldExitOneRefusingDaysCountedWithoutTheirRuns() throws Exception {
+        String applicationId = Names.unique("agg-orphan");
+        String groups = applicationId + "-groups-changelog";
+        String bootstrap = fixture.stack.kafka().bootstrapServers();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(groups, 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(groups, "ns\0type\02026-12-01", "a day"))
+                    .get();
+        }
+
+        JavaApp app = startJar("orphan-days", refusedSettings(applicationId));
+
+        assertThat(app.waitFor(EXIT_WITHIN)).hasValue(1);
+        assertThat(String.join("\n", app.lastLines(20)))
+                .contains("application.id", groups, applicationId + "-runs-by-key-changelog", "Rebuilding");
+    }
+
+    /** The arguments of an aggregator under {@code applicationId}. */
+    private static List<String> refusedSettings(String applicationId) throws Exception {
         Map<String, String> settings = new HashMap<>(fixture.settings());
         settings.put("application.id", applicationId);
         settings.put("http.port", Integer.toString(freePort()));
         List<String> args = new ArrayList<>();
         settings.forEach((key, value) -> args.add(key + "=" + value));
-
-        JavaApp app = startJar("former-state", args);
-
-        assertThat(app.waitFor(EXIT_WITHIN)).hasValue(1);
-        assertThat(String.join("\n", app.lastLines(20))).contains("application.id", former, "Rebuilding");
+        return args;
     }
 
     @Test

@@ -242,11 +242,11 @@ class MetricsAggregatorTopologyTest {
     }
 
     @Test
-    void shouldKnowARunByItsPrimaryKeyWhateverConverterWroteTheRecordKey() {
+    void shouldKnowARunByItsPrimaryKeyValuesNotByItsRecordKeyBytes() {
         Instant start = NOW.minus(Duration.ofHours(2));
         ObjectNode running = row("r1", start, null, RunRow.RUNNING);
         send("c", null, running);
-        // the same run's close, its key now written with schemas.enable=true (another converter, other bytes)
+        // the same run's close, on the same partition, its key now written with its schema (other bytes)
         ObjectNode keyWithSchema = JSON.createObjectNode();
         ObjectNode schema = keyWithSchema.putObject("schema");
         schema.put("type", "struct");
@@ -460,6 +460,22 @@ class MetricsAggregatorTopologyTest {
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
         assertThat(dead).hasSize(1);
         assertThat(header(dead.get(0), DeadLetters.REASON)).contains("without a key");
+        assertThat(latest().get(outputKey("2026-03-15")).get("total").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDeadLetterAChangeWhosePrimaryKeyHoldsAStructureAndCarryOn() {
+        ObjectNode key = JSON.createObjectNode();
+        key.putObject("namespace_id").put("nested", NS);
+        key.put("run_id", "r0");
+        executions.pipeInput(
+                bytes(key),
+                envelope("c", null, row("r0", NOW.minus(Duration.ofMinutes(5)), null, RunRow.RUNNING), 1_001));
+        send("c", null, row("r1", NOW.minus(Duration.ofMinutes(5)), null, RunRow.RUNNING));
+
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(header(dead.get(0), DeadLetters.REASON)).contains("primary key holds a structure");
         assertThat(latest().get(outputKey("2026-03-15")).get("total").asLong()).isEqualTo(1);
     }
 

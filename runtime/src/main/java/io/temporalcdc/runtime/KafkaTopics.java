@@ -13,9 +13,12 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -61,14 +64,29 @@ public final class KafkaTopics {
         }
     }
 
-    /** @return whether {@code topic} exists */
-    public static boolean exists(Map<String, Object> adminProps, String topic)
+    /** @return the names of the cluster's topics (internal ones excluded) */
+    public static Set<String> names(Map<String, Object> adminProps)
             throws ExecutionException, InterruptedException, TimeoutException {
         try (Admin admin = Admin.create(adminProps)) {
-            return admin.listTopics()
-                    .names()
+            return admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** @return the sum of {@code topic}'s end offsets: 0 when nothing was ever written to it */
+    public static long endOffsets(Map<String, Object> adminProps, String topic)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try (Admin admin = Admin.create(adminProps)) {
+            TopicDescription description = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .contains(topic);
+                    .get(topic);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            description
+                    .partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
+                    .sum();
         }
     }
 
