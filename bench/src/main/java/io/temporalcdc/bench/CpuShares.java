@@ -107,6 +107,35 @@ final class CpuShares {
         return used.values().stream().mapToLong(Long::longValue).sum() / (double) TICKS_PER_SECOND / seconds * 100;
     }
 
+    /**
+     * CPU ticks so far of a JVM's JIT compiler threads ({@code C1 CompilerThre…}, {@code C2 CompilerThre…} in {@code
+     * /proc/<pid>/task/<tid>/stat}); 0 if unreadable.
+     */
+    static long compilerTicks(long pid) {
+        long ticks = 0;
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path thread : threads) {
+                try {
+                    String stat = Files.readString(thread.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.matches("C[12] CompilerThre.*")) {
+                        ticks += cpuTicks(thread, false);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread is gone
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+        return ticks;
+    }
+
+    /** @return {@code ticks} over {@code seconds} as a share of one core, in % */
+    static double share(long ticks, double seconds) {
+        return ticks / (double) TICKS_PER_SECOND / seconds * 100;
+    }
+
     private static Map<String, Long> ticksByPart() {
         Map<String, Long> ticks = new LinkedHashMap<>();
         PARTS.keySet().forEach(part -> ticks.put(part, 0L));
