@@ -119,8 +119,8 @@ final class AggregatorScenarios {
             long groups = groups(aggregator.httpPort());
             report.row(
                     "metrics-aggregator alone, pre-filled topic of " + runs
-                            + " runs (30 days, 10 namespaces × 20 types; exactly-once), after the first " + warmUp
-                            + " (whole drain)",
+                            + " runs (30 days, 10 namespaces × 20 types; exactly-once), timed after the first "
+                            + warmUp,
                     drain.describe("runs"),
                     "a Kafka Streams app that only decodes (the same columns) and counts: " + ceiling.describe("runs"),
                     drain.warmRate() / ceiling.warmRate(),
@@ -167,8 +167,9 @@ final class AggregatorScenarios {
         }
 
         String describe(String unit) {
-            return rate(warmRuns, warmSeconds) + " " + unit + "/s (" + String.format("%.1f s", warmSeconds)
-                    + "; whole drain " + String.format("%.1f s", seconds) + ")";
+            return rate(warmRuns, warmSeconds) + " " + unit + "/s ("
+                    + String.format("%,d in %.1f s", warmRuns, warmSeconds) + "; the whole drain "
+                    + String.format("%.1f s", seconds) + ")";
         }
     }
 
