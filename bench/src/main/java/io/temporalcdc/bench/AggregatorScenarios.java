@@ -61,7 +61,7 @@ final class AggregatorScenarios {
     private static final double DEMO_WORKFLOWS_PER_SECOND = 20;
     private static final int DEMO_WRITER_THREADS = 4;
     private static final int WARM_UP_SECONDS = 60;
-    /** The share of a pre-filled topic both apps drain before they are timed: 1 / this. */
+    /** The share of a pre-filled topic both apps drain before they are timed is 1 / this (a fifth). */
     private static final int WARM_UP_SHARE = 5;
 
     private final LocalStack stack;
@@ -78,8 +78,8 @@ final class AggregatorScenarios {
     /**
      * The aggregator alone on {@code runs} pre-filled runs, against decode + count of the same records. Each side is a
      * cold JVM (the aggregator's own process; the minimal app's Streams and decoding code not yet run in the bench's
-     * JVM): the ratio is taken over the runs after the first fifth, once both are warm as in a running deployment, and
-     * the whole drain is reported beside it.
+     * JVM): the ratio is taken over the runs after the first {@code 1 / WARM_UP_SHARE} of them, nearer to how both run
+     * in a deployment, and the whole drain is reported beside it.
      */
     void alone(long runs) throws Exception {
         PipelineSettings s = settings("bench-metrics").withMetrics();
@@ -100,42 +100,50 @@ final class AggregatorScenarios {
             aggregator.start(Pipeline.READY_TIMEOUT);
             long pid = aggregator.process().pid();
             long start = System.nanoTime();
-            long compiling = CpuShares.compilerTicks(pid);
+            long jitTicksAtStart = CpuShares.compilerTicks(pid);
             RssSampler rss = RssSampler.start(pid);
             CpuShares cpu = CpuShares.start();
-            awaitCount("the aggregator counted " + warmUp + " runs", warmUp, () -> aggregated(aggregator));
-            long scrape = System.nanoTime();
-            long warmed = aggregated(aggregator);
-            // the count is read somewhere within the scrape
-            long warmedAt = (scrape + System.nanoTime()) / 2;
-            long compilingWarm = CpuShares.compilerTicks(pid);
-            CpuShares warmCpu = CpuShares.start();
-            awaitCount("the aggregator counted " + runs + " runs", runs, () -> aggregated(aggregator));
-            Drain drain = new Drain(seconds(start), runs - warmed, seconds(warmedAt));
-            long compiled = CpuShares.compilerTicks(pid);
-            rss.stop();
-            cpu.stop();
+            Drain drain;
+            CpuShares warmCpu;
+            try {
+                // a scrape every 100 ms to 1 s: the warm-up ends a little later than the minimal app's (polled every
+                // 20 ms), and the end is seen a little late; the count and the time are read together, so each rate
+                // holds, and the two biases run in opposite directions (under 1 % each)
+                awaitCount("the aggregator counted " + warmUp + " runs", warmUp, () -> aggregated(aggregator));
+                long scrape = System.nanoTime();
+                long warmed = aggregated(aggregator);
+                long warmedAt = (scrape + System.nanoTime()) / 2; // the count is read somewhere within the scrape
+                long jitTicksAtWarm = CpuShares.compilerTicks(pid);
+                warmCpu = CpuShares.start();
+                awaitCount("the aggregator counted " + runs + " runs", runs, () -> aggregated(aggregator));
+                drain = Drain.of(
+                        start, warmedAt, runs - warmed, CpuShares.compilerTicks(pid), jitTicksAtStart, jitTicksAtWarm);
+            } finally {
+                rss.stop();
+                cpu.stop();
+            }
             warmCpu.stop();
             long groups = groups(aggregator.httpPort());
             report.row(
-                    "metrics-aggregator alone, pre-filled topic of " + runs
-                            + " runs (30 days, 10 namespaces × 20 types; exactly-once), timed after the first "
-                            + warmUp,
+                    String.format(
+                            "metrics-aggregator alone, pre-filled topic of %,d runs (30 days, 10 namespaces × 20"
+                                    + " types; exactly-once), timed after the first %,d",
+                            runs, warmUp),
                     drain.describe("runs"),
                     "a Kafka Streams app that only decodes (the same columns) and counts: " + ceiling.describe("runs"),
                     drain.warmRate() / ceiling.warmRate(),
                     "≥ 0.5×");
             report.note(String.format(
                     "metrics-aggregator's ratio over the whole drain, its JVM's start-up and JIT compilation included:"
-                            + " %.2f×. Both apps start cold; the aggregator's JIT compiler threads took %.0f%% of a core"
-                            + " over its whole drain and %.0f%% after the first %d runs, on cores it keeps busy (the"
-                            + " minimal app's, in the bench's JVM: %.0f%% over its drain, on cores it leaves idle). CPU"
-                            + " after the first %d runs (100%% = one core): %s.",
+                            + " %.2f×. Both apps start cold. The JIT compiler threads took, of a core, over the whole"
+                            + " drain / after the first %,d runs: the aggregator's %.0f%% / %.0f%%, the minimal app's"
+                            + " (the bench's JVM) %.0f%% / %.0f%%. CPU after the first %,d runs (100%% = one core): %s.",
                     ceiling.seconds() / drain.seconds(),
-                    CpuShares.share(compiled - compiling, drain.seconds()),
-                    CpuShares.share(compiled - compilingWarm, drain.warmSeconds()),
                     warmUp,
-                    ceiling.compilerShare(),
+                    drain.jitShare(),
+                    drain.warmJitShare(),
+                    ceiling.jitShare(),
+                    ceiling.warmJitShare(),
                     warmUp,
                     warmCpu.describe()));
             report.note(String.format(
@@ -154,12 +162,21 @@ final class AggregatorScenarios {
     }
 
     /**
-     * A drain of a pre-filled topic: its whole time, the runs counted after the warm-up with the time they took, and
-     * the share of a core its JVM's JIT compiler threads took over the whole drain (NaN when not measured).
+     * A drain of a pre-filled topic: its whole time, the runs counted after the warm-up and the time they took, and the
+     * share of a core its JVM's JIT compiler threads took over the whole drain and after the warm-up (in %).
      */
-    private record Drain(double seconds, long warmRuns, double warmSeconds, double compilerShare) {
-        Drain(double seconds, long warmRuns, double warmSeconds) {
-            this(seconds, warmRuns, warmSeconds, Double.NaN);
+    private record Drain(double seconds, long warmRuns, double warmSeconds, double jitShare, double warmJitShare) {
+        /** The drain that started at {@code start}, was warm at {@code warmedAt} and ends now. */
+        static Drain of(
+                long start, long warmedAt, long warmRuns, long jitTicks, long jitTicksAtStart, long jitTicksAtWarm) {
+            double seconds = Measure.seconds(start);
+            double warmSeconds = Measure.seconds(warmedAt);
+            return new Drain(
+                    seconds,
+                    warmRuns,
+                    warmSeconds,
+                    CpuShares.share(jitTicks - jitTicksAtStart, seconds),
+                    CpuShares.share(jitTicks - jitTicksAtWarm, warmSeconds));
         }
 
         double warmRate() {
@@ -319,18 +336,15 @@ final class AggregatorScenarios {
             streams.start();
             await("the minimal app is running", () -> streams.state() == KafkaStreams.State.RUNNING);
             long pid = ProcessHandle.current().pid();
-            long compiling = CpuShares.compilerTicks(pid);
+            long jitTicksAtStart = CpuShares.compilerTicks(pid);
             long start = System.nanoTime();
             await("the minimal app counted " + warmUp + " records", () -> counted.get() >= warmUp);
             long warmedAt = System.nanoTime();
             long warmed = counted.get();
+            long jitTicksAtWarm = CpuShares.compilerTicks(pid);
             await("the minimal app counted " + runs + " records", () -> counted.get() >= runs);
-            double took = seconds(start);
-            Drain drain = new Drain(
-                    took,
-                    runs - warmed,
-                    seconds(warmedAt),
-                    CpuShares.share(CpuShares.compilerTicks(pid) - compiling, took));
+            Drain drain = Drain.of(
+                    start, warmedAt, runs - warmed, CpuShares.compilerTicks(pid), jitTicksAtStart, jitTicksAtWarm);
             LOG.info("decode + count: {} records in {} s", runs, drain.seconds());
             return drain;
         }

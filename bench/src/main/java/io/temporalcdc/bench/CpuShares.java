@@ -78,7 +78,7 @@ final class CpuShares {
                 " (total " + Math.round(total()) + "%; the machine's cores " + Math.round(machineBusy * 100)
                         + "% busy)");
         used.forEach((part, ticks) -> {
-            double share = ticks / (double) TICKS_PER_SECOND / seconds * 100;
+            double share = share(ticks, seconds);
             if (share >= 1) {
                 text.add(part + " " + Math.round(share) + "%");
             }
@@ -104,12 +104,14 @@ final class CpuShares {
 
     /** The parts' CPU together, in % of one core. */
     double total() {
-        return used.values().stream().mapToLong(Long::longValue).sum() / (double) TICKS_PER_SECOND / seconds * 100;
+        return share(used.values().stream().mapToLong(Long::longValue).sum(), seconds);
     }
 
     /**
      * CPU ticks so far of a JVM's JIT compiler threads ({@code C1 CompilerThre…}, {@code C2 CompilerThre…} in {@code
-     * /proc/<pid>/task/<tid>/stat}); 0 if unreadable.
+     * /proc/<pid>/task/<tid>/stat}); 0 if unreadable. A compiler thread that exits takes its ticks with it: HotSpot
+     * adds and retires compiler threads as the queue grows and shrinks, down to one of each kind, which is all a
+     * two-core machine gets.
      */
     static long compilerTicks(long pid) {
         long ticks = 0;
@@ -118,7 +120,7 @@ final class CpuShares {
                 try {
                     String stat = Files.readString(thread.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (name.matches("C[12] CompilerThre.*")) {
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
                         ticks += cpuTicks(thread, false);
                     }
                 } catch (IOException | RuntimeException e) {
